@@ -1,0 +1,243 @@
+#include "cli.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "backend/backend.h"
+#include "core/logging.h"
+#include "hpocr/error.h"
+#include "hpocr/pipeline.h"
+#include "hpocr/version.h"
+#include "io/result_io.h"
+#include "io/sample_page.h"
+#include "progress.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::cli {
+
+bool parse_bool(std::string_view text) {
+  std::string t(text);
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (t == "true" || t == "1" || t == "yes" || t == "on") return true;
+  if (t == "false" || t == "0" || t == "no" || t == "off") return false;
+  throw std::invalid_argument("'" + std::string(text) + "' is not a boolean (use True or False)");
+}
+
+namespace {
+
+struct CommonArgs {
+  OcrOptions options;
+  std::string log_level = "warning";
+  bool verbose = false;
+  fs::path save_path;
+};
+
+void add_bool(CLI::App& app, const std::string& name, bool& target, const std::string& help) {
+  app.add_option_function<std::string>(
+         name,
+         [&target, name](const std::string& v) {
+           try {
+             target = parse_bool(v);
+           } catch (const std::invalid_argument& e) {
+             throw CLI::ValidationError(name, e.what());
+           }
+         },
+         help + " (True/False, default " + (target ? "True" : "False") + ")")
+      ->type_name("BOOL");
+}
+
+/// Options PaddleOCR has whose features are not in this build: accepted when off, refused when on.
+void add_unavailable(CLI::App& app, const std::string& name, const std::string& what) {
+  app.add_option_function<std::string>(
+         name,
+         [name, what](const std::string& v) {
+           bool on;
+           try {
+             on = parse_bool(v);
+           } catch (const std::invalid_argument& e) {
+             throw CLI::ValidationError(name, e.what());
+           }
+           if (on) throw CLI::ValidationError(name, what + " is not available in this build; use False");
+         },
+         what + " (not available yet; only False is accepted)")
+      ->type_name("BOOL");
+}
+
+void add_pipeline_options(CLI::App& app, CommonArgs& a) {
+  OcrOptions& o = a.options;
+  app.add_option("--save_path", a.save_path, "Directory for <name>_res.json and <name>_ocr_res_img.png (default: not saved)");
+  app.add_option("--device", o.device, "cpu (gpu arrives with the HPI layer)")->capture_default_str();
+  add_bool(app, "--enable_hpi", o.enable_hpi, "High-performance inference: tuned backend configuration");
+  app.add_option("--cpu_threads", o.cpu_threads, "Inference threads per model, 0 = all cores")->capture_default_str();
+  add_bool(app, "--use_textline_orientation", o.use_textline_orientation, "Classify text lines as 0/180 degrees and fix them");
+  add_unavailable(app, "--use_doc_orientation_classify", "Document orientation classification");
+  add_unavailable(app, "--use_doc_unwarping", "Document unwarping");
+  app.add_option("--text_detection_model_dir", o.text_detection_model_dir, "Text detection model directory");
+  app.add_option("--text_recognition_model_dir", o.text_recognition_model_dir, "Text recognition model directory");
+  app.add_option("--textline_orientation_model_dir", o.textline_orientation_model_dir, "Textline orientation model directory");
+  app.add_option("--text_det_limit_side_len", o.text_det.limit_side_len, "Side length limit for detection")->capture_default_str();
+  app.add_option("--text_det_limit_type", o.text_det.limit_type, "min or max")->capture_default_str();
+  app.add_option("--text_det_max_side_limit", o.text_det.max_side_limit, "Cap on the detector input's long side")->capture_default_str();
+  app.add_option("--text_det_thresh", o.text_det.thresh, "Pixel threshold of the DB map")->capture_default_str();
+  app.add_option("--text_det_box_thresh", o.text_det.box_thresh, "Box score threshold")->capture_default_str();
+  app.add_option("--text_det_unclip_ratio", o.text_det.unclip_ratio, "Box expansion ratio")->capture_default_str();
+  app.add_option("--text_rec_score_thresh", o.text_rec_score_thresh, "Drop texts scored below this")->capture_default_str();
+  app.add_option("--text_recognition_batch_size", o.text_recognition_batch_size, "Recognition batch size")->capture_default_str();
+  app.add_option("--textline_orientation_batch_size", o.textline_orientation_batch_size, "Orientation batch size")
+      ->capture_default_str();
+  app.add_option("--max_image_pixels", o.max_image_pixels, "Refuse larger images before decoding")->capture_default_str();
+  app.add_option("--log_level", a.log_level, "trace, debug, info, warning, error, off")->capture_default_str();
+  app.add_flag("-v,--verbose", a.verbose, "Log model settings and per-stage timings (same as --log_level info)");
+}
+
+bool is_image_name(const fs::path& p) {
+  static const char* exts[] = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".pbm", ".pgm", ".ppm", ".pnm"};
+  std::string e = p.extension().string();
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+  return std::find(std::begin(exts), std::end(exts), e) != std::end(exts);
+}
+
+/// A file given directly is always tried; a directory contributes its image files, sorted.
+std::vector<fs::path> collect_inputs(const fs::path& input) {
+  std::error_code ec;
+  if (!fs::is_directory(input, ec)) return {input};
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(input, ec))
+    if (is_image_name(e.path()) && !fs::is_directory(e.path(), ec)) files.push_back(e.path());
+  if (ec) throw Error(ErrorCode::InvalidInput, input.string() + ": cannot list directory (" + ec.message() + ")");
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw Error(ErrorCode::InvalidInput, input.string() + ": no image files (jpg, png, bmp, tiff, webp, pnm) in directory");
+  return files;
+}
+
+void print_result(const OcrResult& r) {
+  std::printf("%s  (%dx%d, %zu text lines, %.1f ms)\n", r.input_path.c_str(), r.image.cols, r.image.rows, r.rec_texts.size(),
+              r.timings.total);
+  for (size_t i = 0; i < r.rec_texts.size(); ++i) std::printf("  %.3f  %s\n", r.rec_scores[i], r.rec_texts[i].c_str());
+  std::fflush(stdout);
+}
+
+void save_outputs(const OcrResult& r, const fs::path& dir) {
+  save_json(r, dir);
+  save_visualization(r, dir, find_font());
+}
+
+void apply_logging(const CommonArgs& a) {
+  log::set_level(a.verbose && a.log_level == "warning" ? "info" : a.log_level);
+}
+
+int cmd_ocr(const fs::path& input, const CommonArgs& a) {
+  auto files = collect_inputs(input);
+  OcrPipeline pipeline(a.options);
+  log::info("models:\n{}", pipeline.describe());
+  Progress progress(files.size(), files.size() > 1 && isatty(STDERR_FILENO));
+  size_t failed = 0;
+  for (const auto& f : files) {
+    progress.start(f.filename().string());
+    try {
+      OcrResult r = pipeline.predict_file(f);
+      progress.clear();
+      print_result(r);
+      if (!a.save_path.empty()) save_outputs(r, a.save_path);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::InvalidInput) throw;
+      progress.clear();
+      std::fprintf(stderr, "error: %s\n", e.what());
+      ++failed;
+    }
+    progress.done();
+  }
+  progress.finish();
+  if (failed) std::fprintf(stderr, "%zu of %zu inputs failed\n", failed, files.size());
+  return failed ? kInputFailed : kOk;
+}
+
+int cmd_demo(const CommonArgs& a) {
+  fs::path font = find_font();
+  if (font.empty()) throw Error(ErrorCode::Io, "no font found to render the demo page; install fonts-noto-cjk or set HPOCR_FONT");
+  RenderedPage page = make_demo_page(TextRenderer(font));
+  fs::path dir = a.save_path.empty() ? fs::path("output/demo") : a.save_path;
+  fs::create_directories(dir);
+  fs::path image = dir / "demo_page.png";
+  cv::imwrite(image.string(), page.image);
+  OcrPipeline pipeline(a.options);
+  OcrResult r = pipeline.predict_file(image);
+  print_result(r);
+  save_outputs(r, dir);
+  size_t exact = 0;
+  for (size_t i = 0; i < page.lines.size(); ++i)
+    exact += i < r.rec_texts.size() && r.rec_texts[i] == page.lines[i];
+  std::printf("demo: %zu of %zu lines recognised exactly; results in %s\n", exact, page.lines.size(), dir.c_str());
+  return exact == page.lines.size() ? kOk : kInputFailed;
+}
+
+int cmd_info() {
+  std::printf("hpocr %s\nHPOCR_HOME: %s\nbackends:\n", kVersion, hpocr_home().c_str());
+  for (const auto& b : backends()) {
+    Availability a = b->probe(Device{});
+    std::printf("  %-12s %s\n", std::string(b->name()).c_str(),
+                a.available ? ("available, version " + a.version).c_str() : ("unavailable: " + a.reason).c_str());
+  }
+  std::printf("default models:\n");
+  for (const char* m : {"PP-OCRv4_mobile_det", "PP-OCRv4_mobile_rec", "ch_ppocr_mobile_v2.0_cls"}) {
+    fs::path p = hpocr_home() / "models" / m;
+    std::printf("  %-26s %s%s\n", m, p.c_str(), fs::exists(p / "inference.onnx") ? "" : "  (missing: run scripts/setup.sh)");
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"hpocr: fast OCR (PP-OCR models) in C++"};
+  app.set_version_flag("--version", std::string("hpocr ") + kVersion);
+  app.require_subcommand(1);
+
+  CommonArgs ocr_args, demo_args;
+  fs::path input;
+  auto* ocr = app.add_subcommand("ocr", "Recognise text in an image or every image of a directory");
+  ocr->add_option("-i,--input", input, "Image file or directory")->required();
+  add_pipeline_options(*ocr, ocr_args);
+  auto* demo = app.add_subcommand("demo", "Render a sample page with known text, OCR it and check the result");
+  add_pipeline_options(*demo, demo_args);
+  auto* info = app.add_subcommand("info", "Show backends, their availability and the default model directories");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  try {
+    if (ocr->parsed()) {
+      apply_logging(ocr_args);
+      return cmd_ocr(input, ocr_args);
+    }
+    if (demo->parsed()) {
+      apply_logging(demo_args);
+      return cmd_demo(demo_args);
+    }
+    if (info->parsed()) return cmd_info();
+  } catch (const Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    switch (e.code()) {
+      case ErrorCode::InvalidArgument: return kUsage;
+      case ErrorCode::InvalidInput: return kInputFailed;
+      case ErrorCode::Io: return kOutputFailed;
+      default: return kModelFailed;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: unexpected failure: %s\n", e.what());
+    return kModelFailed;
+  }
+  return kUsage;
+}
+
+}  // namespace hpocr::cli

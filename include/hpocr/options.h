@@ -1,0 +1,48 @@
+// Pipeline options. Names and defaults follow PaddleOCR 3.x (see docs/parameters.md).
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace hpocr {
+
+/// DB text detection parameters (PaddleOCR `text_det_*`).
+struct TextDetParams {
+  int limit_side_len = 64;          ///< side length limit used by limit_type
+  std::string limit_type = "min";   ///< "min": upscale so the short side >= limit; "max": downscale so the long side <= limit
+  int max_side_limit = 4000;        ///< hard cap on the long side of the detector input
+  float thresh = 0.3f;              ///< pixel threshold on the probability map
+  float box_thresh = 0.6f;          ///< minimum mean probability inside a box
+  float unclip_ratio = 1.5f;        ///< box expansion ratio
+  int max_candidates = 1000;        ///< contours considered per image
+
+  /// Throws Error(InvalidArgument) naming the first bad value.
+  void validate() const;
+};
+
+/// Options of the OCR pipeline. Empty model dirs mean the default models under $HPOCR_HOME.
+struct OcrOptions {
+  std::filesystem::path text_detection_model_dir;
+  std::filesystem::path text_recognition_model_dir;
+  std::filesystem::path textline_orientation_model_dir;
+
+  std::string device = "cpu";       ///< "cpu" (GPU devices arrive with the HPI layer)
+  bool enable_hpi = false;          ///< let the HPI layer choose and tune the backend
+  int cpu_threads = 0;              ///< inference threads per model; 0 = number of cores (PaddleOCR uses 8)
+
+  bool use_textline_orientation = true;
+  TextDetParams text_det;
+  float text_rec_score_thresh = 0.0f;
+  int text_recognition_batch_size = 6;
+  int textline_orientation_batch_size = 6;
+
+  std::int64_t max_image_pixels = 100'000'000;  ///< images above this are refused before decoding
+
+  /// Throws Error(InvalidArgument) naming the first bad value.
+  void validate() const;
+};
+
+/// Root of hpocr's user data: $HPOCR_HOME, else ~/.cache/hpocr.
+std::filesystem::path hpocr_home();
+
+}  // namespace hpocr

@@ -1,0 +1,40 @@
+// The OCR pipeline: detection -> (textline orientation) -> recognition.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "hpocr/options.h"
+#include "hpocr/result.h"
+
+namespace hpocr {
+
+/// Loads the three models once; predict() is const and safe to call from several threads.
+class OcrPipeline {
+ public:
+  /// Validates options and loads the models; throws Error on bad options or model dirs.
+  explicit OcrPipeline(OcrOptions options);
+  ~OcrPipeline();
+  OcrPipeline(OcrPipeline&&) noexcept;
+  OcrPipeline& operator=(OcrPipeline&&) noexcept;
+
+  /// OCR of a decoded image (8-bit BGR, gray or BGRA; other depths are converted).
+  OcrResult predict(const cv::Mat& image, const std::string& input_path = "") const;
+  /// Reads, validates and decodes a file, then OCR. Throws Error(InvalidInput) for bad files.
+  OcrResult predict_file(const std::filesystem::path& path) const;
+  /// Decodes in-memory encoded image bytes, then OCR.
+  OcrResult predict_bytes(std::span<const unsigned char> bytes, const std::string& input_path = "") const;
+
+  const OcrOptions& options() const;
+  /// One line per model: name, directory, backend and its settings.
+  std::string describe() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hpocr

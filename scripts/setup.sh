@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One-command setup: system packages, ONNX Runtime + default models (npm), Release build, demo.
+# Idempotent: every step checks what is already there. Usage: scripts/setup.sh [--no-demo] [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DEMO=1; BUILD=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-demo) DEMO=0 ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,3p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+APT_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
+  libopencv-dev libpolyclipping-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libspdlog-dev
+  libgtest-dev libgmock-dev fonts-noto-cjk fonts-dejavu-core)
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# npm may come from a non-Debian Node.js install; only ask apt for it when there is none.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if ((${#missing[@]})); then
+  log "installing apt packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  log "apt packages present"
+fi
+
+"$ROOT/scripts/fetch_assets.sh"
+
+if ((BUILD)); then
+  log "building (Release)"
+  "$ROOT/scripts/build.sh" release
+fi
+
+if ((DEMO)); then
+  log "demo: OCR of a generated sample page"
+  "$ROOT/build/release/apps/hpocr" demo --save_path "$ROOT/output/demo"
+fi

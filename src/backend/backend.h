@@ -1,0 +1,76 @@
+// The inference boundary: a Backend is a factory registered by name, an Engine is one loaded model.
+// Everything above this layer sees only Tensors, never a backend's own types.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/device.h"
+#include "core/tensor.h"
+#include "format/model_dir.h"
+
+namespace hpocr {
+
+/// Name, element type and shape (-1 = dynamic) of one model input or output.
+struct TensorInfo {
+  std::string name;
+  DataType dtype = DataType::Float32;
+  std::vector<int64_t> shape;
+};
+
+struct ModelSignature {
+  std::vector<TensorInfo> inputs;
+  std::vector<TensorInfo> outputs;
+};
+
+/// How to build an engine. backend_config holds backend-specific keys (PaddleX names, e.g. cpu_num_threads).
+struct EngineOptions {
+  Device device;
+  int cpu_threads = 0;            ///< 0 = backend default
+  bool tuned = false;             ///< false: the backend's plain defaults (the HPI-off baseline)
+  nlohmann::json backend_config = nlohmann::json::object();
+};
+
+/// Result of probing a backend on a device.
+struct Availability {
+  bool available = false;
+  std::string version;  ///< library version when available
+  std::string reason;   ///< why not, in one line, when unavailable
+};
+
+/// One model loaded on one backend.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  /// Runs the model. Thread-safe. Inputs in signature order; throws Error(Inference) on failure.
+  virtual std::vector<Tensor> run(std::span<const Tensor> inputs) const = 0;
+  virtual const ModelSignature& signature() const = 0;
+  /// Backend name and effective settings, for logs and model_settings.
+  virtual nlohmann::json settings() const = 0;
+};
+
+/// A factory for engines of one backend.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;
+  /// Is the library installed and usable on `device`? Never throws.
+  virtual Availability probe(const Device& device) const = 0;
+  virtual bool accepts(ModelFormat format) const = 0;
+  /// Loads the model; throws Error(ModelFormat | BackendUnavailable | UnsupportedOp) with the reason.
+  virtual std::unique_ptr<Engine> load(const ModelDir& model, const EngineOptions& options) const = 0;
+};
+
+/// Registered backends, in registration order (the built-in ones first).
+std::span<const std::unique_ptr<Backend>> backends();
+/// The backend called `name`, or nullptr.
+const Backend* find_backend(std::string_view name);
+/// Adds a backend (tests register fakes). Replaces one of the same name.
+void register_backend(std::unique_ptr<Backend> backend);
+
+}  // namespace hpocr

@@ -1,0 +1,24 @@
+#include "core/device.h"
+
+#include "hpocr/error.h"
+
+namespace hpocr {
+
+Device Device::parse(std::string_view text) {
+  auto invalid = [&] {
+    return Error(ErrorCode::InvalidArgument, "device '" + std::string(text) + "' is invalid: expected cpu, gpu or gpu:N");
+  };
+  Device d;
+  auto colon = text.find(':');
+  d.type = std::string(text.substr(0, colon));
+  if (d.type != "cpu" && d.type != "gpu") throw invalid();
+  if (colon != std::string_view::npos) {
+    auto id = text.substr(colon + 1);
+    if (d.type == "cpu" || id.empty() || id.size() > 3 || id.find_first_not_of("0123456789") != std::string_view::npos)
+      throw invalid();
+    d.id = std::stoi(std::string(id));
+  }
+  return d;
+}
+
+}  // namespace hpocr

@@ -1,0 +1,33 @@
+// A model directory: the model file plus its PaddleX-style inference.yml description.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+namespace hpocr {
+
+enum class ModelFormat { Onnx, PaddleLegacy, PaddlePir };
+
+/// "onnx", "paddle (inference.pdmodel)", "paddle (inference.json, PIR)"
+std::string to_string(ModelFormat f);
+
+struct ModelDir {
+  std::filesystem::path dir;
+  std::filesystem::path model_file;  ///< inference.onnx, or the user's .onnx file
+  ModelFormat format = ModelFormat::Onnx;
+  std::string model_name;            ///< Global.model_name, else the directory name
+  YAML::Node config;                 ///< parsed inference.yml; null when the directory has none
+
+  /// The parameters of PreProcess.transform_ops entry `op` (e.g. "NormalizeImage"); null node if absent.
+  YAML::Node transform(std::string_view op) const;
+  /// The PostProcess section; null node if absent.
+  YAML::Node postprocess() const;
+};
+
+/// Opens a model directory (or a .onnx file) for the model of `role` ("text detection", ...).
+/// Throws Error(ModelFormat) with what is missing and how to fix it.
+ModelDir open_model_dir(const std::filesystem::path& path, std::string_view role);
+
+}  // namespace hpocr

@@ -1,0 +1,31 @@
+// Greedy CTC decoding (PaddleOCR CTCLabelDecode).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "format/model_dir.h"
+
+namespace hpocr {
+
+struct Recognition {
+  std::string text;
+  float score = 0;  ///< mean of the kept time steps' max probabilities; 0 for empty text
+};
+
+class CtcDecoder {
+ public:
+  /// Classes are: blank, the dictionary entries, then " " when use_space_char.
+  CtcDecoder(std::vector<std::string> dictionary, bool use_space_char);
+  /// From the model's PostProcess (character_dict list or character_dict_path file). Error(ModelFormat) if absent.
+  static CtcDecoder from_model(const ModelDir& model);
+
+  /// Number of output classes the model must produce.
+  size_t num_classes() const { return labels_.size(); }
+  /// Decodes one sequence of `steps` x `classes` probabilities.
+  Recognition decode(const float* probs, size_t steps, size_t classes) const;
+
+ private:
+  std::vector<std::string> labels_;
+};
+
+}  // namespace hpocr

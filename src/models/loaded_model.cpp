@@ -1,0 +1,29 @@
+#include "models/loaded_model.h"
+
+#include "hpocr/error.h"
+
+namespace hpocr {
+
+LoadedModel LoadedModel::open(const std::filesystem::path& path, std::string_view role, const LoadRequest& request) {
+  LoadedModel m{open_model_dir(path, role), nullptr};
+  m.engine = load_engine(m.dir, request);
+  const auto& sig = m.engine->signature();
+  if (sig.inputs.size() != 1 || sig.outputs.empty() || sig.inputs[0].dtype != DataType::Float32 ||
+      sig.inputs[0].shape.size() != 4)
+    throw Error(ErrorCode::ModelFormat, std::string(role) + " model '" + m.dir.model_name +
+                                            "' has an unexpected signature: one float32 NCHW input is required");
+  return m;
+}
+
+nlohmann::json LoadedModel::settings() const {
+  return {{"model_name", dir.model_name}, {"model_dir", dir.dir.string()}, {"backend", engine->settings()}};
+}
+
+Tensor LoadedModel::run_single(const Tensor& input, size_t expected_rank) const {
+  auto out = engine->run(std::span<const Tensor>(&input, 1));
+  if (out.empty() || out[0].shape().size() != expected_rank || out[0].dtype() != DataType::Float32)
+    throw Error(ErrorCode::Inference, dir.model_name + ": unexpected output " + (out.empty() ? "(none)" : out[0].describe()));
+  return std::move(out[0]);
+}
+
+}  // namespace hpocr

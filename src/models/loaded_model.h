@@ -1,0 +1,25 @@
+// A model directory together with its inference engine; what every PP-OCR model class holds.
+#pragma once
+#include <memory>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "backend/backend.h"
+#include "hpi/engine_loader.h"
+
+namespace hpocr {
+
+struct LoadedModel {
+  ModelDir dir;
+  std::unique_ptr<Engine> engine;
+
+  /// Opens the directory and loads the engine; errors name the role ("text detection", ...).
+  static LoadedModel open(const std::filesystem::path& path, std::string_view role, const LoadRequest& request);
+  /// {"model_name", "model_dir", "backend": settings}
+  nlohmann::json settings() const;
+  /// Runs one float input and returns the first output; checks its rank.
+  Tensor run_single(const Tensor& input, size_t expected_rank) const;
+};
+
+}  // namespace hpocr

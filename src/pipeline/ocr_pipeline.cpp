@@ -1,0 +1,138 @@
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/image_decode.h"
+#include "core/logging.h"
+#include "core/timer.h"
+#include "hpocr/error.h"
+#include "hpocr/pipeline.h"
+#include "models/geometry.h"
+#include "models/text_detector.h"
+#include "models/text_recognizer.h"
+#include "models/textline_classifier.h"
+
+namespace hpocr {
+namespace {
+
+std::filesystem::path model_dir_or_default(const std::filesystem::path& given, const char* default_name) {
+  return given.empty() ? hpocr_home() / "models" / default_name : given;
+}
+
+}  // namespace
+
+struct OcrPipeline::Impl {
+  OcrOptions options;
+  TextDetector detector;
+  std::unique_ptr<TextlineClassifier> classifier;  // only when use_textline_orientation
+  TextRecognizer recognizer;
+
+  static LoadRequest request(const OcrOptions& o) { return {Device::parse(o.device), o.cpu_threads, o.enable_hpi}; }
+
+  explicit Impl(OcrOptions o)
+      : options((o.validate(), std::move(o))),
+        detector(model_dir_or_default(options.text_detection_model_dir, "PP-OCRv4_mobile_det"), request(options)),
+        recognizer(model_dir_or_default(options.text_recognition_model_dir, "PP-OCRv4_mobile_rec"), request(options)) {
+    if (options.use_textline_orientation)
+      classifier = std::make_unique<TextlineClassifier>(
+          model_dir_or_default(options.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"), request(options));
+  }
+};
+
+OcrPipeline::OcrPipeline(OcrOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+OcrPipeline::~OcrPipeline() = default;
+OcrPipeline::OcrPipeline(OcrPipeline&&) noexcept = default;
+OcrPipeline& OcrPipeline::operator=(OcrPipeline&&) noexcept = default;
+
+const OcrOptions& OcrPipeline::options() const { return impl_->options; }
+
+std::string OcrPipeline::describe() const {
+  nlohmann::json j = nlohmann::json::array();
+  j.push_back(impl_->detector.model().settings());
+  if (impl_->classifier) j.push_back(impl_->classifier->model().settings());
+  j.push_back(impl_->recognizer.model().settings());
+  std::string out;
+  for (const auto& m : j)
+    out += m["model_name"].get<std::string>() + " [" + m["model_dir"].get<std::string>() + "]: " + m["backend"].dump() + "\n";
+  return out;
+}
+
+OcrResult OcrPipeline::predict_file(const std::filesystem::path& path) const {
+  Timer timer;
+  auto bytes = read_file(path);
+  cv::Mat image = decode_image(bytes, impl_->options.max_image_pixels, path.string());
+  double decode = timer.lap();
+  OcrResult r = predict(image, path.string());
+  r.timings.decode = decode;
+  r.timings.total += decode;
+  return r;
+}
+
+OcrResult OcrPipeline::predict_bytes(std::span<const unsigned char> bytes, const std::string& input_path) const {
+  Timer timer;
+  cv::Mat image = decode_image(bytes, impl_->options.max_image_pixels, input_path.empty() ? "<bytes>" : input_path);
+  double decode = timer.lap();
+  OcrResult r = predict(image, input_path);
+  r.timings.decode = decode;
+  r.timings.total += decode;
+  return r;
+}
+
+OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_path) const {
+  const OcrOptions& o = impl_->options;
+  const std::string name = input_path.empty() ? "<image>" : input_path;
+  if (input.empty()) throw Error(ErrorCode::InvalidInput, name + ": empty image");
+  if (input.cols < kMinImageSide || input.rows < kMinImageSide)
+    throw Error(ErrorCode::InvalidInput, name + ": image is " + std::to_string(input.cols) + "x" + std::to_string(input.rows) +
+                                             "; at least " + std::to_string(kMinImageSide) + " pixels per side are needed");
+  if (static_cast<int64_t>(input.total()) > o.max_image_pixels)
+    throw Error(ErrorCode::InvalidInput, name + ": image exceeds max_image_pixels (" + std::to_string(o.max_image_pixels) + ")");
+  Timer total;
+  OcrResult r;
+  r.input_path = input_path;
+  r.image = input.type() == CV_8UC3 ? input : to_bgr8(input);
+  r.text_det_params = o.text_det;
+  r.text_rec_score_thresh = o.text_rec_score_thresh;
+  r.use_textline_orientation = o.use_textline_orientation;
+
+  auto boxes = impl_->detector.detect(r.image, o.text_det, &r.timings);
+  std::vector<Quad> quads;
+  quads.reserve(boxes.size());
+  for (const auto& b : boxes) quads.push_back(b.quad);
+  Timer timer;
+  for (size_t i : reading_order(quads)) {
+    r.dt_polys.push_back(boxes[i].quad);
+    r.dt_scores.push_back(boxes[i].score);
+  }
+  std::vector<cv::Mat> crops;
+  crops.reserve(r.dt_polys.size());
+  for (const auto& q : r.dt_polys) crops.push_back(crop_text_region(r.image, q));
+  r.timings.crop += timer.lap();
+
+  r.textline_orientation_angles.assign(crops.size(), -1);
+  if (impl_->classifier && !crops.empty()) {
+    auto orient = impl_->classifier->classify(crops, o.textline_orientation_batch_size, &r.timings);
+    for (size_t i = 0; i < crops.size(); ++i) {
+      r.textline_orientation_angles[i] = orient[i].class_id;
+      if (orient[i].class_id == 1) cv::rotate(crops[i], crops[i], cv::ROTATE_180);
+    }
+  }
+
+  auto texts = impl_->recognizer.recognize(crops, o.text_recognition_batch_size, &r.timings);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i].score < o.text_rec_score_thresh) continue;
+    r.rec_texts.push_back(std::move(texts[i].text));
+    r.rec_scores.push_back(texts[i].score);
+    r.rec_polys.push_back(r.dt_polys[i]);
+    r.rec_boxes.push_back(bounding_box(r.dt_polys[i]));
+  }
+  r.timings.total = total.lap();
+  const auto& t = r.timings;
+  log::info("{}: {} boxes, {} texts; det {:.1f}/{:.1f}/{:.1f} ms, crop {:.1f}, cls {:.1f}, rec {:.1f}/{:.1f}/{:.1f}, total {:.1f} ms",
+            name, r.dt_polys.size(), r.rec_texts.size(), t.det_pre, t.det_infer, t.det_post, t.crop, t.cls, t.rec_pre,
+            t.rec_infer, t.rec_post, t.total);
+  return r;
+}
+
+}  // namespace hpocr
