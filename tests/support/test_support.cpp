@@ -27,6 +27,12 @@ const TextRenderer& test_font() {
   return font;
 }
 
+const TextRenderer& latin_font() {
+  static const fs::path dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  static const TextRenderer font(fs::exists(dejavu) ? dejavu : find_font());
+  return font;
+}
+
 fs::path temp_dir(const std::string& tag) {
   static std::atomic<int> counter{0};
   fs::path dir = fs::temp_directory_path() / ("hpocr-test-" + std::to_string(getpid()) + "-" + tag + "-" + std::to_string(counter++));
@@ -78,6 +84,13 @@ size_t edit_distance(const std::string& a, const std::string& b) {
     std::swap(prev, cur);
   }
   return prev[y.size()];
+}
+
+std::string without_spaces(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (c != ' ') out += c;
+  return out;
 }
 
 size_t char_count(const std::string& s) { return code_points(s).size(); }

@@ -10,8 +10,11 @@ namespace hpocr::test {
 
 /// True when the default models are installed (scripts/setup.sh); tests needing them GTEST_SKIP otherwise.
 bool default_models_present();
-/// The font used to render test images (fails the test when none is installed).
+/// A CJK-covering font (Noto Sans CJK) for Chinese and mixed lines.
 const TextRenderer& test_font();
+/// DejaVu Sans for Latin-only lines: its word spaces are wider than the CJK font's Latin spaces, which
+/// the Chinese recogniser tends to drop. Falls back to test_font().
+const TextRenderer& latin_font();
 /// A fresh empty directory under the system temp dir, unique per call.
 std::filesystem::path temp_dir(const std::string& tag);
 /// Writes an image file; returns its path.
@@ -26,6 +29,10 @@ CommandResult run_cli(const std::string& args);
 
 /// Levenshtein distance over Unicode code points.
 size_t edit_distance(const std::string& a, const std::string& b);
+/// The text with all ASCII spaces removed. The Chinese PP-OCRv4 recogniser (like PaddleOCR with the same
+/// model) often drops inter-word spaces in Latin text, so exact comparisons are made on this form and the
+/// space-aware accuracy is reported separately.
+std::string without_spaces(const std::string& s);
 /// Number of Unicode code points.
 size_t char_count(const std::string& s);
 
