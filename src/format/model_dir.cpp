@@ -15,16 +15,34 @@ std::string to_string(ModelFormat f) {
   return "?";
 }
 
-YAML::Node ModelDir::transform(std::string_view op) const {
-  if (!config) return {};
-  YAML::Node ops = config["PreProcess"]["transform_ops"];
-  if (!ops.IsSequence()) return {};
-  for (const auto& entry : ops)
-    if (entry.IsMap() && entry[std::string(op)]) return entry[std::string(op)];
-  return {};
+namespace {
+// A default-constructed YAML::Node is a defined null (truthy); "absent" must be an undefined node.
+YAML::Node absent() { return YAML::Node(YAML::NodeType::Undefined); }
+}  // namespace
+
+YAML::Node yaml_at(const YAML::Node& root, std::initializer_list<const char*> keys) {
+  // YAML::Node assignment writes through to the referenced node; reset() rebinds without touching the tree.
+  YAML::Node node;
+  node.reset(root);
+  for (const char* k : keys) {
+    if (!node || !node.IsMap()) return absent();
+    YAML::Node next = static_cast<const YAML::Node&>(node)[k];
+    if (!next) return absent();
+    node.reset(next);
+  }
+  return node;
 }
 
-YAML::Node ModelDir::postprocess() const { return config ? config["PostProcess"] : YAML::Node(); }
+YAML::Node ModelDir::transform(std::string_view op) const {
+  YAML::Node ops = yaml_at(config, {"PreProcess", "transform_ops"});
+  if (!ops || !ops.IsSequence()) return absent();
+  const std::string key(op);
+  for (const auto& entry : ops)
+    if (YAML::Node params = yaml_at(entry, {key.c_str()})) return params;
+  return absent();
+}
+
+YAML::Node ModelDir::postprocess() const { return yaml_at(config, {"PostProcess"}); }
 
 ModelDir open_model_dir(const fs::path& path, std::string_view role) {
   const std::string what = std::string(role) + " model";
@@ -60,9 +78,9 @@ ModelDir open_model_dir(const fs::path& path, std::string_view role) {
     }
     if (!m.config.IsMap()) fail("inference.yml must be a mapping with Global/PreProcess/PostProcess sections");
   }
-  if (m.config && m.config["Global"]["model_name"]) {
+  if (YAML::Node name = yaml_at(m.config, {"Global", "model_name"})) {
     try {
-      m.model_name = m.config["Global"]["model_name"].as<std::string>();
+      m.model_name = name.as<std::string>();
     } catch (const YAML::Exception&) {
       fail("Global.model_name in inference.yml must be a string");
     }

@@ -26,6 +26,10 @@ struct ModelDir {
   YAML::Node postprocess() const;
 };
 
+/// The node at root[k0][k1]...; a null node when any level is missing or not a mapping (never throws,
+/// unlike chained operator[] on a missing key).
+YAML::Node yaml_at(const YAML::Node& root, std::initializer_list<const char*> keys);
+
 /// Opens a model directory (or a .onnx file) for the model of `role` ("text detection", ...).
 /// Throws Error(ModelFormat) with what is missing and how to fix it.
 ModelDir open_model_dir(const std::filesystem::path& path, std::string_view role);

@@ -19,14 +19,16 @@ CtcDecoder CtcDecoder::from_model(const ModelDir& model) {
   auto fail = [&](const std::string& why) {
     throw Error(ErrorCode::ModelFormat, "text recognition model '" + model.model_name + "' (" + model.dir.string() + "): " + why);
   };
-  if (!post || (!post["character_dict"] && !post["character_dict_path"]))
+  YAML::Node inline_dict = yaml_at(post, {"character_dict"}), dict_path = yaml_at(post, {"character_dict_path"});
+  if (!inline_dict && !dict_path)
     fail("no character dictionary: inference.yml needs PostProcess.character_dict (a list) or character_dict_path (a file)");
   std::vector<std::string> dict;
   try {
-    if (post["character_dict"]) {
-      for (const auto& c : post["character_dict"]) dict.push_back(c.as<std::string>());
+    if (inline_dict) {
+      if (!inline_dict.IsSequence()) fail("PostProcess.character_dict must be a list");
+      for (const auto& c : inline_dict) dict.push_back(c.as<std::string>());
     } else {
-      auto path = model.dir / post["character_dict_path"].as<std::string>();
+      auto path = model.dir / dict_path.as<std::string>();
       std::ifstream in(path);
       if (!in) fail("cannot read dictionary file " + path.string());
       for (std::string line; std::getline(in, line);) {
@@ -38,7 +40,13 @@ CtcDecoder CtcDecoder::from_model(const ModelDir& model) {
     fail(std::string("malformed dictionary entry in inference.yml: ") + e.what());
   }
   if (dict.empty()) fail("the character dictionary is empty");
-  bool space = !post["use_space_char"] || post["use_space_char"].as<bool>(true);
+  YAML::Node space_node = yaml_at(post, {"use_space_char"});
+  bool space = true;
+  try {
+    if (space_node) space = space_node.as<bool>();
+  } catch (const YAML::Exception&) {
+    fail("PostProcess.use_space_char must be true or false");
+  }
   return CtcDecoder(std::move(dict), space);
 }
 

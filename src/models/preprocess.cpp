@@ -35,16 +35,17 @@ Normalize Normalize::from_model(const ModelDir& model, const Normalize& fallback
   if (!n || !n.IsMap()) return fallback;
   Normalize out = fallback;
   auto triple = [&](const char* key, std::array<float, 3>& dst) {
-    if (!n[key]) return;
-    if (!n[key].IsSequence() || n[key].size() != 3)
+    YAML::Node v = yaml_at(n, {key});
+    if (!v) return;
+    if (!v.IsSequence() || v.size() != 3)
       throw Error(ErrorCode::ModelFormat, model.model_name + ": NormalizeImage." + key + " must be a list of 3 numbers");
-    for (size_t i = 0; i < 3; ++i) dst[i] = yaml_float(n[key][i], model.model_name + ": NormalizeImage." + key);
+    for (size_t i = 0; i < 3; ++i) dst[i] = yaml_float(v[i], model.model_name + ": NormalizeImage." + key);
   };
   triple("mean", out.mean);
   triple("std", out.std);
   for (float s : out.std)
     if (s == 0.f) throw Error(ErrorCode::ModelFormat, model.model_name + ": NormalizeImage.std contains 0");
-  if (n["scale"]) out.scale = yaml_float(n["scale"], model.model_name + ": NormalizeImage.scale");
+  if (YAML::Node scale = yaml_at(n, {"scale"})) out.scale = yaml_float(scale, model.model_name + ": NormalizeImage.scale");
   return out;
 }
 

@@ -13,8 +13,12 @@ namespace hpocr {
 
 TextRecognizer::TextRecognizer(const std::filesystem::path& model_dir, const LoadRequest& request)
     : model_(LoadedModel::open(model_dir, "text recognition", request)), decoder_(CtcDecoder::from_model(model_.dir)) {
-  if (YAML::Node r = model_.dir.transform("RecResizeImg"); r && r["image_shape"]) {
-    auto shape = r["image_shape"].as<std::vector<int>>(std::vector<int>{});
+  if (YAML::Node r = yaml_at(model_.dir.transform("RecResizeImg"), {"image_shape"})) {
+    std::vector<int> shape;
+    try {
+      shape = r.as<std::vector<int>>();
+    } catch (const YAML::Exception&) {
+    }
     if (shape.size() != 3 || shape[1] < 8 || shape[2] < 8)
       throw Error(ErrorCode::ModelFormat, model_.dir.model_name + ": RecResizeImg.image_shape must be [3, H, W]");
     height_ = shape[1];

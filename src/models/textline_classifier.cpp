@@ -15,14 +15,14 @@ TextlineClassifier::TextlineClassifier(const std::filesystem::path& model_dir, c
   const std::string& name = model_.dir.model_name;
   auto bad = [&](const std::string& why) { throw Error(ErrorCode::ModelFormat, name + ": " + why); };
   try {
-    if (YAML::Node r = model_.dir.transform("ClsResizeImg"); r && r["image_shape"]) {
-      auto s = r["image_shape"].as<std::vector<int>>();
+    if (YAML::Node r = yaml_at(model_.dir.transform("ClsResizeImg"), {"image_shape"})) {
+      auto s = r.as<std::vector<int>>();
       if (s.size() != 3) bad("ClsResizeImg.image_shape must be [3, H, W]");
       height_ = s[1];
       width_ = s[2];
       norm_ = Normalize::from_model(model_.dir, Normalize::symmetric());
-    } else if (YAML::Node r = model_.dir.transform("ResizeImage"); r && r["size"]) {
-      auto s = r["size"].as<std::vector<int>>();  // [w, h]
+    } else if (YAML::Node r = yaml_at(model_.dir.transform("ResizeImage"), {"size"})) {
+      auto s = r.as<std::vector<int>>();  // [w, h]
       if (s.size() != 2) bad("ResizeImage.size must be [W, H]");
       width_ = s[0];
       height_ = s[1];
@@ -32,7 +32,8 @@ TextlineClassifier::TextlineClassifier(const std::filesystem::path& model_dir, c
       norm_ = Normalize::from_model(model_.dir, Normalize::symmetric());
     }
     YAML::Node post = model_.dir.postprocess();
-    YAML::Node labels = post && post["label_list"] ? post["label_list"] : post && post["Topk"] ? post["Topk"]["label_list"] : YAML::Node();
+    YAML::Node labels = yaml_at(post, {"label_list"});
+    if (!labels) labels = yaml_at(post, {"Topk", "label_list"});
     if (labels && labels.IsSequence()) {
       auto list = labels.as<std::vector<std::string>>();
       auto it = std::find_if(list.begin(), list.end(), [](const std::string& l) { return l.find("180") != std::string::npos; });
@@ -40,7 +41,8 @@ TextlineClassifier::TextlineClassifier(const std::filesystem::path& model_dir, c
       rotated_class_ = static_cast<int>(it - list.begin());
     }
     // ClsPostProcess (ppocr v2) has a threshold; PaddleX Topk (PP-LCNet) takes the arg-max.
-    threshold_ = post && post["thresh"] ? post["thresh"].as<float>() : post && post["Topk"] ? 0.f : 0.9f;
+    YAML::Node thresh = yaml_at(post, {"thresh"});
+    threshold_ = thresh ? thresh.as<float>() : yaml_at(post, {"Topk"}) ? 0.f : 0.9f;
   } catch (const YAML::Exception& e) {
     bad(std::string("malformed inference.yml: ") + e.what());
   }
