@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command: builds (Release) and runs every test with ctest, then the unit and end-to-end suites
+# again under AddressSanitizer + UndefinedBehaviorSanitizer (skip with HPOCR_SKIP_ASAN=1).
+# Needs scripts/setup.sh to have run once (system packages, ONNX Runtime, default models).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=$(nproc)
+
+scripts/build.sh release
+ctest --preset release -j "$JOBS"
+
+if [ "${HPOCR_SKIP_ASAN:-0}" != 1 ]; then
+  scripts/build.sh asan
+  # Leaks inside third-party libraries' process-lifetime singletons are not ours to report.
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  ctest --preset asan -j "$JOBS"
+fi
