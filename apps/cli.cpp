@@ -16,6 +16,9 @@
 #include "hpocr/version.h"
 #include "io/result_io.h"
 #include "io/sample_page.h"
+#include "hpi/selection.h"
+#include "install_deps.h"
+#include "pipeline/pipeline_config.h"
 #include "progress.h"
 
 namespace fs = std::filesystem;
@@ -37,6 +40,7 @@ struct CommonArgs {
   std::string log_level = "warning";
   bool verbose = false;
   fs::path save_path;
+  fs::path pipeline_config;
 };
 
 void add_bool(CLI::App& app, const std::string& name, bool& target, const std::string& help) {
@@ -74,7 +78,20 @@ void add_pipeline_options(CLI::App& app, CommonArgs& a) {
   OcrOptions& o = a.options;
   app.add_option("--save_path", a.save_path, "Directory for <name>_res.json and <name>_ocr_res_img.png (default: not saved)");
   app.add_option("--device", o.device, "cpu (gpu arrives with the HPI layer)")->capture_default_str();
-  add_bool(app, "--enable_hpi", o.enable_hpi, "High-performance inference: tuned backend configuration");
+  add_bool(app, "--enable_hpi", o.enable_hpi, "High-performance inference: automatic backend choice and configuration");
+  app.add_option_function<std::string>(
+         "--hpi_config",
+         [&o](const std::string& v) {
+           try {
+             o.hpi_config = parse_hpi_config(v);
+           } catch (const Error& e) {
+             throw CLI::ValidationError("--hpi_config", e.what());
+           }
+         },
+         "HPI settings as JSON/YAML or a file: {backend, backend_config, auto_config, auto_paddle2onnx}")
+      ->type_name("CONFIG");
+  // Read before parsing (see run()), so that every other option overrides the file; declared for --help.
+  app.add_option("--paddlex_config", a.pipeline_config, "PaddleX-style pipeline YAML (e.g. OCR.yaml); other options override it");
   app.add_option("--cpu_threads", o.cpu_threads, "Inference threads per model, 0 = all cores")->capture_default_str();
   add_bool(app, "--use_textline_orientation", o.use_textline_orientation, "Classify text lines as 0/180 degrees and fix them");
   add_unavailable(app, "--use_doc_orientation_classify", "Document orientation classification");
@@ -202,6 +219,47 @@ int cmd_info() {
   return kOk;
 }
 
+int cmd_hpi_info(const CommonArgs& a) {
+  const OcrOptions& o = a.options;
+  o.validate();
+  Device device = Device::parse(o.device);
+  std::printf("backends on %s:\n", device.str().c_str());
+  for (const auto& b : backends()) {
+    Availability av = b->probe(device);
+    std::printf("  %-12s %s\n", std::string(b->name()).c_str(),
+                av.available ? ("available, version " + av.version).c_str() : ("unavailable: " + av.reason).c_str());
+  }
+  const std::pair<const char*, std::pair<fs::path, const char*>> models[] = {
+      {"TextDetection", {o.text_detection_model_dir, "PP-OCRv4_mobile_det"}},
+      {"TextLineOrientation", {o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"}},
+      {"TextRecognition", {o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"}}};
+  for (const auto& [module, spec] : models) {
+    fs::path dir = spec.first.empty() ? hpocr_home() / "models" / spec.second : spec.first;
+    auto it = o.module_hpi_config.find(module);
+    const HpiConfig& config = it != o.module_hpi_config.end() ? it->second : o.hpi_config;
+    try {
+      ModelDir m = open_model_dir(dir, module);
+      std::printf("%s: %s [%s], %s\n%s", module, m.model_name.c_str(), to_string(m.format).c_str(), dir.c_str(),
+                  hpi::make_plan(m, device, config, o.enable_hpi).describe().c_str());
+    } catch (const Error& e) {
+      std::printf("%s: %s\n", module, e.what());
+    }
+  }
+  if (!o.enable_hpi) std::printf("(enable_hpi is False: the plain default engine is used; pass --enable_hpi True to see the HPI plan)\n");
+  return kOk;
+}
+
+/// --paddlex_config must be applied before the other options are parsed, so that they override it.
+void preload_pipeline_config(int argc, char** argv, OcrOptions& options) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string value;
+    if (arg == "--paddlex_config" && i + 1 < argc) value = argv[i + 1];
+    else if (arg.rfind("--paddlex_config=", 0) == 0) value = std::string(arg.substr(17));
+    if (!value.empty()) apply_pipeline_config(value, options);
+  }
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -217,7 +275,19 @@ int run(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "Render a sample page with known text, OCR it and check the result");
   add_pipeline_options(*demo, demo_args);
   auto* info = app.add_subcommand("info", "Show backends, their availability and the default model directories");
+  CommonArgs hpi_args;
+  auto* hpi_info = app.add_subcommand("hpi-info", "Probe every backend and show the HPI plan for each model");
+  add_pipeline_options(*hpi_info, hpi_args);
+  std::string deps_kind;
+  auto* deps = app.add_subcommand("install_hpi_deps", "Install the runtime libraries HPI uses (cpu | gpu)");
+  deps->add_option("device", deps_kind, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
 
+  try {
+    for (CommonArgs* a : {&ocr_args, &demo_args, &hpi_args}) preload_pipeline_config(argc, argv, a->options);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -234,6 +304,11 @@ int run(int argc, char** argv) {
       return cmd_demo(demo_args);
     }
     if (info->parsed()) return cmd_info();
+    if (hpi_info->parsed()) {
+      apply_logging(hpi_args);
+      return cmd_hpi_info(hpi_args);
+    }
+    if (deps->parsed()) return install_hpi_deps(deps_kind) ? kOk : kModelFailed;
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     switch (e.code()) {

@@ -2,7 +2,10 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace hpocr {
 
@@ -20,6 +23,20 @@ struct TextDetParams {
   void validate() const;
 };
 
+/// High-performance inference settings (PaddleX `hpi_config` names).
+struct HpiConfig {
+  std::string backend;             ///< onnxruntime | opencv | openvino | paddle | tensorrt; empty = automatic
+  bool auto_config = true;         ///< fill backend_config from the prior-knowledge table; refuse backends it rules out
+  bool auto_paddle2onnx = true;    ///< convert Paddle models to ONNX when the chosen backend needs it
+  nlohmann::json backend_config = nlohmann::json::object();  ///< e.g. {"cpu_num_threads": 2}
+
+  /// From a PaddleX-style mapping ({backend, auto_config, auto_paddle2onnx, backend_config}); unknown keys
+  /// and wrong types give Error(InvalidArgument).
+  static HpiConfig from_json(const nlohmann::json& j);
+  /// Throws Error(InvalidArgument) naming the first bad value.
+  void validate() const;
+};
+
 /// Options of the OCR pipeline. Empty model dirs mean the default models under $HPOCR_HOME.
 struct OcrOptions {
   std::filesystem::path text_detection_model_dir;
@@ -28,6 +45,9 @@ struct OcrOptions {
 
   std::string device = "cpu";       ///< "cpu" (GPU devices arrive with the HPI layer)
   bool enable_hpi = false;          ///< let the HPI layer choose and tune the backend
+  HpiConfig hpi_config;             ///< pipeline-wide HPI settings (used when enable_hpi)
+  /// Per-module HPI settings, keyed "TextDetection", "TextRecognition", "TextLineOrientation"; they win over hpi_config.
+  std::map<std::string, HpiConfig> module_hpi_config;
   int cpu_threads = 0;              ///< inference threads per model; 0 = number of cores (PaddleOCR uses 8)
 
   bool use_textline_orientation = true;

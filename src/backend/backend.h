@@ -28,12 +28,17 @@ struct ModelSignature {
   std::vector<TensorInfo> outputs;
 };
 
-/// How to build an engine. backend_config holds backend-specific keys (PaddleX names, e.g. cpu_num_threads).
+/// How to build an engine. An empty backend_config means the backend's plain defaults (the HPI-off baseline).
 struct EngineOptions {
   Device device;
-  int cpu_threads = 0;            ///< 0 = backend default
-  bool tuned = false;             ///< false: the backend's plain defaults (the HPI-off baseline)
-  nlohmann::json backend_config = nlohmann::json::object();
+  int cpu_threads = 0;            ///< 0 = backend default; backend_config.cpu_num_threads wins
+  nlohmann::json backend_config = nlohmann::json::object();  ///< backend-specific keys (PaddleX names where they exist)
+  /// Engine cache entry for this model + backend + settings (empty = no cache). The backend reuses what it
+  /// finds there and otherwise builds it and publishes it atomically (see core/file_util.h).
+  std::filesystem::path cache_dir;
+  /// A representative input shape (e.g. [1, 3, 48, 320] for a recogniser): backends that can only tell
+  /// whether they run a model by running it (OpenCV DNN) do one trial run with it at load time.
+  std::vector<int64_t> sample_input_shape;
 };
 
 /// Result of probing a backend on a device.

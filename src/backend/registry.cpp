@@ -1,7 +1,9 @@
 #include <mutex>
 
 #include "backend/backend.h"
+#include "backend/dynamic/dynamic_backends.h"
 #include "backend/onnxruntime/ort_backend.h"
+#include "backend/opencv/opencv_backend.h"
 #include "hpocr/error.h"
 
 namespace hpocr {
@@ -11,6 +13,8 @@ std::vector<std::unique_ptr<Backend>>& registry() {
   static std::vector<std::unique_ptr<Backend>> list = [] {
     std::vector<std::unique_ptr<Backend>> l;
     l.push_back(make_onnxruntime_backend());
+    l.push_back(make_opencv_backend());
+    for (auto& b : make_dynamic_backends()) l.push_back(std::move(b));
     return l;
   }();
   return list;

@@ -42,6 +42,12 @@ void OcrOptions::validate() const {
   if (textline_orientation_batch_size < 1 || textline_orientation_batch_size > 1024)
     bad("textline_orientation_batch_size", std::to_string(textline_orientation_batch_size), "1..1024");
   if (max_image_pixels < 1) bad("max_image_pixels", std::to_string(max_image_pixels), "a positive pixel count");
+  hpi_config.validate();
+  for (const auto& [module, config] : module_hpi_config) {
+    if (module != "TextDetection" && module != "TextRecognition" && module != "TextLineOrientation")
+      bad("module_hpi_config", module, "TextDetection, TextRecognition or TextLineOrientation");
+    config.validate();
+  }
 }
 
 std::filesystem::path hpocr_home() {

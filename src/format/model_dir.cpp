@@ -33,6 +33,35 @@ YAML::Node yaml_at(const YAML::Node& root, std::initializer_list<const char*> ke
   return node;
 }
 
+nlohmann::json yaml_to_json(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::json j = nlohmann::json::object();
+      for (const auto& kv : n) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      return j;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& v : n) j.push_back(yaml_to_json(v));
+      return j;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = n.Scalar();
+      if (s == "true" || s == "True" || s == "false" || s == "False") return s == "true" || s == "True";
+      size_t used = 0;
+      try {
+        long long i = std::stoll(s, &used);
+        if (used == s.size()) return i;
+        double d = std::stod(s, &used);
+        if (used == s.size()) return d;
+      } catch (const std::exception&) {
+      }
+      return s;
+    }
+    default: return nullptr;
+  }
+}
+
 YAML::Node ModelDir::transform(std::string_view op) const {
   YAML::Node ops = yaml_at(config, {"PreProcess", "transform_ops"});
   if (!ops || !ops.IsSequence()) return absent();

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 namespace hpocr {
@@ -29,6 +30,9 @@ struct ModelDir {
 /// The node at root[k0][k1]...; a null node when any level is missing or not a mapping (never throws,
 /// unlike chained operator[] on a missing key).
 YAML::Node yaml_at(const YAML::Node& root, std::initializer_list<const char*> keys);
+
+/// Converts YAML to JSON; scalars become bool/int/float where they read as such, else strings.
+nlohmann::json yaml_to_json(const YAML::Node& node);
 
 /// Opens a model directory (or a .onnx file) for the model of `role` ("text detection", ...).
 /// Throws Error(ModelFormat) with what is missing and how to fix it.

@@ -1,9 +1,13 @@
-// Builds the inference engine for one model. With enable_hpi the backend is configured for speed;
-// without it a plain default ONNX Runtime engine is built, the baseline HPI is measured against.
+// Builds the inference engine for one model. With enable_hpi the backend is chosen from the plan
+// (hpi/selection.h) and configured from the prior knowledge, with an engine cache; without it a plain
+// default ONNX Runtime engine is built, the baseline HPI is measured against.
 #pragma once
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "backend/backend.h"
+#include "hpocr/options.h"
 
 namespace hpocr {
 
@@ -11,9 +15,17 @@ struct LoadRequest {
   Device device;
   int cpu_threads = 0;
   bool enable_hpi = false;
+  HpiConfig hpi;
+  std::vector<int64_t> sample_input_shape;  ///< see EngineOptions::sample_input_shape
 };
 
-/// Loads `model` per `request`; throws Error with the reason when no backend can run it.
-std::unique_ptr<Engine> load_engine(const ModelDir& model, const LoadRequest& request);
+struct LoadedEngine {
+  std::unique_ptr<Engine> engine;
+  nlohmann::json selection;  ///< {"backend", "reason", "failed": [{backend, error}...]}
+};
+
+/// Walks the plan: the first backend that loads wins; each failure is logged and the next one tried.
+/// Throws Error (the category of the last failure) listing every attempt when none works.
+LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request);
 
 }  // namespace hpocr

@@ -4,9 +4,13 @@
 
 namespace hpocr {
 
-LoadedModel LoadedModel::open(const std::filesystem::path& path, std::string_view role, const LoadRequest& request) {
-  LoadedModel m{open_model_dir(path, role), nullptr};
-  m.engine = load_engine(m.dir, request);
+LoadedModel LoadedModel::open(const std::filesystem::path& path, std::string_view role, LoadRequest request,
+                              std::vector<int64_t> sample_shape) {
+  LoadedModel m{open_model_dir(path, role), nullptr, nullptr};
+  request.sample_input_shape = std::move(sample_shape);
+  LoadedEngine loaded = load_engine(m.dir, request);
+  m.engine = std::move(loaded.engine);
+  m.selection = std::move(loaded.selection);
   const auto& sig = m.engine->signature();
   if (sig.inputs.size() != 1 || sig.outputs.empty() || sig.inputs[0].dtype != DataType::Float32 ||
       sig.inputs[0].shape.size() != 4)
@@ -16,7 +20,8 @@ LoadedModel LoadedModel::open(const std::filesystem::path& path, std::string_vie
 }
 
 nlohmann::json LoadedModel::settings() const {
-  return {{"model_name", dir.model_name}, {"model_dir", dir.dir.string()}, {"backend", engine->settings()}};
+  return {{"model_name", dir.model_name}, {"model_dir", dir.dir.string()}, {"backend", engine->settings()},
+          {"selection", selection}};
 }
 
 Tensor LoadedModel::run_single(const Tensor& input, size_t expected_rank) const {

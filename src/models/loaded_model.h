@@ -13,10 +13,13 @@ namespace hpocr {
 struct LoadedModel {
   ModelDir dir;
   std::unique_ptr<Engine> engine;
+  nlohmann::json selection;  ///< which backend was chosen and why (hpi/engine_loader.h)
 
   /// Opens the directory and loads the engine; errors name the role ("text detection", ...).
-  static LoadedModel open(const std::filesystem::path& path, std::string_view role, const LoadRequest& request);
-  /// {"model_name", "model_dir", "backend": settings}
+  /// `sample_shape` is a typical input, for backends that validate a model by a trial run.
+  static LoadedModel open(const std::filesystem::path& path, std::string_view role, LoadRequest request,
+                          std::vector<int64_t> sample_shape);
+  /// {"model_name", "model_dir", "backend": settings, "selection": why}
   nlohmann::json settings() const;
   /// Runs one float input and returns the first output; checks its rank.
   Tensor run_single(const Tensor& input, size_t expected_rank) const;

@@ -31,7 +31,7 @@ cv::Size det_input_size(cv::Size image, const TextDetParams& p) {
 }
 
 TextDetector::TextDetector(const std::filesystem::path& model_dir, const LoadRequest& request)
-    : model_(LoadedModel::open(model_dir, "text detection", request)),
+    : model_(LoadedModel::open(model_dir, "text detection", request, {1, 3, 64, 64})),
       norm_(Normalize::from_model(model_.dir, Normalize::imagenet())) {}
 
 std::vector<DetBox> TextDetector::detect(const cv::Mat& bgr, const TextDetParams& params, StageTimings* t) const {

@@ -12,7 +12,7 @@
 namespace hpocr {
 
 TextRecognizer::TextRecognizer(const std::filesystem::path& model_dir, const LoadRequest& request)
-    : model_(LoadedModel::open(model_dir, "text recognition", request)), decoder_(CtcDecoder::from_model(model_.dir)) {
+    : model_(LoadedModel::open(model_dir, "text recognition", request, {1, 3, 48, 320})), decoder_(CtcDecoder::from_model(model_.dir)) {
   if (YAML::Node r = yaml_at(model_.dir.transform("RecResizeImg"), {"image_shape"})) {
     std::vector<int> shape;
     try {
@@ -27,9 +27,9 @@ TextRecognizer::TextRecognizer(const std::filesystem::path& model_dir, const Loa
   const auto& sig = model_.engine->signature();
   if (int64_t h = sig.inputs[0].shape[2]; h > 0) height_ = static_cast<int>(h);
   const auto& out = sig.outputs[0].shape;
-  if (out.size() != 3)
+  if (!out.empty() && out.size() != 3)  // some backends only know output shapes after a run
     throw Error(ErrorCode::ModelFormat, model_.dir.model_name + ": a CTC recognizer must output [N, T, classes]");
-  if (out[2] > 0 && static_cast<size_t>(out[2]) != decoder_.num_classes())
+  if (out.size() == 3 && out[2] > 0 && static_cast<size_t>(out[2]) != decoder_.num_classes())
     throw Error(ErrorCode::ModelFormat,
                 model_.dir.model_name + ": the dictionary gives " + std::to_string(decoder_.num_classes()) +
                     " classes (blank + entries + space) but the model outputs " + std::to_string(out[2]) +

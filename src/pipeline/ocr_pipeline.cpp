@@ -28,15 +28,19 @@ struct OcrPipeline::Impl {
   std::unique_ptr<TextlineClassifier> classifier;  // only when use_textline_orientation
   TextRecognizer recognizer;
 
-  static LoadRequest request(const OcrOptions& o) { return {Device::parse(o.device), o.cpu_threads, o.enable_hpi}; }
+  /// The module's own hpi_config if given, else the pipeline's (the deepest level wins, as in PaddleX).
+  static LoadRequest request(const OcrOptions& o, const char* module) {
+    auto it = o.module_hpi_config.find(module);
+    return {Device::parse(o.device), o.cpu_threads, o.enable_hpi, it != o.module_hpi_config.end() ? it->second : o.hpi_config, {}};
+  }
 
   explicit Impl(OcrOptions o)
       : options((o.validate(), std::move(o))),
-        detector(model_dir_or_default(options.text_detection_model_dir, "PP-OCRv4_mobile_det"), request(options)),
-        recognizer(model_dir_or_default(options.text_recognition_model_dir, "PP-OCRv4_mobile_rec"), request(options)) {
+        detector(model_dir_or_default(options.text_detection_model_dir, "PP-OCRv4_mobile_det"), request(options, "TextDetection")),
+        recognizer(model_dir_or_default(options.text_recognition_model_dir, "PP-OCRv4_mobile_rec"), request(options, "TextRecognition")) {
     if (options.use_textline_orientation)
       classifier = std::make_unique<TextlineClassifier>(
-          model_dir_or_default(options.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"), request(options));
+          model_dir_or_default(options.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"), request(options, "TextLineOrientation"));
   }
 };
 

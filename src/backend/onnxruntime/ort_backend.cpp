@@ -1,9 +1,11 @@
 #include "backend/onnxruntime/ort_backend.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "backend/onnxruntime/ort_api.h"
 #include "backend/onnxruntime/ort_library.h"
+#include "core/file_util.h"
 #include "core/logging.h"
 #include "hpocr/error.h"
 
@@ -39,23 +41,40 @@ Ort::Env& env() {
 class OrtEngine final : public Engine {
  public:
   OrtEngine(const ModelDir& model, const EngineOptions& options) : model_name_(model.model_name) {
+    const nlohmann::json& cfg = options.backend_config;
     Ort::SessionOptions so;
-    int threads = options.cpu_threads;
-    if (options.tuned) {
-      // One model runs at a time per pipeline stage: all cores intra-op, no inter-op pool.
-      if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-      so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
-      so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
-      so.SetInterOpNumThreads(1);
-    }
+    settings_ = {{"backend", "onnxruntime"}, {"version", ort::library().version}, {"device", "cpu"}};
+    int threads = cfg.contains("cpu_num_threads") ? cfg["cpu_num_threads"].get<int>() : options.cpu_threads;
+    if (!cfg.empty() && threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     if (threads > 0) so.SetIntraOpNumThreads(threads);
-    settings_ = {{"backend", "onnxruntime"},
-                 {"version", ort::library().version},
-                 {"device", "cpu"},
-                 {"cpu_num_threads", threads > 0 ? nlohmann::json(threads) : nlohmann::json("default")},
-                 {"tuned", options.tuned}};
+    settings_["cpu_num_threads"] = threads > 0 ? nlohmann::json(threads) : nlohmann::json("default");
+    for (const auto& [key, value] : cfg.items()) {
+      if (key == "cpu_num_threads" || key == "cache_optimized_model") continue;
+      if (key == "graph_optimization_level") {
+        static const std::pair<const char*, GraphOptimizationLevel> levels[] = {
+            {"disable", ORT_DISABLE_ALL}, {"basic", ORT_ENABLE_BASIC}, {"extended", ORT_ENABLE_EXTENDED}, {"all", ORT_ENABLE_ALL}};
+        auto it = std::find_if(std::begin(levels), std::end(levels), [&](const auto& l) { return value == l.first; });
+        if (it == std::end(levels)) bad_config(key, "disable, basic, extended or all");
+        so.SetGraphOptimizationLevel(it->second);
+      } else if (key == "intra_op_spinning") {
+        so.AddConfigEntry("session.intra_op.allow_spinning", flag(key, value) ? "1" : "0");
+      } else if (key == "enable_cpu_mem_arena") {
+        flag(key, value) ? so.EnableCpuMemArena() : so.DisableCpuMemArena();
+      } else if (key == "enable_mem_pattern") {
+        flag(key, value) ? so.EnableMemPattern() : so.DisableMemPattern();
+      } else {
+        bad_config(key, "a known onnxruntime key (cpu_num_threads, graph_optimization_level, intra_op_spinning, "
+                        "enable_cpu_mem_arena, enable_mem_pattern, cache_optimized_model)");
+      }
+      settings_[key] = value;
+    }
+    if (!cfg.empty()) {
+      so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
+      so.SetInterOpNumThreads(1);  // one model runs at a time per stage: all threads go to intra-op work
+    }
     try {
-      session_ = std::make_unique<Ort::Session>(env(), model.model_file.c_str(), so);
+      session_ = options.cache_dir.empty() ? std::make_unique<Ort::Session>(env(), model.model_file.c_str(), so)
+                                           : cached_session(model, options.cache_dir, so);
     } catch (const Ort::Exception& e) {
       throw Error(ErrorCode::ModelFormat,
                   "ONNX Runtime cannot load " + model.model_file.string() + " (" + model_name_ + "): " + e.what());
@@ -104,6 +123,46 @@ class OrtEngine final : public Engine {
   }
 
   const ModelSignature& signature() const override { return signature_; }
+
+ private:
+  [[noreturn]] void bad_config(const std::string& key, const std::string& expected) const {
+    throw Error(ErrorCode::InvalidArgument, model_name_ + ": onnxruntime backend_config." + key + " is invalid: expected " + expected);
+  }
+  bool flag(const std::string& key, const nlohmann::json& v) const {
+    if (!v.is_boolean()) bad_config(key, "true or false");
+    return v.get<bool>();
+  }
+
+  /// The engine cache: the optimised graph ORT writes on the first load is reused on later loads, which then
+  /// skip the graph transformations (the entry's key covers model bytes, ORT version, settings and CPU).
+  std::unique_ptr<Ort::Session> cached_session(const ModelDir& model, const std::filesystem::path& dir, Ort::SessionOptions& so) {
+    // Saved as ONNX: ORT's own flatbuffer format was measured to load slower here (replaying its optimisations).
+    const auto cached = dir / "model.optimized.onnx";
+    settings_["engine_cache"] = dir.string();
+    if (std::filesystem::exists(cached)) {
+      try {
+        Ort::SessionOptions warm = so.Clone();
+        warm.SetGraphOptimizationLevel(ORT_DISABLE_ALL);
+        auto session = std::make_unique<Ort::Session>(env(), cached.c_str(), warm);
+        settings_["engine_cache_hit"] = true;
+        return session;
+      } catch (const Ort::Exception& e) {
+        log::warn("{}: engine cache entry {} is unusable ({}); rebuilding it", model_name_, dir.string(), e.what());
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+      }
+    }
+    settings_["engine_cache_hit"] = false;
+    std::unique_ptr<Ort::Session> session;
+    publish_directory(dir, [&](const std::filesystem::path& tmp) {
+      Ort::SessionOptions writer = so.Clone();
+      writer.SetOptimizedModelFilePath((tmp / cached.filename()).c_str());
+      session = std::make_unique<Ort::Session>(env(), model.model_file.c_str(), writer);
+    });
+    return session ? std::move(session) : std::make_unique<Ort::Session>(env(), model.model_file.c_str(), so);
+  }
+
+ public:
   nlohmann::json settings() const override { return settings_; }
 
  private:

@@ -1,0 +1,62 @@
+// Shared pieces of the _hpocr extension: conversions between Python objects and the C++ core's types.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <yaml-cpp/yaml.h>
+
+#include "hpi/engine_loader.h"
+
+namespace hpocr::python {
+
+namespace py = pybind11;
+
+/// The default models, found under $HPOCR_HOME/models (the names OcrPipeline uses).
+inline constexpr const char* kDefaultDetModel = "PP-OCRv4_mobile_det";
+inline constexpr const char* kDefaultRecModel = "PP-OCRv4_mobile_rec";
+inline constexpr const char* kDefaultClsModel = "ch_ppocr_mobile_v2.0_cls";
+
+/// Images above this many pixels are refused (OcrOptions::max_image_pixels' default).
+inline constexpr std::int64_t kDefaultMaxPixels = 100'000'000;
+
+/// Copies a NumPy image (HxW, HxWx1, HxWx2, HxWx3 BGR, HxWx4 BGRA; uint8, int8, uint16, int16, int32, float32
+/// or float64) into an owning cv::Mat. Must be called with the GIL held. Error(InvalidInput) naming `name`
+/// for any other shape or dtype.
+cv::Mat array_to_mat(const py::handle& array, const std::string& name);
+
+/// Copies an 8-bit image into a new NumPy array (HxW or HxWxC, uint8).
+py::array mat_to_array(const cv::Mat& image);
+
+/// Converts None/bool/int/float/str/list/tuple/dict (string keys) to JSON; Error(InvalidArgument) naming
+/// `where` for anything else.
+nlohmann::json py_to_json(const py::handle& value, const std::string& where);
+
+/// Converts a YAML document to Python objects, resolving plain scalars as PyYAML's safe_load does for the
+/// common cases (null, booleans incl. yes/no/on/off, decimal/hex integers, floats with a dot, .inf/.nan).
+py::object yaml_to_py(const YAML::Node& node);
+
+/// Error(InvalidArgument) "<key>: expected <expected>, got <repr of value>".
+[[noreturn]] void throw_bad_option(const py::handle& value, const std::string& key, const char* expected);
+
+/// Casts a Python value to T; Error(InvalidArgument) "<key>: expected <expected>, got <repr>" on mismatch.
+template <class T>
+T cast_option(const py::handle& value, const std::string& key, const char* expected) {
+  try {
+    return value.cast<T>();
+  } catch (const py::cast_error&) {
+    throw_bad_option(value, key, expected);
+  }
+}
+
+/// The engine settings shared by every model: device, cpu_threads, enable_hpi, hpi_config (a PaddleX-style
+/// mapping or None). Other keys give Error(InvalidArgument).
+LoadRequest load_request_from(const py::dict& config);
+
+/// Registers TextDetector, TextRecognizer and TextlineClassifier (the single-model classes).
+void bind_models(py::module_& m);
+
+}  // namespace hpocr::python

@@ -1,0 +1,106 @@
+#include "backend/dynamic/dynamic_backends.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <mutex>
+
+#include "hpocr/error.h"
+
+namespace hpocr {
+namespace {
+
+struct LibrarySpec {
+  const char* name;
+  const char* env;                       ///< variable naming the library file
+  std::vector<const char*> candidates;   ///< sonames tried on the default search path
+  const char* version_symbol;
+  std::string (*version)(void* symbol);  ///< calls the symbol and formats its answer
+  std::vector<std::string> devices;      ///< device types it runs on
+  std::vector<ModelFormat> formats;
+};
+
+class DynamicLibraryBackend final : public Backend {
+ public:
+  explicit DynamicLibraryBackend(LibrarySpec spec) : spec_(std::move(spec)) {}
+
+  std::string_view name() const override { return spec_.name; }
+
+  Availability probe(const Device& device) const override {
+    std::call_once(once_, [&] { found_ = locate(); });
+    if (!found_.available) return found_;
+    if (std::find(spec_.devices.begin(), spec_.devices.end(), device.type) == spec_.devices.end())
+      return {false, found_.version, std::string(spec_.name) + " is not used on " + device.type};
+    return found_;
+  }
+
+  bool accepts(ModelFormat format) const override {
+    return std::find(spec_.formats.begin(), spec_.formats.end(), format) != spec_.formats.end();
+  }
+
+  std::unique_ptr<Engine> load(const ModelDir& model, const EngineOptions& options) const override {
+    Availability a = probe(options.device);
+    if (!a.available) throw Error(ErrorCode::BackendUnavailable, std::string(spec_.name) + ": " + a.reason);
+    throw Error(ErrorCode::BackendUnavailable, std::string(spec_.name) + " " + a.version + " was found, but its engine is not "
+                                                   "implemented in this build of hpocr; cannot run " + model.model_name);
+  }
+
+ private:
+  Availability locate() const {
+    std::vector<std::string> tries;
+    if (const char* env = std::getenv(spec_.env); env && *env) tries.emplace_back(env);
+    else tries.assign(spec_.candidates.begin(), spec_.candidates.end());
+    for (const auto& path : tries) {
+      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!handle) continue;
+      void* sym = dlsym(handle, spec_.version_symbol);
+      if (!sym) return {false, "", path + " lacks " + spec_.version_symbol + " (not a " + spec_.name + " library?)"};
+      return {true, spec_.version(sym), ""};  // the handle stays open: the engine will need it
+    }
+    std::string list;
+    for (const auto& t : tries) list += (list.empty() ? "" : ", ") + t;
+    return {false, "", std::string(spec_.name) + " not installed (looked for " + list + "; set " + spec_.env + ")"};
+  }
+
+  LibrarySpec spec_;
+  mutable std::once_flag once_;
+  mutable Availability found_;
+};
+
+std::string c_string_version(void* sym) {
+  auto fn = reinterpret_cast<const char* (*)()>(sym);
+  const char* v = fn();
+  return v ? v : "unknown";
+}
+
+std::string openvino_version(void* sym) {
+  // ov_status_e ov_get_openvino_version(ov_version_t*) with ov_version_t = {const char* buildNumber; const char* description;}
+  struct OvVersion { const char* build_number; const char* description; } v{nullptr, nullptr};
+  auto fn = reinterpret_cast<int (*)(OvVersion*)>(sym);
+  return fn(&v) == 0 && v.build_number ? v.build_number : "unknown";
+}
+
+std::string tensorrt_version(void* sym) {
+  int v = reinterpret_cast<int32_t (*)()>(sym)();  // e.g. 100300 for 10.3.0
+  return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<Backend>> make_dynamic_backends() {
+  std::vector<std::unique_ptr<Backend>> out;
+  out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
+      "openvino", "HPOCR_OPENVINO_LIBRARY", {"libopenvino_c.so"}, "ov_get_openvino_version", openvino_version, {"cpu"},
+      {ModelFormat::Onnx}}));
+  out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
+      "paddle", "HPOCR_PADDLE_INFERENCE_LIBRARY", {"libpaddle_inference_c.so"}, "PD_GetVersion", c_string_version,
+      {"cpu", "gpu"}, {ModelFormat::PaddleLegacy, ModelFormat::PaddlePir}}));
+  out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
+      "tensorrt", "HPOCR_TENSORRT_LIBRARY", {"libnvinfer.so.10", "libnvinfer.so.8", "libnvinfer.so"}, "getInferLibVersion",
+      tensorrt_version, {"gpu"}, {ModelFormat::Onnx}}));
+  return out;
+}
+
+}  // namespace hpocr

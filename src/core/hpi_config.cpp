@@ -1,0 +1,50 @@
+#include <algorithm>
+
+#include "hpocr/error.h"
+#include "hpocr/options.h"
+
+namespace hpocr {
+namespace {
+
+const char* const kBackends[] = {"onnxruntime", "opencv", "openvino", "paddle", "tensorrt"};
+
+[[noreturn]] void bad(const std::string& what) { throw Error(ErrorCode::InvalidArgument, "hpi_config: " + what); }
+
+}  // namespace
+
+HpiConfig HpiConfig::from_json(const nlohmann::json& j) {
+  if (j.is_null()) return {};
+  if (!j.is_object()) bad("must be a mapping, got " + std::string(j.type_name()));
+  HpiConfig c;
+  for (const auto& [key, value] : j.items()) {
+    if (key == "backend") {
+      if (!value.is_string() && !value.is_null()) bad("backend must be a string");
+      c.backend = value.is_null() ? "" : value.get<std::string>();
+    } else if (key == "auto_config" || key == "auto_paddle2onnx") {
+      if (!value.is_boolean()) bad(key + " must be true or false");
+      (key == "auto_config" ? c.auto_config : c.auto_paddle2onnx) = value.get<bool>();
+    } else if (key == "backend_config") {
+      if (!value.is_object() && !value.is_null()) bad("backend_config must be a mapping");
+      c.backend_config = value.is_null() ? nlohmann::json::object() : value;
+    } else {
+      bad("unknown key '" + key + "' (expected backend, backend_config, auto_config, auto_paddle2onnx)");
+    }
+  }
+  c.validate();
+  return c;
+}
+
+void HpiConfig::validate() const {
+  if (!backend.empty() && std::find(std::begin(kBackends), std::end(kBackends), backend) == std::end(kBackends))
+    bad("backend '" + backend + "' is unknown (expected onnxruntime, opencv, openvino, paddle or tensorrt)");
+  if (!backend_config.is_object()) bad("backend_config must be a mapping");
+  if (auto it = backend_config.find("cpu_num_threads"); it != backend_config.end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 1024)
+      bad("backend_config.cpu_num_threads must be an integer in 1..1024");
+  }
+  if (auto it = backend_config.find("precision"); it != backend_config.end()) {
+    if (!it->is_string() || (*it != "fp32" && *it != "fp16")) bad("backend_config.precision must be fp32 or fp16");
+  }
+}
+
+}  // namespace hpocr

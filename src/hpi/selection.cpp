@@ -1,0 +1,64 @@
+#include "hpi/selection.h"
+
+#include <algorithm>
+
+#include "backend/backend.h"
+#include "hpi/prior_knowledge.h"
+
+namespace hpocr::hpi {
+
+std::string Plan::describe() const {
+  std::string out;
+  for (size_t i = 0; i < steps.size(); ++i)
+    out += "  " + std::to_string(i + 1) + ". " + steps[i].backend + " " + steps[i].config.dump() + " (" + steps[i].reason + ")\n";
+  for (const auto& r : rejected) out += "  -  " + r.backend + ": " + r.reason + "\n";
+  if (steps.empty()) out += "  (no usable backend)\n";
+  return out;
+}
+
+Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& config, bool enable_hpi) {
+  Plan plan;
+  if (!enable_hpi) {
+    plan.steps.push_back({"onnxruntime", nlohmann::json::object(), "enable_hpi is off: plain default engine"});
+    return plan;
+  }
+  std::vector<BackendChoice> candidates = preferred_backends(model.model_name, device.type);
+  const bool known = is_known_model(model.model_name);
+  const std::string source = known ? "prior knowledge for " + model.model_name : "prior knowledge default for " + device.type;
+
+  if (!config.backend.empty()) {
+    auto it = std::find_if(candidates.begin(), candidates.end(), [&](const BackendChoice& c) { return c.backend == config.backend; });
+    if (config.auto_config && it == candidates.end()) {
+      plan.rejected.push_back({config.backend, "ruled out by the prior knowledge for " + model.model_name + " on " + device.type +
+                                                   " (set auto_config: false to force it)"});
+      return plan;
+    }
+    BackendChoice chosen{config.backend, config.auto_config ? it->config : nlohmann::json::object()};
+    candidates = {chosen};
+  }
+
+  for (auto& c : candidates) {
+    const Backend* backend = find_backend(c.backend);
+    if (!backend) {
+      plan.rejected.push_back({c.backend, "not built into this hpocr"});
+      continue;
+    }
+    Availability a = backend->probe(device);
+    if (!a.available) {
+      plan.rejected.push_back({c.backend, a.reason});
+      continue;
+    }
+    if (!backend->accepts(model.format)) {
+      plan.rejected.push_back({c.backend, "cannot load " + to_string(model.format) + " models" +
+                                              (config.auto_paddle2onnx ? " (Paddle->ONNX conversion is not available yet)" : "")});
+      continue;
+    }
+    nlohmann::json merged = config.auto_config ? c.config : nlohmann::json::object();
+    merged.update(config.backend_config);  // the user's keys win
+    std::string reason = config.backend.empty() ? source + ", " + a.version : "chosen in hpi_config, " + a.version;
+    plan.steps.push_back({c.backend, std::move(merged), std::move(reason)});
+  }
+  return plan;
+}
+
+}  // namespace hpocr::hpi

@@ -1,0 +1,36 @@
+// Which backend runs a model: the prior-knowledge table ∩ installed backends ∩ model format, overridden by
+// the user's hpi_config. The plan keeps a reason for every choice and every rejection.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/device.h"
+#include "format/model_dir.h"
+#include "hpocr/options.h"
+
+namespace hpocr::hpi {
+
+struct PlanStep {
+  std::string backend;
+  nlohmann::json config = nlohmann::json::object();  ///< backend_config to build the engine with
+  std::string reason;                                 ///< why this backend is (still) a candidate
+};
+
+struct Rejection {
+  std::string backend;
+  std::string reason;
+};
+
+struct Plan {
+  std::vector<PlanStep> steps;       ///< try in order
+  std::vector<Rejection> rejected;   ///< left out, with the reason
+  /// Multi-line human-readable form (used by `hpocr hpi-info` and the logs).
+  std::string describe() const;
+};
+
+/// The plan for one model. Without enable_hpi: the plain default ONNX Runtime engine only.
+Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& config, bool enable_hpi);
+
+}  // namespace hpocr::hpi
