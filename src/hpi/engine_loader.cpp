@@ -24,7 +24,8 @@ std::filesystem::path cache_entry(const ModelDir& model, const std::string& back
 }  // namespace
 
 LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
-  hpi::Plan plan = hpi::make_plan(model, request.device, request.hpi, request.enable_hpi);
+  hpi::Plan plan = hpi::make_plan(model, request.device, request.hpi, request.enable_hpi,
+                                  request.knowledge ? *request.knowledge : hpi::PriorKnowledge::builtin());
   log::info("{}: backend plan\n{}", model.model_name, plan.describe());
   nlohmann::json failed = nlohmann::json::array();
   for (const auto& r : plan.rejected) failed.push_back({{"backend", r.backend}, {"error", r.reason}});

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backend/backend.h"
+#include "hpi/prior_knowledge.h"
 #include "hpocr/options.h"
 
 namespace hpocr {
@@ -17,6 +18,7 @@ struct LoadRequest {
   bool enable_hpi = false;
   HpiConfig hpi;
   std::vector<int64_t> sample_input_shape;  ///< see EngineOptions::sample_input_shape
+  const hpi::PriorKnowledge* knowledge = nullptr;  ///< null = PriorKnowledge::builtin()
 };
 
 struct LoadedEngine {

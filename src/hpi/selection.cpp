@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "backend/backend.h"
-#include "hpi/prior_knowledge.h"
 
 namespace hpocr::hpi {
 
@@ -16,14 +15,15 @@ std::string Plan::describe() const {
   return out;
 }
 
-Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& config, bool enable_hpi) {
+Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& config, bool enable_hpi,
+               const PriorKnowledge& knowledge) {
   Plan plan;
   if (!enable_hpi) {
     plan.steps.push_back({"onnxruntime", nlohmann::json::object(), "enable_hpi is off: plain default engine"});
     return plan;
   }
-  std::vector<BackendChoice> candidates = preferred_backends(model.model_name, device.type);
-  const bool known = is_known_model(model.model_name);
+  std::vector<BackendChoice> candidates = knowledge.preferred(model.model_name, device.type);
+  const bool known = knowledge.knows(model.model_name);
   const std::string source = known ? "prior knowledge for " + model.model_name : "prior knowledge default for " + device.type;
 
   if (!config.backend.empty()) {

@@ -8,6 +8,7 @@
 
 #include "core/device.h"
 #include "format/model_dir.h"
+#include "hpi/prior_knowledge.h"
 #include "hpocr/options.h"
 
 namespace hpocr::hpi {
@@ -31,6 +32,7 @@ struct Plan {
 };
 
 /// The plan for one model. Without enable_hpi: the plain default ONNX Runtime engine only.
-Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& config, bool enable_hpi);
+Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& config, bool enable_hpi,
+               const PriorKnowledge& knowledge = PriorKnowledge::builtin());
 
 }  // namespace hpocr::hpi

@@ -1,0 +1,198 @@
+// HPI selection and fallback, driven by fake backends and a test prior-knowledge table.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "backend/backend.h"
+#include "hpi/engine_loader.h"
+#include "hpi/selection.h"
+#include "hpocr/error.h"
+#include "support/test_support.h"
+
+namespace hpocr::test {
+namespace {
+
+class FakeEngine final : public Engine {
+ public:
+  explicit FakeEngine(nlohmann::json settings) : settings_(std::move(settings)) {
+    sig_.inputs.push_back({"x", DataType::Float32, {-1, 3, -1, -1}});
+    sig_.outputs.push_back({"y", DataType::Float32, {-1, 1, -1, -1}});
+  }
+  std::vector<Tensor> run(std::span<const Tensor> in) const override { return {in.begin(), in.end()}; }
+  const ModelSignature& signature() const override { return sig_; }
+  nlohmann::json settings() const override { return settings_; }
+
+ private:
+  ModelSignature sig_;
+  nlohmann::json settings_;
+};
+
+enum class Behaviour { Ok, Missing, Broken, PaddleOnly };
+
+class FakeBackend final : public Backend {
+ public:
+  FakeBackend(std::string name, Behaviour b) : name_(std::move(name)), behaviour_(b) {}
+  std::string_view name() const override { return name_; }
+  Availability probe(const Device&) const override {
+    if (behaviour_ == Behaviour::Missing) return {false, "", "libfake.so not found"};
+    return {true, "9.9", ""};
+  }
+  bool accepts(ModelFormat f) const override { return (behaviour_ == Behaviour::PaddleOnly) == (f != ModelFormat::Onnx); }
+  std::unique_ptr<Engine> load(const ModelDir&, const EngineOptions& o) const override {
+    if (behaviour_ == Behaviour::Broken) throw Error(ErrorCode::UnsupportedOp, "fake op GridSample is unsupported");
+    return std::make_unique<FakeEngine>(nlohmann::json{{"backend", name_}, {"config", o.backend_config}});
+  }
+
+ private:
+  std::string name_;
+  Behaviour behaviour_;
+};
+
+const char* kTable = R"(
+default:
+  cpu:
+    - backend: fake_missing
+    - backend: fake_broken
+    - backend: fake_ok
+      config: {level: all}
+models:
+  ModelA:
+    cpu:
+      - backend: fake_paddle
+      - backend: fake_ok
+        config: {threads: 3, level: all}
+)";
+
+class HpiSelection : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    register_backend(std::make_unique<FakeBackend>("fake_ok", Behaviour::Ok));
+    register_backend(std::make_unique<FakeBackend>("fake_missing", Behaviour::Missing));
+    register_backend(std::make_unique<FakeBackend>("fake_broken", Behaviour::Broken));
+    register_backend(std::make_unique<FakeBackend>("fake_paddle", Behaviour::PaddleOnly));
+  }
+  ModelDir model(const std::string& name) {
+    auto dir = temp_dir("hpi");
+    std::ofstream(dir / "inference.onnx") << "not parsed by fake backends";
+    std::ofstream(dir / "inference.yml") << "Global: {model_name: " << name << "}\n";
+    return open_model_dir(dir, "test");
+  }
+  hpi::PriorKnowledge table = hpi::PriorKnowledge::parse(kTable);
+  Device cpu;
+};
+
+TEST_F(HpiSelection, WithoutHpiThePlainOnnxRuntimeEngineIsPlanned) {
+  auto plan = hpi::make_plan(model("ModelA"), cpu, {}, false, table);
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].backend, "onnxruntime");
+  EXPECT_TRUE(plan.steps[0].config.empty());
+}
+
+TEST_F(HpiSelection, UnknownModelUsesTheDefaultListMinusUnavailableBackends) {
+  auto plan = hpi::make_plan(model("Unknown"), cpu, {}, true, table);
+  ASSERT_EQ(plan.steps.size(), 2u);
+  EXPECT_EQ(plan.steps[0].backend, "fake_broken");
+  EXPECT_EQ(plan.steps[1].backend, "fake_ok");
+  EXPECT_EQ(plan.steps[1].config, nlohmann::json({{"level", "all"}}));
+  ASSERT_EQ(plan.rejected.size(), 1u);
+  EXPECT_EQ(plan.rejected[0].backend, "fake_missing");
+  EXPECT_NE(plan.rejected[0].reason.find("libfake.so not found"), std::string::npos);
+  EXPECT_NE(plan.describe().find("fake_missing: libfake.so not found"), std::string::npos);
+}
+
+TEST_F(HpiSelection, KnownModelSkipsBackendsThatCannotReadItsFormatAndMergesUserConfig) {
+  HpiConfig user;
+  user.backend_config = {{"threads", 1}};
+  auto plan = hpi::make_plan(model("ModelA"), cpu, user, true, table);
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].backend, "fake_ok");
+  EXPECT_EQ(plan.steps[0].config, nlohmann::json({{"threads", 1}, {"level", "all"}}));  // the user's key wins
+  ASSERT_EQ(plan.rejected.size(), 1u);
+  EXPECT_EQ(plan.rejected[0].backend, "fake_paddle");
+  EXPECT_NE(plan.rejected[0].reason.find("onnx"), std::string::npos);
+}
+
+TEST_F(HpiSelection, LoadingFallsBackAndRecordsEveryFailure) {
+  LoadRequest req;
+  req.enable_hpi = true;
+  req.knowledge = &table;
+  LoadedEngine loaded = load_engine(model("Unknown"), req);
+  EXPECT_EQ(loaded.engine->settings()["backend"], "fake_ok");
+  EXPECT_EQ(loaded.selection["backend"], "fake_ok");
+  ASSERT_EQ(loaded.selection["failed"].size(), 2u);
+  EXPECT_EQ(loaded.selection["failed"][0]["backend"], "fake_missing");
+  EXPECT_EQ(loaded.selection["failed"][1]["backend"], "fake_broken");
+  EXPECT_NE(loaded.selection["failed"][1]["error"].get<std::string>().find("GridSample"), std::string::npos);
+}
+
+TEST_F(HpiSelection, SafeModeRefusesABackendThePriorKnowledgeRulesOut) {
+  HpiConfig user;
+  user.backend = "fake_broken";
+  auto plan = hpi::make_plan(model("ModelA"), cpu, user, true, table);
+  EXPECT_TRUE(plan.steps.empty());
+  ASSERT_EQ(plan.rejected.size(), 1u);
+  EXPECT_NE(plan.rejected[0].reason.find("auto_config: false"), std::string::npos);
+}
+
+TEST_F(HpiSelection, ManualModeTakesTheUsersBackendAndConfigOnly) {
+  HpiConfig user;
+  user.backend = "fake_ok";
+  user.auto_config = false;
+  user.backend_config = {{"threads", 7}};
+  auto plan = hpi::make_plan(model("Unknown"), cpu, user, true, table);
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].backend, "fake_ok");
+  EXPECT_EQ(plan.steps[0].config, nlohmann::json({{"threads", 7}}));
+}
+
+TEST_F(HpiSelection, WhenNothingLoadsTheErrorListsEveryAttempt) {
+  HpiConfig user;
+  user.backend = "fake_broken";
+  user.auto_config = false;
+  LoadRequest req;
+  req.enable_hpi = true;
+  req.hpi = user;
+  req.knowledge = &table;
+  try {
+    load_engine(model("Unknown"), req);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::UnsupportedOp);
+    EXPECT_NE(std::string(e.what()).find("fake_broken: fake op GridSample"), std::string::npos) << e.what();
+  }
+}
+
+TEST(HpiConfig, ParsesPaddleXNamesAndRejectsBadValues) {
+  auto c = HpiConfig::from_json({{"backend", "onnxruntime"}, {"auto_config", false}, {"backend_config", {{"cpu_num_threads", 2}}}});
+  EXPECT_EQ(c.backend, "onnxruntime");
+  EXPECT_FALSE(c.auto_config);
+  EXPECT_EQ(c.backend_config["cpu_num_threads"], 2);
+  auto expect_bad = [](const nlohmann::json& j, const std::string& needle) {
+    try {
+      HpiConfig::from_json(j);
+      ADD_FAILURE() << "accepted " << j.dump();
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  expect_bad({{"backend", "magic"}}, "magic");
+  expect_bad({{"bakend", "onnxruntime"}}, "bakend");
+  expect_bad({{"auto_config", "yes"}}, "auto_config");
+  expect_bad({{"backend_config", {{"cpu_num_threads", 0}}}}, "cpu_num_threads");
+  expect_bad({{"backend_config", {{"precision", "int4"}}}}, "precision");
+  expect_bad(nlohmann::json::array(), "mapping");
+}
+
+TEST(PriorKnowledge, BuiltInTableCoversTheDefaultModelsOnCpuAndGpu) {
+  const auto& pk = hpi::PriorKnowledge::builtin();
+  for (const char* m : {"PP-OCRv4_mobile_rec", "ch_ppocr_mobile_v2.0_cls"}) EXPECT_TRUE(pk.knows(m)) << m;
+  auto cpu = pk.preferred("PP-OCRv4_mobile_det", "cpu");
+  ASSERT_FALSE(cpu.empty());
+  EXPECT_TRUE(std::any_of(cpu.begin(), cpu.end(), [](const auto& c) { return c.backend == "onnxruntime"; }));
+  EXPECT_EQ(pk.preferred("PP-OCRv4_mobile_rec", "gpu").front().backend, "tensorrt");
+  EXPECT_THROW(hpi::PriorKnowledge::parse("[1, 2"), Error);
+}
+
+}  // namespace
+}  // namespace hpocr::test
