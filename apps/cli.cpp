@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 #include "hpocr/version.h"
 #include "io/result_io.h"
 #include "io/sample_page.h"
+#include "bench/runner.h"
 #include "hpi/selection.h"
 #include "install_deps.h"
 #include "pipeline/pipeline_config.h"
@@ -249,6 +251,41 @@ int cmd_hpi_info(const CommonArgs& a) {
   return kOk;
 }
 
+struct BenchArgs {
+  std::string configs = "hpi_off,hpi_on";
+  int pages = 2, crops = 64, repeats = 3, warmup = 1;
+  fs::path json, save_set;
+};
+
+int cmd_benchmark(const CommonArgs& a, const BenchArgs& b) {
+  std::vector<bench::BenchConfig> configs;
+  for (size_t start = 0; start <= b.configs.size();) {
+    size_t end = b.configs.find(',', start);
+    if (end == std::string::npos) end = b.configs.size();
+    if (end > start) configs.push_back(bench::named_config(b.configs.substr(start, end - start), a.options));
+    start = end + 1;
+  }
+  if (configs.empty()) throw Error(ErrorCode::InvalidArgument, "--configs lists no configuration");
+  std::fprintf(stderr, "generating the benchmark set (%d pages, receipt, scene, %d line crops)...\n", b.pages, b.crops);
+  auto set = bench::make_bench_set(b.pages, b.crops);
+  if (!b.save_set.empty()) {
+    fs::create_directories(b.save_set);
+    for (const auto& img : set) cv::imwrite((b.save_set / (img.name + ".png")).string(), img.image);
+  }
+  std::vector<nlohmann::ordered_json> reports;
+  for (const auto& c : configs) {
+    std::fprintf(stderr, "running %s (%d warm-up + %d measured passes)...\n", c.label.c_str(), b.warmup, b.repeats);
+    reports.push_back(bench::run_config(c, set, {b.warmup, b.repeats}));
+  }
+  std::printf("%s", bench::format_table(reports).c_str());
+  if (!b.json.empty()) {
+    std::ofstream f(b.json);
+    f << nlohmann::ordered_json(reports).dump(2) << "\n";
+    if (!f) throw Error(ErrorCode::Io, "cannot write " + b.json.string());
+  }
+  return kOk;
+}
+
 /// --paddlex_config must be applied before the other options are parsed, so that they override it.
 void preload_pipeline_config(int argc, char** argv, OcrOptions& options) {
   for (int i = 1; i < argc; ++i) {
@@ -278,12 +315,24 @@ int run(int argc, char** argv) {
   CommonArgs hpi_args;
   auto* hpi_info = app.add_subcommand("hpi-info", "Probe every backend and show the HPI plan for each model");
   add_pipeline_options(*hpi_info, hpi_args);
+  CommonArgs bench_args;
+  BenchArgs bench_opts;
+  auto* benchmark = app.add_subcommand("benchmark", "Measure latency, throughput, load time and memory on a generated set");
+  benchmark->add_option("--configs", bench_opts.configs, "Comma-separated: hpi_off, hpi_on, threads1, batch1, batch12, no_cls")
+      ->capture_default_str();
+  benchmark->add_option("--pages", bench_opts.pages, "Document pages in the set")->check(CLI::Range(1, 100))->capture_default_str();
+  benchmark->add_option("--crops", bench_opts.crops, "Single-line crops in the set")->check(CLI::Range(0, 10000))->capture_default_str();
+  benchmark->add_option("--repeats", bench_opts.repeats, "Measured passes")->check(CLI::Range(1, 1000))->capture_default_str();
+  benchmark->add_option("--warmup", bench_opts.warmup, "Warm-up passes")->check(CLI::Range(0, 100))->capture_default_str();
+  benchmark->add_option("--json", bench_opts.json, "Also write the reports as JSON");
+  benchmark->add_option("--save_set", bench_opts.save_set, "Write the generated images to this directory");
+  add_pipeline_options(*benchmark, bench_args);
   std::string deps_kind;
   auto* deps = app.add_subcommand("install_hpi_deps", "Install the runtime libraries HPI uses (cpu | gpu)");
   deps->add_option("device", deps_kind, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
 
   try {
-    for (CommonArgs* a : {&ocr_args, &demo_args, &hpi_args}) preload_pipeline_config(argc, argv, a->options);
+    for (CommonArgs* a : {&ocr_args, &demo_args, &hpi_args, &bench_args}) preload_pipeline_config(argc, argv, a->options);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return kUsage;
@@ -307,6 +356,10 @@ int run(int argc, char** argv) {
     if (hpi_info->parsed()) {
       apply_logging(hpi_args);
       return cmd_hpi_info(hpi_args);
+    }
+    if (benchmark->parsed()) {
+      apply_logging(bench_args);
+      return cmd_benchmark(bench_args, bench_opts);
     }
     if (deps->parsed()) return install_hpi_deps(deps_kind) ? kOk : kModelFailed;
   } catch (const Error& e) {

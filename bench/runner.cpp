@@ -1,0 +1,169 @@
+#include "runner.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/timer.h"
+#include "hpi/engine_loader.h"
+#include "hpocr/error.h"
+#include "hpocr/pipeline.h"
+#include "models/text_recognizer.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::bench {
+namespace {
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(p * (v.size() - 1) + 0.5)];
+}
+
+double peak_rss_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024.0;
+}
+
+nlohmann::ordered_json stats(const std::vector<double>& v) {
+  return {{"median_ms", percentile(v, 0.5)}, {"p90_ms", percentile(v, 0.9)}};
+}
+
+/// Removes the engine caches of the default models, so the next load is a cold one.
+void clear_engine_caches(const OcrOptions& o) {
+  for (const auto& [given, name] : {std::pair{o.text_detection_model_dir, "PP-OCRv4_mobile_det"},
+                                    std::pair{o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"},
+                                    std::pair{o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"}}) {
+    std::error_code ec;
+    fs::remove_all((given.empty() ? hpocr_home() / "models" / name : given) / ".cache" / "hpocr", ec);
+  }
+}
+
+}  // namespace
+
+BenchConfig named_config(const std::string& name, const OcrOptions& base) {
+  BenchConfig c{name, base};
+  if (name == "hpi_off") c.options.enable_hpi = false;
+  else if (name == "hpi_on") c.options.enable_hpi = true;
+  else if (name == "threads1") c.options.enable_hpi = true, c.options.cpu_threads = 1;
+  else if (name == "batch1") c.options.enable_hpi = true, c.options.text_recognition_batch_size = 1;
+  else if (name == "batch12") c.options.enable_hpi = true, c.options.text_recognition_batch_size = 12;
+  else if (name == "no_cls") c.options.enable_hpi = true, c.options.use_textline_orientation = false;
+  else
+    throw Error(ErrorCode::InvalidArgument,
+                "benchmark configuration '" + name + "' is unknown (hpi_off, hpi_on, threads1, batch1, batch12, no_cls)");
+  return c;
+}
+
+nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<BenchImage>& set, const RunSettings& run) {
+  nlohmann::ordered_json report;
+  report["label"] = config.label;
+  report["enable_hpi"] = config.options.enable_hpi;
+
+  clear_engine_caches(config.options);
+  Timer timer;
+  auto cold = std::make_unique<OcrPipeline>(config.options);
+  report["load_cold_ms"] = timer.lap();
+  cold.reset();
+  timer.lap();
+  OcrPipeline pipeline(config.options);
+  report["load_warm_ms"] = timer.lap();
+
+  std::vector<double> page_total, page_stage[9], other_total;
+  const char* stage_names[] = {"det_pre", "det_infer", "det_post", "crop", "cls", "rec_pre", "rec_infer", "rec_post", "pre_post"};
+  size_t lines = 0, images = 0;
+  double busy_ms = 0;
+  std::string texts;
+  for (int r = 0; r < run.warmup + run.repeats; ++r) {
+    const bool measured = r >= run.warmup;
+    for (const auto& img : set) {
+      if (img.kind == "line") continue;
+      OcrResult res = pipeline.predict(img.image, img.name);
+      if (!measured) continue;
+      const auto& t = res.timings;
+      busy_ms += t.total;
+      ++images;
+      lines += res.rec_texts.size();
+      if (r == run.warmup)
+        for (const auto& s : res.rec_texts) texts += s + "\n";
+      if (img.kind != "page") {
+        other_total.push_back(t.total);
+        continue;
+      }
+      page_total.push_back(t.total);
+      double v[] = {t.det_pre, t.det_infer, t.det_post, t.crop, t.cls, t.rec_pre, t.rec_infer, t.rec_post,
+                    t.det_pre + t.det_post + t.crop + t.rec_pre + t.rec_post};
+      for (int k = 0; k < 9; ++k) page_stage[k].push_back(v[k]);
+    }
+  }
+  report["pages"] = stats(page_total);
+  nlohmann::ordered_json stages;
+  for (int k = 0; k < 9; ++k) stages[stage_names[k]] = percentile(page_stage[k], 0.5);
+  report["page_stages_median_ms"] = stages;
+  report["pre_post_share"] = percentile(page_total, 0.5) > 0 ? percentile(page_stage[8], 0.5) / percentile(page_total, 0.5) : 0;
+  report["other_images"] = stats(other_total);
+  report["images_per_s"] = busy_ms > 0 ? 1000.0 * images / busy_ms : 0;
+  report["text_lines_per_s"] = busy_ms > 0 ? 1000.0 * lines / busy_ms : 0;
+
+  // Recognition throughput on single-line crops, through the recogniser alone.
+  std::vector<cv::Mat> crops;
+  for (const auto& img : set)
+    if (img.kind == "line") crops.push_back(img.image);
+  if (!crops.empty()) {
+    LoadRequest req{Device::parse(config.options.device), config.options.cpu_threads, config.options.enable_hpi,
+                    config.options.hpi_config, {}, nullptr};
+    TextRecognizer rec(config.options.text_recognition_model_dir.empty() ? hpocr_home() / "models" / "PP-OCRv4_mobile_rec"
+                                                                          : config.options.text_recognition_model_dir,
+                       req);
+    rec.recognize(crops, config.options.text_recognition_batch_size);  // warm-up
+    std::vector<double> per_run;
+    for (int r = 0; r < run.repeats; ++r) {
+      timer.lap();
+      rec.recognize(crops, config.options.text_recognition_batch_size);
+      per_run.push_back(timer.lap());
+    }
+    report["rec_crops_per_s"] = 1000.0 * crops.size() / percentile(per_run, 0.5);
+  }
+  report["peak_rss_mb"] = peak_rss_mb();
+  report["texts_hash"] = std::to_string(std::hash<std::string>{}(texts));
+  report["text_lines"] = lines / std::max(run.repeats, 1);
+  return report;
+}
+
+std::string format_table(const std::vector<nlohmann::ordered_json>& reports) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-10s %10s %9s %9s %9s %9s %9s %9s %8s %9s %8s %9s\n", "config", "page p50", "page p90",
+                "det inf", "rec inf", "pre+post", "img/s", "lines/s", "crops/s", "load cold", "warm", "peak RSS");
+  out += line;
+  for (const auto& r : reports) {
+    std::snprintf(line, sizeof line, "%-10s %8.1fms %7.1fms %7.1fms %7.1fms %8.1f%% %9.2f %9.1f %8.1f %7.0fms %6.0fms %7.0fMB\n",
+                  r["label"].get<std::string>().c_str(), r["pages"]["median_ms"].get<double>(), r["pages"]["p90_ms"].get<double>(),
+                  r["page_stages_median_ms"]["det_infer"].get<double>(), r["page_stages_median_ms"]["rec_infer"].get<double>(),
+                  100 * r["pre_post_share"].get<double>(), r["images_per_s"].get<double>(), r["text_lines_per_s"].get<double>(),
+                  r.value("rec_crops_per_s", 0.0), r["load_cold_ms"].get<double>(), r["load_warm_ms"].get<double>(),
+                  r["peak_rss_mb"].get<double>());
+    out += line;
+  }
+  if (reports.size() > 1) {
+    const auto& base = reports.front();
+    out += "\nratios against " + base["label"].get<std::string>() + " (higher = faster):\n";
+    for (size_t i = 1; i < reports.size(); ++i) {
+      const auto& r = reports[i];
+      std::snprintf(line, sizeof line, "  %-10s pages %.2fx, crops %.2fx, warm/cold load %.0f%%, texts %s\n",
+                    r["label"].get<std::string>().c_str(),
+                    base["pages"]["median_ms"].get<double>() / r["pages"]["median_ms"].get<double>(),
+                    r.value("rec_crops_per_s", 0.0) / std::max(base.value("rec_crops_per_s", 1.0), 1e-9),
+                    100 * r["load_warm_ms"].get<double>() / r["load_cold_ms"].get<double>(),
+                    r["texts_hash"] == base["texts_hash"] ? "identical" : "DIFFERENT");
+      out += line;
+    }
+  }
+  return out;
+}
+
+}  // namespace hpocr::bench
