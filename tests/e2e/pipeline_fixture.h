@@ -16,7 +16,8 @@ class PipelineTest : public ::testing::Test {
   }
   /// The shared pipeline with default options (textline orientation on).
   static const OcrPipeline& pipeline() {
-    static const OcrPipeline p{OcrOptions{}};
+    static const OcrOptions defaults;  // a named object: GCC 12 misreports a temporary's json member as uninitialised
+    static const OcrPipeline p{defaults};
     return p;
   }
 };
