@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: builds (Release) and runs every test with ctest, then the unit and end-to-end suites
-# again under AddressSanitizer + UndefinedBehaviorSanitizer (skip with HPOCR_SKIP_ASAN=1).
+# The test command: builds (Release) and runs the C++ tests (ctest) and the Python API tests (pytest), then the
+# C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer (skip with HPOCR_SKIP_ASAN=1).
 # Needs scripts/setup.sh to have run once (system packages, ONNX Runtime, default models).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ JOBS=$(nproc)
 
 scripts/build.sh release
 ctest --preset release -j "$JOBS"
+HPOCR_SKIP_BUILD=1 scripts/test_python.sh
 
 if [ "${HPOCR_SKIP_ASAN:-0}" != 1 ]; then
   scripts/build.sh asan

@@ -7,7 +7,6 @@
 #include <opencv2/core.hpp>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
-#include <yaml-cpp/yaml.h>
 
 #include "hpi/engine_loader.h"
 
@@ -34,10 +33,6 @@ py::array mat_to_array(const cv::Mat& image);
 /// Converts None/bool/int/float/str/list/tuple/dict (string keys) to JSON; Error(InvalidArgument) naming
 /// `where` for anything else.
 nlohmann::json py_to_json(const py::handle& value, const std::string& where);
-
-/// Converts a YAML document to Python objects, resolving plain scalars as PyYAML's safe_load does for the
-/// common cases (null, booleans incl. yes/no/on/off, decimal/hex integers, floats with a dot, .inf/.nan).
-py::object yaml_to_py(const YAML::Node& node);
 
 /// Error(InvalidArgument) "<key>: expected <expected>, got <repr of value>".
 [[noreturn]] void throw_bad_option(const py::handle& value, const std::string& key, const char* expected);

@@ -1,7 +1,5 @@
 // Conversions between Python objects and the core's types (images, JSON, YAML, engine settings).
 #include <climits>
-#include <cmath>
-#include <regex>
 
 #include "bindings.h"
 #include "core/device.h"
@@ -26,8 +24,12 @@ int cv_depth(const py::dtype& dt) {
 
 std::string shape_text(const py::array& a) {
   std::string s = "(";
-  for (py::ssize_t i = 0; i < a.ndim(); ++i) s += (i ? ", " : "") + std::to_string(a.shape(i));
-  return s + (a.ndim() == 1 ? ",)" : ")");
+  for (py::ssize_t i = 0; i < a.ndim(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(a.shape(i));
+  }
+  s += a.ndim() == 1 ? ",)" : ")";
+  return s;
 }
 
 }  // namespace
@@ -67,7 +69,7 @@ py::array mat_to_array(const cv::Mat& image) {
   py::array_t<std::uint8_t> out(shape);
   cv::Mat target(image.rows, image.cols, image.type(), out.mutable_data());
   image.copyTo(target);
-  return std::move(out);
+  return out;
 }
 
 nlohmann::json py_to_json(const py::handle& v, const std::string& where) {
@@ -99,47 +101,6 @@ nlohmann::json py_to_json(const py::handle& v, const std::string& where) {
   }
   throw Error(ErrorCode::InvalidArgument,
               where + ": unsupported value " + std::string(py::repr(v)) + " (use None, bool, int, float, str, list or dict)");
-}
-
-py::object yaml_to_py(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: return py::none();
-    case YAML::NodeType::Sequence: {
-      py::list l;
-      for (const auto& item : n) l.append(yaml_to_py(item));
-      return std::move(l);
-    }
-    case YAML::NodeType::Map: {
-      py::dict d;
-      for (const auto& kv : n) d[yaml_to_py(kv.first)] = yaml_to_py(kv.second);
-      return std::move(d);
-    }
-    case YAML::NodeType::Scalar: break;
-  }
-  const std::string& s = n.Scalar();
-  if (n.Tag() != "?") return py::str(s);  // quoted ("!") or explicitly tagged scalars stay strings
-  // PyYAML (YAML 1.1) resolution of plain scalars.
-  static const std::regex null_re("~|null|Null|NULL|");
-  static const std::regex true_re("true|True|TRUE|yes|Yes|YES|on|On|ON");
-  static const std::regex false_re("false|False|FALSE|no|No|NO|off|Off|OFF");
-  static const std::regex int_re("[-+]?(0|[1-9][0-9_]*)");
-  static const std::regex hex_re("0x[0-9a-fA-F_]+");
-  static const std::regex float_re("[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?");
-  static const std::regex inf_re("[-+]?\\.(inf|Inf|INF)");
-  static const std::regex nan_re("\\.(nan|NaN|NAN)");
-  if (std::regex_match(s, null_re)) return py::none();
-  if (std::regex_match(s, true_re)) return py::bool_(true);
-  if (std::regex_match(s, false_re)) return py::bool_(false);
-  std::string digits;
-  for (char c : s)
-    if (c != '_') digits += c;
-  if (std::regex_match(s, int_re)) return py::int_(py::str(digits));
-  if (std::regex_match(s, hex_re)) return py::reinterpret_steal<py::object>(PyLong_FromString(digits.c_str(), nullptr, 16));
-  if (s != "." && std::regex_match(s, float_re)) return py::float_(std::stod(digits));
-  if (std::regex_match(s, inf_re)) return py::float_(s[0] == '-' ? -HUGE_VAL : HUGE_VAL);
-  if (std::regex_match(s, nan_re)) return py::float_(NAN);
-  return py::str(s);
 }
 
 LoadRequest load_request_from(const py::dict& config) {

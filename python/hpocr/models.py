@@ -1,0 +1,194 @@
+"""Single-model classes (PaddleOCR 3.x / PaddleX modules): text detection, text recognition and textline
+orientation classification on their own, e.g. to run the recogniser on crops you already have."""
+
+from __future__ import annotations
+
+import os
+from itertools import islice
+from typing import Any, Iterator, Optional
+
+from . import _hpocr
+from ._inputs import check_source, iter_inputs
+from ._params import ENGINE_PARAMS, check_engine_compat, check_model_name, check_type
+from .errors import InvalidArgumentError
+from .results import TextDetResult, TextLineOrientationResult, TextRecResult
+
+__all__ = ["TextDetection", "TextRecognition", "TextLineOrientationClassification"]
+
+_DET_PARAMS = {"limit_side_len": "int", "limit_type": "str", "max_side_limit": "int", "thresh": "float",
+               "box_thresh": "float", "unclip_ratio": "float"}
+
+
+def _batch_size(value: Any, default: int) -> int:
+    """A batch size argument: None means ``default``; InvalidArgumentError outside 1..1024."""
+    size = check_type("batch_size", value, "int")
+    if size is None:
+        return default
+    if not 1 <= size <= 1024:
+        raise InvalidArgumentError(f"batch_size={size} is invalid: expected 1..1024")
+    return size
+
+
+class _Model:
+    """Shared construction: model name/dir checks and engine settings."""
+
+    _key = ""        # default model key in _hpocr.DEFAULT_MODELS
+    _native_class: Any = None
+
+    def __init__(self, model_name: Any, model_dir: Any, engine: dict, compat: dict):
+        engine = {name: check_type(name, engine[name], kind) for name, kind in ENGINE_PARAMS.items()}
+        check_engine_compat(**compat)
+        model_dir = check_type("model_dir", model_dir, "path")
+        default_dir = os.path.join(_hpocr.hpocr_home(), "models", _hpocr.DEFAULT_MODELS[self._key])
+        check_model_name("model_name", model_name, model_dir or default_dir, self._key, "model_dir")
+        self._native = self._native_class(model_dir or "", engine)
+
+    @property
+    def model_name(self) -> str:
+        """``Global.model_name`` of the loaded model."""
+        return self._native.model_name
+
+    @property
+    def model_dir(self) -> str:
+        """Directory of the loaded model."""
+        return self._native.model_dir
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(model_name={self.model_name!r}, model_dir={self.model_dir!r})"
+
+    def predict(self, input: Any, **kwargs: Any) -> list:
+        """One result per input image. ``input``: an image path, a directory, encoded bytes, a NumPy image or a
+        list of those (as for ``PaddleOCR.predict``); keyword arguments as for ``predict_iter``."""
+        return list(self.predict_iter(input, **kwargs))
+
+    @staticmethod
+    def _batches(source: Any, size: int) -> Iterator[list]:
+        items = iter_inputs(source)
+        while batch := list(islice(items, size)):
+            yield batch
+
+
+class TextDetection(_Model):
+    """DB text detector (default PP-OCRv4_mobile_det) returning ``dt_polys`` and ``dt_scores`` per image.
+
+    Detection parameters default to the model's ``inference.yml`` like PaddleX (for PP-OCRv4_mobile_det:
+    limit_side_len 960 with limit_type "max", thresh 0.3, box_thresh 0.6, unclip_ratio 1.5); the constructor's
+    values apply to every call and ``predict(..., thresh=...)`` to one call. Boxes come in the detector's order,
+    not sorted into reading order (the pipeline sorts them).
+    """
+
+    _key = "text_detection"
+    _native_class = _hpocr.TextDetector
+
+    def __init__(self, *, model_name: Optional[str] = None, model_dir: Optional[str | os.PathLike] = None,
+                 device: Optional[str] = None, enable_hpi: Optional[bool] = None, hpi_config: Optional[dict] = None,
+                 cpu_threads: Optional[int] = None, precision: Optional[str] = None,
+                 use_tensorrt: Optional[bool] = None, enable_mkldnn: Optional[bool] = None,
+                 mkldnn_cache_capacity: Optional[int] = None, limit_side_len: Optional[int] = None,
+                 limit_type: Optional[str] = None, max_side_limit: Optional[int] = None,
+                 thresh: Optional[float] = None, box_thresh: Optional[float] = None,
+                 unclip_ratio: Optional[float] = None):
+        super().__init__(model_name, model_dir, dict(device=device, enable_hpi=enable_hpi, hpi_config=hpi_config,
+                                                     cpu_threads=cpu_threads),
+                         dict(precision=precision, use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
+                              mkldnn_cache_capacity=mkldnn_cache_capacity))
+        self._params = self._native.default_params()
+        self._params.update(self._check_params(limit_side_len=limit_side_len, limit_type=limit_type,
+                                               max_side_limit=max_side_limit, thresh=thresh, box_thresh=box_thresh,
+                                               unclip_ratio=unclip_ratio))
+        self._native.predict([], self._params)  # validates the parameters now
+
+    @staticmethod
+    def _check_params(**params: Any) -> dict:
+        return {k: check_type(k, v, _DET_PARAMS[k]) for k, v in params.items() if v is not None}
+
+    def predict_iter(self, input: Any, *, batch_size: int = 1, limit_side_len: Optional[int] = None,
+                     limit_type: Optional[str] = None, max_side_limit: Optional[int] = None,
+                     thresh: Optional[float] = None, box_thresh: Optional[float] = None,
+                     unclip_ratio: Optional[float] = None) -> Iterator[TextDetResult]:
+        """Yields one :class:`~hpocr.results.TextDetResult` per image, lazily. ``batch_size`` images are read
+        at a time; the other arguments override the detection parameters for this call."""
+        params = {**self._params, **self._check_params(limit_side_len=limit_side_len, limit_type=limit_type,
+                                                       max_side_limit=max_side_limit, thresh=thresh,
+                                                       box_thresh=box_thresh, unclip_ratio=unclip_ratio)}
+        size = _batch_size(batch_size, 1)
+        self._native.predict([], params)
+        check_source(input)
+        return self._iterate(input, params, size)
+
+    def _iterate(self, source: Any, params: dict, size: int) -> Iterator[TextDetResult]:
+        for batch in self._batches(source, size):
+            for item, (polys, scores) in zip(batch, self._native.predict([i.native for i in batch], params)):
+                yield TextDetResult(item.path, polys, scores)
+
+
+class TextRecognition(_Model):
+    """CTC text recogniser (default PP-OCRv4_mobile_rec) returning ``rec_text`` and ``rec_score`` per image.
+
+    Inputs are text-line crops. ``batch_size`` crops are recognised per model run (default 1, as PaddleX's
+    module; PaddleOCR's pipeline uses 6); ``predict(..., batch_size=...)`` overrides it for one call.
+    """
+
+    _key = "text_recognition"
+    _native_class = _hpocr.TextRecognizer
+
+    def __init__(self, *, model_name: Optional[str] = None, model_dir: Optional[str | os.PathLike] = None,
+                 device: Optional[str] = None, enable_hpi: Optional[bool] = None, hpi_config: Optional[dict] = None,
+                 cpu_threads: Optional[int] = None, precision: Optional[str] = None,
+                 use_tensorrt: Optional[bool] = None, enable_mkldnn: Optional[bool] = None,
+                 mkldnn_cache_capacity: Optional[int] = None, batch_size: Optional[int] = None):
+        super().__init__(model_name, model_dir, dict(device=device, enable_hpi=enable_hpi, hpi_config=hpi_config,
+                                                     cpu_threads=cpu_threads),
+                         dict(precision=precision, use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
+                              mkldnn_cache_capacity=mkldnn_cache_capacity))
+        self._batch_size = _batch_size(batch_size, 1)
+
+    def predict_iter(self, input: Any, *, batch_size: Optional[int] = None) -> Iterator[TextRecResult]:
+        """Yields one :class:`~hpocr.results.TextRecResult` per crop, lazily, one batch at a time."""
+        size = _batch_size(batch_size, self._batch_size)
+        check_source(input)
+        return self._iterate(input, size)
+
+    def _iterate(self, source: Any, size: int) -> Iterator[TextRecResult]:
+        for batch in self._batches(source, size):
+            for item, (text, score) in zip(batch, self._native.predict([i.native for i in batch], size)):
+                yield TextRecResult(item.path, text, score)
+
+
+class TextLineOrientationClassification(_Model):
+    """Textline orientation classifier (default ch_ppocr_mobile_v2.0_cls): 0 or 180 degrees per crop.
+
+    Results carry ``class_ids``, ``scores`` and ``label_names`` (the model's labels). As in the pipeline, a
+    crop counts as rotated only when the 180-degree class wins with at least the model's threshold
+    (``PostProcess.thresh``, 0.9 for this model).
+    """
+
+    _key = "textline_orientation"
+    _native_class = _hpocr.TextlineClassifier
+
+    def __init__(self, *, model_name: Optional[str] = None, model_dir: Optional[str | os.PathLike] = None,
+                 device: Optional[str] = None, enable_hpi: Optional[bool] = None, hpi_config: Optional[dict] = None,
+                 cpu_threads: Optional[int] = None, precision: Optional[str] = None,
+                 use_tensorrt: Optional[bool] = None, enable_mkldnn: Optional[bool] = None,
+                 mkldnn_cache_capacity: Optional[int] = None, batch_size: Optional[int] = None):
+        super().__init__(model_name, model_dir, dict(device=device, enable_hpi=enable_hpi, hpi_config=hpi_config,
+                                                     cpu_threads=cpu_threads),
+                         dict(precision=precision, use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
+                              mkldnn_cache_capacity=mkldnn_cache_capacity))
+        self._batch_size = _batch_size(batch_size, 1)
+
+    @property
+    def labels(self) -> list[str]:
+        """The model's class labels, indexed by class id."""
+        return list(self._native.labels)
+
+    def predict_iter(self, input: Any, *, batch_size: Optional[int] = None) -> Iterator[TextLineOrientationResult]:
+        """Yields one :class:`~hpocr.results.TextLineOrientationResult` per crop, lazily, one batch at a time."""
+        size = _batch_size(batch_size, self._batch_size)
+        check_source(input)
+        return self._iterate(input, size)
+
+    def _iterate(self, source: Any, size: int) -> Iterator[TextLineOrientationResult]:
+        for batch in self._batches(source, size):
+            for item, (class_id, score, label) in zip(batch, self._native.predict([i.native for i in batch], size)):
+                yield TextLineOrientationResult(item.path, class_id, score, label)

@@ -1,0 +1,250 @@
+// The single-model classes (PaddleX "modules"): text detection, text recognition and textline orientation
+// on their own. Inputs are taken from Python with the GIL held, then decoded and run without it.
+#include <filesystem>
+#include <span>
+
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "core/image_decode.h"
+#include "hpocr/error.h"
+#include "models/text_detector.h"
+#include "models/text_recognizer.h"
+#include "models/textline_classifier.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::python {
+namespace {
+
+fs::path model_dir_or_default(const std::string& dir, const char* default_name) {
+  return dir.empty() ? hpocr_home() / "models" / default_name : fs::path(dir);
+}
+
+/// One input image: a file path, encoded bytes or pixels (copied), read from Python with the GIL held.
+struct ImageSource {
+  std::string path;
+  std::string bytes;
+  cv::Mat pixels;
+
+  /// Decodes to 8-bit BGR; needs no GIL.
+  cv::Mat load() const {
+    if (!pixels.empty()) return pixels.type() == CV_8UC3 ? pixels : to_bgr8(pixels);
+    if (!path.empty()) return decode_image(read_file(path), kDefaultMaxPixels, path);
+    return decode_image(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), kDefaultMaxPixels, "<bytes>");
+  }
+};
+
+std::vector<ImageSource> sources_from(const py::list& inputs) {
+  std::vector<ImageSource> out(inputs.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    py::handle item = inputs[i];
+    if (py::isinstance<py::str>(item)) out[i].path = item.cast<std::string>();
+    else if (py::isinstance<py::bytes>(item)) out[i].bytes = item.cast<std::string>();
+    else out[i].pixels = array_to_mat(item, "input " + std::to_string(i));
+  }
+  return out;
+}
+
+int batch_size_from(const py::handle& v) {
+  int b = cast_option<int>(v, "batch_size", "an integer");
+  if (b < 1 || b > 1024) throw Error(ErrorCode::InvalidArgument, "batch_size=" + std::to_string(b) + " is invalid: expected 1..1024");
+  return b;
+}
+
+template <class T>
+void read_yaml(const YAML::Node& node, std::initializer_list<const char*> keys, T& target) {
+  if (YAML::Node n = yaml_at(node, keys); n && !n.IsNull()) target = n.as<T>();
+}
+
+class Detector {
+ public:
+  Detector(const std::string& model_dir, const py::dict& engine) {
+    LoadRequest request = load_request_from(engine);
+    fs::path dir = model_dir_or_default(model_dir, kDefaultDetModel);
+    py::gil_scoped_release nogil;
+    model_ = std::make_unique<TextDetector>(dir, request);
+  }
+
+  const ModelDir& dir() const { return model_->model().dir; }
+
+  /// The module's defaults, from inference.yml as PaddleX reads them: DetResizeForTest (resize_long N means
+  /// limit_type "max" with limit_side_len N; 960/"max" when absent) and DBPostProcess thresholds.
+  py::dict default_params() const {
+    TextDetParams p;
+    p.limit_side_len = 960;
+    p.limit_type = "max";
+    try {
+      YAML::Node resize = dir().transform("DetResizeForTest");
+      read_yaml(resize, {"resize_long"}, p.limit_side_len);
+      read_yaml(resize, {"limit_side_len"}, p.limit_side_len);
+      read_yaml(resize, {"limit_type"}, p.limit_type);
+      read_yaml(resize, {"max_side_limit"}, p.max_side_limit);
+      YAML::Node post = dir().postprocess();
+      read_yaml(post, {"thresh"}, p.thresh);
+      read_yaml(post, {"box_thresh"}, p.box_thresh);
+      read_yaml(post, {"unclip_ratio"}, p.unclip_ratio);
+      read_yaml(post, {"max_candidates"}, p.max_candidates);
+    } catch (const YAML::Exception& e) {
+      throw Error(ErrorCode::ModelFormat, dir().model_name + ": malformed inference.yml (" + std::string(e.what()) + ")");
+    }
+    py::dict d;
+    d["limit_side_len"] = p.limit_side_len;
+    d["limit_type"] = p.limit_type;
+    d["max_side_limit"] = p.max_side_limit;
+    d["thresh"] = p.thresh;
+    d["box_thresh"] = p.box_thresh;
+    d["unclip_ratio"] = p.unclip_ratio;
+    d["max_candidates"] = p.max_candidates;
+    return d;
+  }
+
+  /// Per input: (polys int32 (N, 4, 2), scores list), boxes in the detector's order.
+  py::list predict(const py::list& inputs, const py::dict& params) const {
+    TextDetParams p;
+    for (auto item : params) {
+      const std::string key = py::str(item.first);
+      const py::handle v = item.second;
+      if (key == "limit_side_len") p.limit_side_len = cast_option<int>(v, key, "an integer");
+      else if (key == "limit_type") p.limit_type = cast_option<std::string>(v, key, "'min', 'max' or 'resize_long'");
+      else if (key == "max_side_limit") p.max_side_limit = cast_option<int>(v, key, "an integer");
+      else if (key == "thresh") p.thresh = cast_option<float>(v, key, "a number");
+      else if (key == "box_thresh") p.box_thresh = cast_option<float>(v, key, "a number");
+      else if (key == "unclip_ratio") p.unclip_ratio = cast_option<float>(v, key, "a number");
+      else if (key == "max_candidates") p.max_candidates = cast_option<int>(v, key, "an integer");
+      else throw Error(ErrorCode::InvalidArgument, "unknown text detection parameter '" + key + "'");
+    }
+    p.validate();
+    auto sources = sources_from(inputs);
+    std::vector<std::vector<DetBox>> boxes(sources.size());
+    {
+      py::gil_scoped_release nogil;
+      for (size_t i = 0; i < sources.size(); ++i) boxes[i] = model_->detect(sources[i].load(), p);
+    }
+    py::list out;
+    for (const auto& image_boxes : boxes) {
+      py::array_t<std::int32_t> polys({static_cast<py::ssize_t>(image_boxes.size()), py::ssize_t{4}, py::ssize_t{2}});
+      auto w = polys.mutable_unchecked<3>();
+      py::list scores;
+      for (size_t b = 0; b < image_boxes.size(); ++b) {
+        for (size_t k = 0; k < 4; ++k) {
+          w(b, k, 0) = image_boxes[b].quad[k].x;
+          w(b, k, 1) = image_boxes[b].quad[k].y;
+        }
+        scores.append(image_boxes[b].score);
+      }
+      out.append(py::make_tuple(polys, scores));
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<TextDetector> model_;
+};
+
+class Recognizer {
+ public:
+  Recognizer(const std::string& model_dir, const py::dict& engine) {
+    LoadRequest request = load_request_from(engine);
+    fs::path dir = model_dir_or_default(model_dir, kDefaultRecModel);
+    py::gil_scoped_release nogil;
+    model_ = std::make_unique<TextRecognizer>(dir, request);
+  }
+
+  const ModelDir& dir() const { return model_->model().dir; }
+
+  /// Per input: (text, score). Crops are batched `batch_size` at a time, sorted by aspect ratio.
+  py::list predict(const py::list& inputs, const py::handle& batch_size) const {
+    const int batch = batch_size_from(batch_size);
+    auto sources = sources_from(inputs);
+    std::vector<Recognition> texts;
+    {
+      py::gil_scoped_release nogil;
+      std::vector<cv::Mat> crops;
+      crops.reserve(sources.size());
+      for (const auto& s : sources) crops.push_back(s.load());
+      texts = model_->recognize(crops, batch);
+    }
+    py::list out;
+    for (const auto& t : texts) out.append(py::make_tuple(t.text, t.score));
+    return out;
+  }
+
+ private:
+  std::unique_ptr<TextRecognizer> model_;
+};
+
+class Classifier {
+ public:
+  Classifier(const std::string& model_dir, const py::dict& engine) {
+    LoadRequest request = load_request_from(engine);
+    fs::path dir = model_dir_or_default(model_dir, kDefaultClsModel);
+    {
+      py::gil_scoped_release nogil;
+      model_ = std::make_unique<TextlineClassifier>(dir, request);
+    }
+    // The classifier already checked label_list (two labels, one containing "180") when present.
+    YAML::Node post = model_->model().dir.postprocess();
+    YAML::Node labels = yaml_at(post, {"label_list"});
+    if (!labels) labels = yaml_at(post, {"Topk", "label_list"});
+    if (labels && labels.IsSequence() && labels.size() == 2) labels_ = labels.as<std::vector<std::string>>();
+    rotated_index_ = labels_[1].find("180") != std::string::npos ? 1 : 0;
+  }
+
+  const ModelDir& dir() const { return model_->model().dir; }
+  const std::vector<std::string>& labels() const { return labels_; }
+
+  /// Per input: (class_id, score, label name); class ids index the model's label_list.
+  py::list predict(const py::list& inputs, const py::handle& batch_size) const {
+    const int batch = batch_size_from(batch_size);
+    auto sources = sources_from(inputs);
+    std::vector<Orientation> found;
+    {
+      py::gil_scoped_release nogil;
+      std::vector<cv::Mat> crops;
+      crops.reserve(sources.size());
+      for (const auto& s : sources) crops.push_back(s.load());
+      found = model_->classify(crops, batch);
+    }
+    py::list out;
+    for (const auto& o : found) {
+      const int id = o.class_id == 1 ? rotated_index_ : 1 - rotated_index_;
+      out.append(py::make_tuple(id, o.score, labels_[id]));
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<TextlineClassifier> model_;
+  std::vector<std::string> labels_{"0", "180"};
+  int rotated_index_ = 1;
+};
+
+template <class T>
+void bind_model_info(py::class_<T>& c) {
+  c.def_property_readonly("model_name", [](const T& m) { return m.dir().model_name; })
+      .def_property_readonly("model_dir", [](const T& m) { return m.dir().dir.string(); });
+}
+
+}  // namespace
+
+void bind_models(py::module_& m) {
+  py::class_<Detector> det(m, "TextDetector", "DB text detector (use hpocr.TextDetection).");
+  det.def(py::init<const std::string&, const py::dict&>(), py::arg("model_dir"), py::arg("engine"))
+      .def("default_params", &Detector::default_params, "The model's defaults from inference.yml.")
+      .def("predict", &Detector::predict, py::arg("inputs"), py::arg("params"));
+  bind_model_info(det);
+
+  py::class_<Recognizer> rec(m, "TextRecognizer", "CTC text recogniser (use hpocr.TextRecognition).");
+  rec.def(py::init<const std::string&, const py::dict&>(), py::arg("model_dir"), py::arg("engine"))
+      .def("predict", &Recognizer::predict, py::arg("inputs"), py::arg("batch_size"));
+  bind_model_info(rec);
+
+  py::class_<Classifier> cls(m, "TextlineClassifier", "0/180 degree textline classifier (use hpocr.TextLineOrientationClassification).");
+  cls.def(py::init<const std::string&, const py::dict&>(), py::arg("model_dir"), py::arg("engine"))
+      .def_property_readonly("labels", &Classifier::labels)
+      .def("predict", &Classifier::predict, py::arg("inputs"), py::arg("batch_size"));
+  bind_model_info(cls);
+}
+
+}  // namespace hpocr::python

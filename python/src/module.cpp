@@ -1,0 +1,284 @@
+// _hpocr: the native core of the hpocr Python package (python/hpocr). Use it through `import hpocr`.
+// Inference runs with the GIL released; one Pipeline serves any number of Python threads.
+#include <filesystem>
+
+#include <opencv2/imgcodecs.hpp>
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "core/image_decode.h"
+#include "core/logging.h"
+#include "format/model_dir.h"
+#include "hpocr/error.h"
+#include "hpocr/pipeline.h"
+#include "hpocr/version.h"
+#include "io/result_io.h"
+#include "io/sample_page.h"
+#include "pipeline/pipeline_config.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::python {
+namespace {
+
+// Python exception class per Error category, installed by hpocr/errors.py. Deliberately never freed: the
+// translator may still run while the interpreter shuts down.
+py::dict* g_error_classes = nullptr;
+
+void translate_error(std::exception_ptr p) {
+  try {
+    if (p) std::rethrow_exception(p);
+  } catch (const Error& e) {
+    PyObject* cls = PyExc_RuntimeError;
+    if (g_error_classes) {
+      py::str key{std::string(e.category())};
+      if (g_error_classes->contains(key)) cls = (*g_error_classes)[key].ptr();
+    }
+    PyErr_SetString(cls, e.what());
+  }
+}
+
+/// The pipeline options: the PaddleX-style config file (if any) first, then the non-None `overrides`
+/// (PaddleOCR names), which win over it, exactly as the CLI's --paddlex_config and flags; validated.
+OcrOptions resolve_options(const std::string& config_file, const py::dict& overrides) {
+  OcrOptions o;
+  if (!config_file.empty()) apply_pipeline_config(config_file, o);
+  for (auto item : overrides) {
+    const std::string key = py::str(item.first);
+    const py::handle v = item.second;
+    if (v.is_none()) continue;
+    auto as_int = [&] { return cast_option<int>(v, key, "an integer"); };
+    auto as_float = [&] { return cast_option<float>(v, key, "a number"); };
+    auto as_bool = [&] { return cast_option<bool>(v, key, "True or False"); };
+    auto as_str = [&] { return cast_option<std::string>(v, key, "a string"); };
+    if (key == "text_detection_model_dir") o.text_detection_model_dir = as_str();
+    else if (key == "text_recognition_model_dir") o.text_recognition_model_dir = as_str();
+    else if (key == "textline_orientation_model_dir") o.textline_orientation_model_dir = as_str();
+    else if (key == "device") o.device = as_str();
+    else if (key == "enable_hpi") o.enable_hpi = as_bool();
+    else if (key == "cpu_threads") o.cpu_threads = as_int();
+    else if (key == "use_textline_orientation") o.use_textline_orientation = as_bool();
+    else if (key == "text_det_limit_side_len") o.text_det.limit_side_len = as_int();
+    else if (key == "text_det_limit_type") o.text_det.limit_type = as_str();
+    else if (key == "text_det_max_side_limit") o.text_det.max_side_limit = as_int();
+    else if (key == "text_det_thresh") o.text_det.thresh = as_float();
+    else if (key == "text_det_box_thresh") o.text_det.box_thresh = as_float();
+    else if (key == "text_det_unclip_ratio") o.text_det.unclip_ratio = as_float();
+    else if (key == "text_rec_score_thresh") o.text_rec_score_thresh = as_float();
+    else if (key == "text_recognition_batch_size") o.text_recognition_batch_size = as_int();
+    else if (key == "textline_orientation_batch_size") o.textline_orientation_batch_size = as_int();
+    else if (key == "max_image_pixels") o.max_image_pixels = cast_option<std::int64_t>(v, key, "an integer");
+    else if (key == "hpi_config") o.hpi_config = HpiConfig::from_json(py_to_json(v, key));
+    else throw Error(ErrorCode::InvalidArgument, "unknown pipeline option '" + key + "'");
+  }
+  o.validate();
+  return o;
+}
+
+nlohmann::json hpi_json(const HpiConfig& c) {
+  return {{"backend", c.backend.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.backend)},
+          {"auto_config", c.auto_config},
+          {"auto_paddle2onnx", c.auto_paddle2onnx},
+          {"backend_config", c.backend_config}};
+}
+
+/// The effective options as JSON text (PaddleOCR names; model dirs resolved to the defaults when unset).
+std::string options_json(const OcrOptions& o) {
+  auto dir = [](const fs::path& given, const char* name) { return (given.empty() ? hpocr_home() / "models" / name : given).string(); };
+  nlohmann::json modules = nlohmann::json::object();
+  for (const auto& [module, config] : o.module_hpi_config) modules[module] = hpi_json(config);
+  nlohmann::json j = {
+      {"text_detection_model_dir", dir(o.text_detection_model_dir, kDefaultDetModel)},
+      {"text_recognition_model_dir", dir(o.text_recognition_model_dir, kDefaultRecModel)},
+      {"textline_orientation_model_dir", dir(o.textline_orientation_model_dir, kDefaultClsModel)},
+      {"device", o.device},
+      {"enable_hpi", o.enable_hpi},
+      {"hpi_config", hpi_json(o.hpi_config)},
+      {"module_hpi_config", modules},
+      {"cpu_threads", o.cpu_threads},
+      {"use_textline_orientation", o.use_textline_orientation},
+      {"text_det_limit_side_len", o.text_det.limit_side_len},
+      {"text_det_limit_type", o.text_det.limit_type},
+      {"text_det_max_side_limit", o.text_det.max_side_limit},
+      {"text_det_thresh", o.text_det.thresh},
+      {"text_det_box_thresh", o.text_det.box_thresh},
+      {"text_det_unclip_ratio", o.text_det.unclip_ratio},
+      {"text_rec_score_thresh", o.text_rec_score_thresh},
+      {"text_recognition_batch_size", o.text_recognition_batch_size},
+      {"textline_orientation_batch_size", o.textline_orientation_batch_size},
+      {"max_image_pixels", o.max_image_pixels}};
+  return j.dump();
+}
+
+/// One image's OCR result, kept whole for the JSON and the visualisation.
+struct Result {
+  OcrResult r;
+
+  std::string json_text() const { return to_json(r).dump(); }
+
+  py::dict timings() const {
+    const StageTimings& t = r.timings;
+    py::dict d;
+    for (auto [name, ms] : {std::pair{"decode", t.decode}, {"det_pre", t.det_pre}, {"det_infer", t.det_infer},
+                            {"det_post", t.det_post}, {"crop", t.crop}, {"cls", t.cls}, {"rec_pre", t.rec_pre},
+                            {"rec_infer", t.rec_infer}, {"rec_post", t.rec_post}, {"total", t.total}})
+      d[name] = ms;
+    return d;
+  }
+
+  py::array visualization() const {
+    cv::Mat vis;
+    {
+      py::gil_scoped_release nogil;
+      vis = render_visualization(r, find_font());
+    }
+    return mat_to_array(vis);
+  }
+
+  /// Writes the visualisation to exactly `path` (parent directories created). Error(Io) on failure.
+  void save_visualization(const std::string& path) const {
+    py::gil_scoped_release nogil;
+    const fs::path out(path);
+    std::error_code ec;
+    if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);
+    if (ec) throw Error(ErrorCode::Io, "cannot create output directory '" + out.parent_path().string() + "': " + ec.message());
+    cv::Mat vis = render_visualization(r, find_font());
+    bool ok = false;
+    try {
+      ok = cv::imwrite(path, vis);
+    } catch (const cv::Exception& e) {
+      throw Error(ErrorCode::Io, "cannot write " + path + ": " + e.err);
+    }
+    if (!ok) throw Error(ErrorCode::Io, "cannot write " + path);
+  }
+};
+
+/// The OCR pipeline; every predict_* releases the GIL while it runs.
+class Pipeline {
+ public:
+  Pipeline(const std::string& config_file, const py::dict& overrides) {
+    OcrOptions o = resolve_options(config_file, overrides);
+    py::gil_scoped_release nogil;
+    pipeline_ = std::make_unique<OcrPipeline>(std::move(o));
+  }
+
+  Result predict_path(const std::string& path) const {
+    py::gil_scoped_release nogil;
+    return {pipeline_->predict_file(path)};
+  }
+
+  Result predict_array(const py::handle& array, const std::string& name) const {
+    cv::Mat image = array_to_mat(array, name.empty() ? "image array" : name);  // a copy, taken with the GIL held
+    py::gil_scoped_release nogil;
+    return {pipeline_->predict(image, name)};
+  }
+
+  Result predict_bytes(const py::bytes& data, const std::string& name) const {
+    char* p = nullptr;
+    py::ssize_t size = 0;
+    if (PyBytes_AsStringAndSize(data.ptr(), &p, &size) != 0) throw py::error_already_set();
+    // `data` is immutable and referenced by the caller for the whole call.
+    py::gil_scoped_release nogil;
+    return {pipeline_->predict_bytes({reinterpret_cast<const unsigned char*>(p), static_cast<size_t>(size)}, name)};
+  }
+
+  std::string describe() const { return pipeline_->describe(); }
+  std::string options() const { return options_json(pipeline_->options()); }
+
+ private:
+  std::unique_ptr<OcrPipeline> pipeline_;
+};
+
+py::array render_text_lines(const std::vector<std::string>& lines, int font_px, const std::string& font) {
+  if (font_px < 4 || font_px > 512) throw Error(ErrorCode::InvalidArgument, "font_px must be in 4..512");
+  fs::path font_path = font.empty() ? find_font() : fs::path(font);
+  if (font_path.empty()) throw Error(ErrorCode::Io, "no font found; install fonts-noto-cjk or set HPOCR_FONT");
+  cv::Mat image;
+  {
+    py::gil_scoped_release nogil;
+    PageStyle style;
+    style.font_px = font_px;
+    image = render_lines(lines, TextRenderer(font_path), style).image;
+  }
+  return mat_to_array(image);
+}
+
+void write_image(const std::string& path, const py::handle& array) {
+  cv::Mat image = array_to_mat(array, "image array");
+  bool ok = false;
+  try {
+    ok = cv::imwrite(path, image);
+  } catch (const cv::Exception& e) {
+    throw Error(ErrorCode::Io, "cannot write " + path + ": " + e.err);
+  }
+  if (!ok) throw Error(ErrorCode::Io, "cannot write " + path);
+}
+
+py::array read_image(const std::string& path, std::int64_t max_pixels) {
+  cv::Mat image;
+  {
+    py::gil_scoped_release nogil;
+    auto bytes = read_file(path);
+    image = decode_image(bytes, max_pixels, path);
+  }
+  return mat_to_array(image);
+}
+
+}  // namespace
+}  // namespace hpocr::python
+
+PYBIND11_MODULE(_hpocr, m) {
+  using namespace hpocr;
+  using namespace hpocr::python;
+  m.doc() = "Native core of the hpocr package (C++ OCR pipeline). Use `import hpocr` instead of this module.";
+  m.attr("__version__") = kVersion;
+  py::register_exception_translator(&translate_error);
+
+  m.def(
+      "_set_error_classes",
+      [](const py::dict& classes) {
+        if (!g_error_classes) g_error_classes = new py::dict();
+        *g_error_classes = classes;
+      },
+      "Installs the exception class raised for each hpocr error category (called by hpocr.errors).");
+  m.def("hpocr_home", [] { return hpocr_home().string(); }, "$HPOCR_HOME, else ~/.cache/hpocr.");
+  m.attr("DEFAULT_MODELS") = py::dict(py::arg("text_detection") = kDefaultDetModel, py::arg("text_recognition") = kDefaultRecModel,
+                                      py::arg("textline_orientation") = kDefaultClsModel);
+  m.def(
+      "model_name",
+      [](const std::string& dir, const std::string& role) { return open_model_dir(dir, role).model_name; },
+      py::arg("model_dir"), py::arg("role"), "Global.model_name of a model directory (Error ModelFormat if unusable).");
+  m.def(
+      "set_log_level", [](const std::string& level) { log::set_level(level); }, py::arg("level"),
+      "Native log level: trace, debug, info, warning (default), error, off.");
+  m.def("find_font", [] { return find_font().string(); }, "Font used for visualisations ('' when none is installed).");
+  m.def(
+      "resolve_options",
+      [](const std::string& config_file, const py::dict& overrides) { return options_json(resolve_options(config_file, overrides)); },
+      py::arg("config_file"), py::arg("overrides"),
+      "Effective, validated pipeline options (JSON text): the PaddleX-style config file, then the overrides.");
+  m.def("_render_lines", &render_text_lines, py::arg("lines"), py::arg("font_px") = 32, py::arg("font") = "",
+        "Renders one line of text per entry (black on white, BGR uint8), for tests and demos.");
+  m.def("_write_image", &write_image, py::arg("path"), py::arg("image"), "Encodes an array to an image file (format from the extension).");
+  m.def("_read_image", &read_image, py::arg("path"), py::arg("max_pixels") = kDefaultMaxPixels,
+        "Reads and decodes an image file to BGR uint8, with hpocr's input checks.");
+
+  py::class_<Result>(m, "Result", "One image's OCR result (use hpocr.OCRResult).")
+      .def("json_text", &Result::json_text, "The result as the CLI's JSON (compact).")
+      .def_property_readonly("input_path", [](const Result& r) { return r.r.input_path; })
+      .def("timings", &Result::timings, "Milliseconds per stage.")
+      .def("image", [](const Result& r) { return mat_to_array(r.r.image); }, "The decoded input (BGR uint8).")
+      .def("output_stem", [](const Result& r) { return output_stem(r.r); }, "File stem for outputs: the input's stem or 'image'.")
+      .def("visualization", &Result::visualization, "Boxes on the image beside the recognised texts (BGR uint8).")
+      .def("save_visualization", &Result::save_visualization, py::arg("path"), "Writes the visualisation to `path`.");
+
+  py::class_<Pipeline>(m, "Pipeline", "The OCR pipeline (use hpocr.PaddleOCR).")
+      .def(py::init<const std::string&, const py::dict&>(), py::arg("config_file"), py::arg("overrides"))
+      .def("predict_path", &Pipeline::predict_path, py::arg("path"))
+      .def("predict_array", &Pipeline::predict_array, py::arg("image"), py::arg("name") = "")
+      .def("predict_bytes", &Pipeline::predict_bytes, py::arg("data"), py::arg("name") = "")
+      .def("describe", &Pipeline::describe, "One line per model: name, directory, backend settings.")
+      .def("options", &Pipeline::options, "The effective options (JSON text).");
+
+  bind_models(m);
+}

@@ -1,0 +1,85 @@
+"""Shared fixtures of the Python API tests.
+
+The tests import ``hpocr`` from ``$PYTHONPATH`` (scripts/test_python.sh points it at build/release/python) and
+skip cleanly when the package is not built or the default models are not installed (scripts/setup.sh).
+"""
+
+import os
+import pathlib
+
+import numpy as np
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+#: Text rendered on the test page. No spaces between Latin words: the PP-OCRv4 Chinese recogniser (as in
+#: PaddleOCR) often drops them.
+LINES = ["INV-2026-7741", "高性能文字识别", "Total:1234.56"]
+
+
+def import_hpocr():
+    """The hpocr package, or a skip of the calling module when it is not built."""
+    return pytest.importorskip("hpocr", reason="hpocr Python package not built (scripts/build.sh release; "
+                                               "PYTHONPATH=build/release/python)")
+
+
+def models_present() -> bool:
+    hpocr = import_hpocr()
+    home = pathlib.Path(hpocr._hpocr.hpocr_home()) / "models"
+    return all((home / name / "inference.onnx").is_file() for name in hpocr._hpocr.DEFAULT_MODELS.values())
+
+
+@pytest.fixture(scope="session")
+def hpocr():
+    return import_hpocr()
+
+
+@pytest.fixture(scope="session")
+def ocr(hpocr):
+    """One default pipeline for the session (model loading is the slow part)."""
+    if not models_present():
+        pytest.skip("default models not installed: run scripts/setup.sh")
+    try:
+        return hpocr.PaddleOCR()
+    except hpocr.BackendUnavailableError as err:
+        pytest.skip(f"ONNX Runtime unavailable: {err}")
+
+
+@pytest.fixture(scope="session")
+def page(hpocr) -> np.ndarray:
+    """LINES rendered black on white (BGR uint8)."""
+    if not hpocr._hpocr.find_font():
+        pytest.skip("no font to render test text (fonts-noto-cjk)")
+    return hpocr._hpocr._render_lines(LINES, 32)
+
+
+@pytest.fixture(scope="session")
+def page_path(hpocr, page, tmp_path_factory) -> str:
+    """The page as a PNG file."""
+    path = str(tmp_path_factory.mktemp("page") / "page.png")
+    hpocr._hpocr._write_image(path, page)
+    return path
+
+
+@pytest.fixture(scope="session")
+def page_result(ocr, page_path):
+    """The reference result: the page OCRed from its file."""
+    return ocr.predict(page_path)[0]
+
+
+@pytest.fixture(scope="session")
+def cli() -> str:
+    """The hpocr CLI of the same build."""
+    path = os.environ.get("HPOCR_CLI") or str(REPO / "build" / "release" / "apps" / "hpocr")
+    if not os.access(path, os.X_OK):
+        pytest.skip(f"hpocr CLI not built ({path})")
+    return path
+
+
+def same_ocr(a, b) -> None:
+    """Asserts two OCR results agree: texts and boxes exactly, scores to 1e-5 (thread scheduling in the
+    backend may change the last bits)."""
+    assert a["rec_texts"] == b["rec_texts"]
+    np.testing.assert_array_equal(a["dt_polys"], b["dt_polys"])
+    np.testing.assert_array_equal(a["rec_boxes"], b["rec_boxes"])
+    np.testing.assert_allclose(a["rec_scores"], b["rec_scores"], rtol=0, atol=1e-5)
