@@ -122,15 +122,8 @@ class TextDetection(_Model):
                 yield TextDetResult(item.path, polys, scores)
 
 
-class TextRecognition(_Model):
-    """CTC text recogniser (default PP-OCRv4_mobile_rec) returning ``rec_text`` and ``rec_score`` per image.
-
-    Inputs are text-line crops. ``batch_size`` crops are recognised per model run (default 1, as PaddleX's
-    module; PaddleOCR's pipeline uses 6); ``predict(..., batch_size=...)`` overrides it for one call.
-    """
-
-    _key = "text_recognition"
-    _native_class = _hpocr.TextRecognizer
+class _CropModel(_Model):
+    """A model over text-line crops, with a default batch size (1, as PaddleX's modules)."""
 
     def __init__(self, *, model_name: Optional[str] = None, model_dir: Optional[str | os.PathLike] = None,
                  device: Optional[str] = None, enable_hpi: Optional[bool] = None, hpi_config: Optional[dict] = None,
@@ -142,6 +135,18 @@ class TextRecognition(_Model):
                          dict(precision=precision, use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
                               mkldnn_cache_capacity=mkldnn_cache_capacity))
         self._batch_size = _batch_size(batch_size, 1)
+
+
+class TextRecognition(_CropModel):
+    """CTC text recogniser (default PP-OCRv4_mobile_rec) returning ``rec_text`` and ``rec_score`` per image.
+
+    Inputs are text-line crops. ``batch_size`` crops are recognised per model run (default 1, as PaddleX's
+    module; PaddleOCR's pipeline uses 6); ``predict(..., batch_size=...)`` overrides it for one call.
+    """
+
+    _key = "text_recognition"
+    _native_class = _hpocr.TextRecognizer
+
 
     def predict_iter(self, input: Any, *, batch_size: Optional[int] = None) -> Iterator[TextRecResult]:
         """Yields one :class:`~hpocr.results.TextRecResult` per crop, lazily, one batch at a time."""
@@ -155,7 +160,7 @@ class TextRecognition(_Model):
                 yield TextRecResult(item.path, text, score)
 
 
-class TextLineOrientationClassification(_Model):
+class TextLineOrientationClassification(_CropModel):
     """Textline orientation classifier (default ch_ppocr_mobile_v2.0_cls): 0 or 180 degrees per crop.
 
     Results carry ``class_ids``, ``scores`` and ``label_names`` (the model's labels). As in the pipeline, a
@@ -166,16 +171,6 @@ class TextLineOrientationClassification(_Model):
     _key = "textline_orientation"
     _native_class = _hpocr.TextlineClassifier
 
-    def __init__(self, *, model_name: Optional[str] = None, model_dir: Optional[str | os.PathLike] = None,
-                 device: Optional[str] = None, enable_hpi: Optional[bool] = None, hpi_config: Optional[dict] = None,
-                 cpu_threads: Optional[int] = None, precision: Optional[str] = None,
-                 use_tensorrt: Optional[bool] = None, enable_mkldnn: Optional[bool] = None,
-                 mkldnn_cache_capacity: Optional[int] = None, batch_size: Optional[int] = None):
-        super().__init__(model_name, model_dir, dict(device=device, enable_hpi=enable_hpi, hpi_config=hpi_config,
-                                                     cpu_threads=cpu_threads),
-                         dict(precision=precision, use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
-                              mkldnn_cache_capacity=mkldnn_cache_capacity))
-        self._batch_size = _batch_size(batch_size, 1)
 
     @property
     def labels(self) -> list[str]:
