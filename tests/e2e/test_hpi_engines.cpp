@@ -95,6 +95,16 @@ TEST_F(HpiEngines, OpenCvDnnReportsWhyItCannotRunThePpOcrGraphs) {
   }
 }
 
+TEST_F(HpiEngines, GpuIsProbedNotAssumed) {
+  Device gpu = Device::parse("gpu:0");
+  Availability a = find_backend("onnxruntime")->probe(gpu);
+  if (a.available) GTEST_SKIP() << "this ONNX Runtime runs on a GPU here";
+  EXPECT_NE(a.reason.find("CUDA"), std::string::npos) << a.reason;
+  CommandResult r = run_cli("ocr -i x.png --device gpu");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("no backend could load PP-OCRv4_mobile_det on gpu:0"), std::string::npos) << r.out;
+}
+
 TEST_F(HpiEngines, ForcingAnUnusableBackendFailsWithEveryReason) {
   CommandResult r = run_cli("ocr -i x.png --enable_hpi True --hpi_config '{backend: opencv, auto_config: false}'");
   EXPECT_EQ(r.exit_code, 3) << r.out;

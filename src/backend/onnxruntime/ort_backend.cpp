@@ -33,6 +33,48 @@ ONNXTensorElementDataType to_ort(DataType t) {
   return ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
 }
 
+bool has_provider(const char* name) {
+  for (const auto& p : Ort::GetAvailableProviders())
+    if (p == name) return true;
+  return false;
+}
+
+void check(OrtStatus* status, const std::string& what) {
+  if (!status) return;
+  std::string msg = Ort::GetApi().GetErrorMessage(status);
+  Ort::GetApi().ReleaseStatus(status);
+  throw Error(ErrorCode::BackendUnavailable, what + ": " + msg);
+}
+
+/// Appends the CUDA execution provider, or TensorRT first (with its engine cache) when asked for and present.
+void append_gpu_providers(Ort::SessionOptions& so, const EngineOptions& options, nlohmann::json& settings) {
+  const OrtApi& api = Ort::GetApi();
+  const std::string device_id = std::to_string(options.device.id);
+  if (options.backend_config.value("use_tensorrt_ep", false) && has_provider("TensorrtExecutionProvider")) {
+    OrtTensorRTProviderOptionsV2* raw = nullptr;
+    check(api.CreateTensorRTProviderOptions(&raw), "TensorRT execution provider");
+    std::unique_ptr<OrtTensorRTProviderOptionsV2, void (*)(OrtTensorRTProviderOptionsV2*)> trt(raw, api.ReleaseTensorRTProviderOptions);
+    std::string fp16 = options.backend_config.value("precision", "fp32") == "fp16" ? "1" : "0";
+    std::string cache = options.cache_dir.string();
+    std::vector<const char*> keys = {"device_id", "trt_fp16_enable"}, values = {device_id.c_str(), fp16.c_str()};
+    if (!cache.empty()) {  // TensorRT engines are built once and reused from the engine cache
+      keys.insert(keys.end(), {"trt_engine_cache_enable", "trt_engine_cache_path"});
+      values.insert(values.end(), {"1", cache.c_str()});
+    }
+    check(api.UpdateTensorRTProviderOptions(trt.get(), keys.data(), values.data(), keys.size()), "TensorRT options");
+    so.AppendExecutionProvider_TensorRT_V2(*trt);
+    settings["execution_providers"].push_back("tensorrt");
+  }
+  OrtCUDAProviderOptionsV2* raw = nullptr;
+  check(api.CreateCUDAProviderOptions(&raw), "CUDA execution provider");
+  std::unique_ptr<OrtCUDAProviderOptionsV2, void (*)(OrtCUDAProviderOptionsV2*)> cuda(raw, api.ReleaseCUDAProviderOptions);
+  const char* keys[] = {"device_id"};
+  const char* values[] = {device_id.c_str()};
+  check(api.UpdateCUDAProviderOptions(cuda.get(), keys, values, 1), "CUDA options");
+  so.AppendExecutionProvider_CUDA_V2(*cuda);
+  settings["execution_providers"].push_back("cuda");
+}
+
 Ort::Env& env() {
   static Ort::Env e(ORT_LOGGING_LEVEL_ERROR, "hpocr");
   return e;
@@ -43,13 +85,13 @@ class OrtEngine final : public Engine {
   OrtEngine(const ModelDir& model, const EngineOptions& options) : model_name_(model.model_name) {
     const nlohmann::json& cfg = options.backend_config;
     Ort::SessionOptions so;
-    settings_ = {{"backend", "onnxruntime"}, {"version", ort::library().version}, {"device", "cpu"}};
+    settings_ = {{"backend", "onnxruntime"}, {"version", ort::library().version}, {"device", options.device.str()}};
     int threads = cfg.contains("cpu_num_threads") ? cfg["cpu_num_threads"].get<int>() : options.cpu_threads;
     if (!cfg.empty() && threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     if (threads > 0) so.SetIntraOpNumThreads(threads);
     settings_["cpu_num_threads"] = threads > 0 ? nlohmann::json(threads) : nlohmann::json("default");
     for (const auto& [key, value] : cfg.items()) {
-      if (key == "cpu_num_threads" || key == "cache_optimized_model") continue;
+      if (key == "cpu_num_threads" || key == "cache_optimized_model" || key == "use_tensorrt_ep" || key == "precision") continue;
       if (key == "graph_optimization_level") {
         static const std::pair<const char*, GraphOptimizationLevel> levels[] = {
             {"disable", ORT_DISABLE_ALL}, {"basic", ORT_ENABLE_BASIC}, {"extended", ORT_ENABLE_EXTENDED}, {"all", ORT_ENABLE_ALL}};
@@ -64,10 +106,11 @@ class OrtEngine final : public Engine {
         flag(key, value) ? so.EnableMemPattern() : so.DisableMemPattern();
       } else {
         bad_config(key, "a known onnxruntime key (cpu_num_threads, graph_optimization_level, intra_op_spinning, "
-                        "enable_cpu_mem_arena, enable_mem_pattern, cache_optimized_model)");
+                        "enable_cpu_mem_arena, enable_mem_pattern, cache_optimized_model, use_tensorrt_ep, precision)");
       }
       settings_[key] = value;
     }
+    if (options.device.type == "gpu") append_gpu_providers(so, options, settings_);
     if (!cfg.empty()) {
       so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
       so.SetInterOpNumThreads(1);  // one model runs at a time per stage: all threads go to intra-op work
@@ -180,8 +223,22 @@ class OrtBackend final : public Backend {
   Availability probe(const Device& device) const override {
     const auto& lib = ort::library();
     if (!lib.api) return {false, "", lib.error};
-    if (device.type != "cpu")
-      return {false, lib.version, "the ONNX Runtime at " + lib.path + " is a CPU-only build"};
+    if (device.type == "gpu") {
+      // Probe, do not assume: the provider must be compiled in, and its shared library (and CUDA) must load.
+      if (!has_provider("CUDAExecutionProvider"))
+        return {false, lib.version, "the ONNX Runtime at " + lib.path + " has no CUDA execution provider (a CPU-only build); "
+                                    "set HPOCR_ORT_LIBRARY to a GPU build"};
+      try {
+        env();  // providers log through the environment's logger
+        Ort::SessionOptions so;
+        nlohmann::json ignored;
+        EngineOptions probe_options;
+        probe_options.device = device;
+        append_gpu_providers(so, probe_options, ignored);
+      } catch (const std::exception& e) {
+        return {false, lib.version, std::string("the CUDA execution provider of ONNX Runtime cannot start: ") + e.what()};
+      }
+    }
     return {true, lib.version, ""};
   }
 
@@ -189,7 +246,7 @@ class OrtBackend final : public Backend {
 
   std::unique_ptr<Engine> load(const ModelDir& model, const EngineOptions& options) const override {
     auto a = probe(options.device);
-    if (!a.available) throw Error(ErrorCode::BackendUnavailable, "onnxruntime: " + a.reason);
+    if (!a.available) throw Error(ErrorCode::BackendUnavailable, a.reason);
     if (!accepts(model.format))
       throw Error(ErrorCode::ModelFormat, "onnxruntime cannot load a " + to_string(model.format) + " model");
     auto engine = std::make_unique<OrtEngine>(model, options);
