@@ -12,6 +12,7 @@
 
 #include "backend/backend.h"
 #include "core/logging.h"
+#include "core/text_metrics.h"
 #include "hpocr/error.h"
 #include "hpocr/pipeline.h"
 #include "hpocr/version.h"
@@ -192,14 +193,10 @@ int cmd_demo(const CommonArgs& a) {
   save_outputs(r, dir);
   // The PP-OCRv4 Chinese recogniser often drops spaces between Latin words, so lines are also compared
   // with spaces removed and both counts are shown.
-  auto squeeze = [](std::string t) {
-    t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
-    return t;
-  };
   size_t exact = 0, up_to_spaces = 0;
   for (size_t i = 0; i < page.lines.size() && i < r.rec_texts.size(); ++i) {
     exact += r.rec_texts[i] == page.lines[i];
-    up_to_spaces += squeeze(r.rec_texts[i]) == squeeze(page.lines[i]);
+    up_to_spaces += without_spaces(r.rec_texts[i]) == without_spaces(page.lines[i]);
   }
   std::printf("demo: %zu of %zu lines recognised (%zu exactly, %zu up to dropped spaces); results in %s\n", up_to_spaces,
               page.lines.size(), exact, up_to_spaces - exact, dir.c_str());

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
+#include "core/text_metrics.h"
 #include "core/timer.h"
 #include "hpi/engine_loader.h"
 #include "hpocr/error.h"
@@ -78,6 +80,7 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   size_t lines = 0, images = 0;
   double busy_ms = 0;
   std::string texts;
+  std::map<std::string, std::pair<size_t, size_t>> errors_by_kind;  // kind -> (errors, characters), spaces ignored
   for (int r = 0; r < run.warmup + run.repeats; ++r) {
     const bool measured = r >= run.warmup;
     for (const auto& img : set) {
@@ -88,8 +91,15 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
       busy_ms += t.total;
       ++images;
       lines += res.rec_texts.size();
-      if (r == run.warmup)
-        for (const auto& s : res.rec_texts) texts += s + "\n";
+      if (r == run.warmup) {
+        std::string got, want;
+        for (const auto& s : res.rec_texts) got += s + "\n";
+        for (const auto& s : img.lines) want += s + "\n";
+        texts += got;
+        auto& [errors, chars] = errors_by_kind[img.kind];
+        errors += edit_distance(without_spaces(got), without_spaces(want));
+        chars += char_count(without_spaces(want));
+      }
       if (img.kind != "page") {
         other_total.push_back(t.total);
         continue;
@@ -100,6 +110,9 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
       for (int k = 0; k < 9; ++k) page_stage[k].push_back(v[k]);
     }
   }
+  nlohmann::ordered_json accuracy;
+  for (const auto& [kind, ec] : errors_by_kind) accuracy[kind] = 1.0 - static_cast<double>(ec.first) / std::max<size_t>(ec.second, 1);
+  report["char_accuracy_no_spaces"] = accuracy;
   report["pages"] = stats(page_total);
   nlohmann::ordered_json stages;
   for (int k = 0; k < 9; ++k) stages[stage_names[k]] = percentile(page_stage[k], 0.5);
@@ -137,16 +150,16 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
 std::string format_table(const std::vector<nlohmann::ordered_json>& reports) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-10s %10s %9s %9s %9s %9s %9s %9s %8s %9s %8s %9s\n", "config", "page p50", "page p90",
-                "det inf", "rec inf", "pre+post", "img/s", "lines/s", "crops/s", "load cold", "warm", "peak RSS");
+  std::snprintf(line, sizeof line, "%-10s %10s %9s %9s %9s %9s %9s %9s %8s %9s %8s %9s %8s\n", "config", "page p50", "page p90",
+                "det inf", "rec inf", "pre+post", "img/s", "lines/s", "crops/s", "load cold", "warm", "peak RSS", "acc pg");
   out += line;
   for (const auto& r : reports) {
-    std::snprintf(line, sizeof line, "%-10s %8.1fms %7.1fms %7.1fms %7.1fms %8.1f%% %9.2f %9.1f %8.1f %7.0fms %6.0fms %7.0fMB\n",
+    std::snprintf(line, sizeof line, "%-10s %8.1fms %7.1fms %7.1fms %7.1fms %8.1f%% %9.2f %9.1f %8.1f %7.0fms %6.0fms %7.0fMB %7.2f%%\n",
                   r["label"].get<std::string>().c_str(), r["pages"]["median_ms"].get<double>(), r["pages"]["p90_ms"].get<double>(),
                   r["page_stages_median_ms"]["det_infer"].get<double>(), r["page_stages_median_ms"]["rec_infer"].get<double>(),
                   100 * r["pre_post_share"].get<double>(), r["images_per_s"].get<double>(), r["text_lines_per_s"].get<double>(),
                   r.value("rec_crops_per_s", 0.0), r["load_cold_ms"].get<double>(), r["load_warm_ms"].get<double>(),
-                  r["peak_rss_mb"].get<double>());
+                  r["peak_rss_mb"].get<double>(), 100 * r["char_accuracy_no_spaces"].value("page", 0.0));
     out += line;
   }
   if (reports.size() > 1) {

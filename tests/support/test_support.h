@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text_metrics.h"
 #include "io/sample_page.h"
 
 namespace hpocr::test {
@@ -27,13 +28,8 @@ struct CommandResult {
 /// Runs the hpocr CLI with the given argument string (shell syntax).
 CommandResult run_cli(const std::string& args);
 
-/// Levenshtein distance over Unicode code points.
-size_t edit_distance(const std::string& a, const std::string& b);
-/// The text with all ASCII spaces removed. The Chinese PP-OCRv4 recogniser (like PaddleOCR with the same
-/// model) often drops inter-word spaces in Latin text, so exact comparisons are made on this form and the
-/// space-aware accuracy is reported separately.
-std::string without_spaces(const std::string& s);
-/// Number of Unicode code points.
-size_t char_count(const std::string& s);
+using hpocr::char_count;
+using hpocr::edit_distance;
+using hpocr::without_spaces;  // exact comparisons are made without spaces; see core/text_metrics.h
 
 }  // namespace hpocr::test

@@ -1,0 +1,15 @@
+// Text comparison for accuracy figures (tests, benchmark, demo).
+#pragma once
+#include <string>
+
+namespace hpocr {
+
+/// Levenshtein distance over Unicode code points of two UTF-8 strings.
+size_t edit_distance(const std::string& a, const std::string& b);
+/// Number of Unicode code points in a UTF-8 string.
+size_t char_count(const std::string& s);
+/// The text without ASCII spaces. The PP-OCRv4 Chinese recogniser (like PaddleOCR with the same model)
+/// often drops spaces between Latin words, so accuracy is also reported on this form.
+std::string without_spaces(const std::string& s);
+
+}  // namespace hpocr
