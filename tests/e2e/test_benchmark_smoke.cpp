@@ -1,0 +1,33 @@
+// The benchmark harness as a quick smoke run (correctness of its report, not speed).
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline_fixture.h"
+
+namespace hpocr::test {
+namespace {
+
+TEST_F(PipelineTest, BenchmarkSmokeRunReportsEveryFigure) {
+  auto dir = temp_dir("bench");
+  CommandResult r = run_cli("benchmark --configs hpi_off,hpi_on --pages 1 --crops 4 --repeats 1 --warmup 0 --json " +
+                            (dir / "b.json").string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("ratios against hpi_off"), std::string::npos) << r.out;
+  std::ifstream f(dir / "b.json");
+  auto reports = nlohmann::json::parse(f);
+  ASSERT_EQ(reports.size(), 2u);
+  for (const auto& rep : reports) {
+    for (const char* key : {"load_cold_ms", "load_warm_ms", "pages", "page_stages_median_ms", "images_per_s",
+                            "text_lines_per_s", "rec_crops_per_s", "peak_rss_mb", "char_accuracy_no_spaces"})
+      EXPECT_TRUE(rep.contains(key)) << key;
+    EXPECT_GT(rep["pages"]["median_ms"].get<double>(), 0);
+    EXPECT_GE(rep["char_accuracy_no_spaces"]["receipt"].get<double>(), 0.95);
+    EXPECT_GE(rep["char_accuracy_no_spaces"]["page"].get<double>(), 0.9);
+  }
+  EXPECT_EQ(reports[0]["texts_hash"], reports[1]["texts_hash"]) << "HPI must not change the texts";
+  EXPECT_EQ(run_cli("benchmark --configs warp9").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace hpocr::test
