@@ -96,15 +96,30 @@ ImageHeader pnm_header(Bytes b) {
   return {"pnm", v[0], v[1]};
 }
 
-/// JPEG data must end with an EOI marker and PNG with an IEND chunk; the decoders otherwise
-/// return a partially grey image without failing, which would give silently wrong OCR.
+/// Offset of the first start-of-scan marker of the main JPEG image (APPn segments, where an EXIF thumbnail
+/// with markers of its own may live, are skipped by their lengths); the size when there is none.
+size_t jpeg_scan_start(Bytes b) {
+  size_t p = 2;
+  while (p + 4 <= b.size() && b[p] == 0xFF) {
+    uint8_t m = b[p + 1];
+    if (m == 0xDA) return p;
+    if (m == 0xFF) { ++p; continue; }
+    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { p += 2; continue; }
+    p += 2 + be16(b, p + 2);
+  }
+  return b.size();
+}
+
+/// JPEG data must hold an end-of-image marker after its scan data, and PNG an IEND chunk; the decoders
+/// otherwise return a partially grey image without failing, which would give silently wrong OCR. Data after
+/// the end (e.g. the video of a "motion photo") is allowed.
 void check_complete(const ImageHeader& h, Bytes b) {
-  auto tail = b.subspan(b.size() - std::min<size_t>(b.size(), 4096));
-  auto has = [&](std::initializer_list<unsigned char> seq) {
-    return std::search(tail.begin(), tail.end(), seq.begin(), seq.end()) != tail.end();
+  auto has_after = [&](size_t from, std::initializer_list<unsigned char> seq) {
+    return from < b.size() && std::search(b.begin() + static_cast<std::ptrdiff_t>(from), b.end(), seq.begin(), seq.end()) != b.end();
   };
-  if (h.format == "jpeg" && !has({0xFF, 0xD9})) throw Error(ErrorCode::InvalidInput, "truncated JPEG: end-of-image marker missing");
-  if (h.format == "png" && !has({'I', 'E', 'N', 'D'})) throw Error(ErrorCode::InvalidInput, "truncated PNG: IEND chunk missing");
+  if (h.format == "jpeg" && !has_after(jpeg_scan_start(b), {0xFF, 0xD9}))
+    throw Error(ErrorCode::InvalidInput, "truncated JPEG: end-of-image marker missing");
+  if (h.format == "png" && !has_after(8, {'I', 'E', 'N', 'D'})) throw Error(ErrorCode::InvalidInput, "truncated PNG: IEND chunk missing");
 }
 
 }  // namespace
@@ -142,10 +157,12 @@ cv::Mat to_bgr8(const cv::Mat& image) {
   cv::Mat bgr;
   switch (img.channels()) {
     case 1: cv::cvtColor(img, bgr, cv::COLOR_GRAY2BGR); break;
-    case 2: {  // gray + alpha
-      cv::Mat ch[2];
-      cv::split(img, ch);
-      cv::cvtColor(ch[0], bgr, cv::COLOR_GRAY2BGR);
+    case 2: {  // gray + alpha, composited on white like BGRA
+      cv::Mat gray(img.size(), CV_8UC1);
+      img.forEach<cv::Vec2b>([&](const cv::Vec2b& px, const int* pos) {
+        gray.at<uchar>(pos[0], pos[1]) = static_cast<uchar>((px[0] * px[1] + 255 * (255 - px[1]) + 127) / 255);
+      });
+      cv::cvtColor(gray, bgr, cv::COLOR_GRAY2BGR);
       break;
     }
     case 3: bgr = img; break;
@@ -175,10 +192,11 @@ cv::Mat decode_image(Bytes bytes, int64_t max_pixels, const std::string& name) {
   if (!header) fail("not an image (supported formats: PNG, JPEG, BMP, TIFF, WebP, PNM)");
   if (header->width <= 0 || header->height <= 0)
     fail("image has zero size (" + std::to_string(header->width) + "x" + std::to_string(header->height) + ")");
-  if (header->width * header->height > max_pixels)
+  // Division instead of width * height: header values up to 2^32 would overflow the product.
+  if (header->width > max_pixels / header->height)
     fail("image is " + std::to_string(header->width) + "x" + std::to_string(header->height) + " = " +
-         std::to_string(header->width * header->height) + " pixels, above the limit of " + std::to_string(max_pixels) +
-         " (raise max_image_pixels to allow it)");
+         std::to_string(static_cast<double>(header->width) * static_cast<double>(header->height)) +
+         " pixels, above the limit of " + std::to_string(max_pixels) + " (raise max_image_pixels to allow it)");
   if (header->width < kMinImageSide || header->height < kMinImageSide)
     fail("image is " + std::to_string(header->width) + "x" + std::to_string(header->height) + "; at least " +
          std::to_string(kMinImageSide) + "x" + std::to_string(kMinImageSide) + " pixels are needed to hold text");
@@ -207,6 +225,7 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path, std::uin
   if (!std::filesystem::is_regular_file(st)) throw Error(ErrorCode::InvalidInput, path.string() + ": not a regular file");
   auto size = std::filesystem::file_size(path, ec);
   if (ec) throw Error(ErrorCode::InvalidInput, path.string() + ": cannot stat (" + ec.message() + ")");
+  if (size == 0) throw Error(ErrorCode::InvalidInput, path.string() + ": empty file");
   if (size > max_bytes)
     throw Error(ErrorCode::InvalidInput, path.string() + ": file is " + std::to_string(size) + " bytes, above the limit of " +
                                              std::to_string(max_bytes));

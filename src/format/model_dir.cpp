@@ -73,7 +73,10 @@ YAML::Node ModelDir::transform(std::string_view op) const {
 
 YAML::Node ModelDir::postprocess() const { return yaml_at(config, {"PostProcess"}); }
 
-ModelDir open_model_dir(const fs::path& path, std::string_view role) {
+ModelDir open_model_dir(const fs::path& given, std::string_view role) {
+  // "models/my_det/" (as shell completion writes it) names the same directory as "models/my_det".
+  fs::path path = given.lexically_normal();
+  if (path.filename().empty() && path.has_parent_path()) path = path.parent_path();
   const std::string what = std::string(role) + " model";
   auto fail = [&](const std::string& why) { throw Error(ErrorCode::ModelFormat, what + " at '" + path.string() + "': " + why); };
   std::error_code ec;

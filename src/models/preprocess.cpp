@@ -1,5 +1,7 @@
 #include "models/preprocess.h"
 
+#include <cmath>
+
 #include "hpocr/error.h"
 
 namespace hpocr {
@@ -21,6 +23,7 @@ float yaml_float(const YAML::Node& node, const std::string& what) {
       used = 0;
     }
     if (used != t.size() || t.empty()) throw Error(ErrorCode::ModelFormat, what + " = '" + s + "' is not a number");
+    if (!std::isfinite(v)) throw Error(ErrorCode::ModelFormat, what + " = '" + s + "' is not finite");
     return v;
   };
   auto slash = s.find('/');

@@ -1,0 +1,102 @@
+// Reading order (PaddleOCR sorted_boxes), text-region cropping (get_minarea_rect_crop) and bounding boxes.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "models/geometry.h"
+
+namespace hpocr {
+namespace {
+
+Quad rect(int x, int y, int w, int h) { return {cv::Point{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}}; }
+
+TEST(ReadingOrder, TopToBottomThenLeftToRightWithinALine) {
+  std::vector<Quad> q = {rect(300, 105, 50, 20), rect(10, 200, 50, 20), rect(10, 100, 50, 20), rect(150, 112, 50, 20)};
+  // 100, 105 and 112: each next one is < 10 px below the previous one, so they form one line, ordered by x.
+  EXPECT_EQ(reading_order(q), (std::vector<size_t>{2, 3, 0, 1}));
+}
+
+TEST(ReadingOrder, TwelvePixelsLowerIsANewLine) {
+  std::vector<Quad> q = {rect(10, 112, 50, 20), rect(300, 100, 50, 20)};
+  EXPECT_EQ(reading_order(q), (std::vector<size_t>{1, 0}));
+  EXPECT_TRUE(reading_order({}).empty());
+}
+
+TEST(ReadingOrder, TheLineToleranceIsStrictlyBelowTenPixels) {
+  EXPECT_EQ(reading_order({rect(300, 100, 50, 20), rect(10, 109, 50, 20)}), (std::vector<size_t>{1, 0}));
+  EXPECT_EQ(reading_order({rect(300, 100, 50, 20), rect(10, 110, 50, 20)}), (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(reading_order({rect(5, 5, 10, 10)}), (std::vector<size_t>{0}));
+}
+
+TEST(ReadingOrder, BoxesAreOnlyComparedWithTheirCurrentNeighbour) {
+  // sorted_boxes quirk: B (y 8) moves before A (y 0); C (y 16) is then compared with A (16 px apart) and stays.
+  std::vector<Quad> q = {rect(100, 0, 40, 20), rect(50, 8, 40, 20), rect(0, 16, 40, 20)};
+  EXPECT_EQ(reading_order(q), (std::vector<size_t>{1, 0, 2}));
+}
+
+TEST(ReadingOrder, UsesTheFirstCornerNotTheTopmostPoint) {
+  Quad tilted{cv::Point{10, 50}, {60, 0}, {70, 10}, {20, 60}};  // first corner at y 50, another at y 0
+  EXPECT_EQ(reading_order({tilted, rect(200, 30, 40, 20)}), (std::vector<size_t>{1, 0}));
+}
+
+TEST(Crop, AxisAlignedQuadGivesTheRegion) {
+  cv::Mat img(200, 300, CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::rectangle(img, cv::Rect(50, 40, 100, 30), cv::Scalar(0, 0, 255), cv::FILLED);
+  cv::Mat crop = crop_text_region(img, rect(50, 40, 100, 30));
+  EXPECT_EQ(crop.size(), cv::Size(100, 30));
+  EXPECT_GT(cv::mean(crop)[2], 250);  // red channel everywhere
+  EXPECT_LT(cv::mean(crop)[0], 10);
+}
+
+TEST(Crop, AxisAlignedCropReproducesTheSourcePixels) {
+  cv::Mat img(120, 160, CV_8UC3);
+  cv::randu(img, cv::Scalar::all(0), cv::Scalar::all(256));
+  const cv::Rect region(30, 20, 90, 40);
+  cv::Mat crop = crop_text_region(img, rect(region.x, region.y, region.width, region.height));
+  ASSERT_EQ(crop.size(), region.size());
+  EXPECT_LE(cv::norm(crop, img(region), cv::NORM_INF), 1);
+}
+
+TEST(Crop, RotatedQuadIsStraightened) {
+  cv::Mat img(300, 300, CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::Point2f pts[4];
+  cv::RotatedRect({150.f, 150.f}, {120.f, 30.f}, 15.f).points(pts);
+  Quad quad;
+  for (int i = 0; i < 4; ++i) quad[i] = cv::Point(cvRound(pts[i].x), cvRound(pts[i].y));
+  cv::fillConvexPoly(img, std::vector<cv::Point>(quad.begin(), quad.end()), cv::Scalar(255, 0, 0));
+  cv::Mat crop = crop_text_region(img, quad);
+  EXPECT_NEAR(crop.cols, 120, 2);
+  EXPECT_NEAR(crop.rows, 30, 2);
+  EXPECT_LT(cv::mean(crop)[2], 30);  // almost all of it is the blue region, little white background
+}
+
+TEST(Crop, TallRegionsAreTurnedToLandscape) {
+  cv::Mat img(300, 300, CV_8UC3, cv::Scalar(0, 0, 0));
+  cv::Mat crop = crop_text_region(img, rect(100, 20, 30, 200));
+  EXPECT_EQ(crop.size(), cv::Size(200, 30));
+}
+
+TEST(Crop, TallRegionsTurnCounterClockwise) {
+  cv::Mat img(300, 300, CV_8UC3, cv::Scalar(0, 0, 0));
+  img(cv::Rect(100, 20, 30, 100)).setTo(cv::Scalar(0, 0, 255));   // top half red
+  img(cv::Rect(100, 120, 30, 100)).setTo(cv::Scalar(255, 0, 0));  // bottom half blue
+  cv::Mat crop = crop_text_region(img, rect(100, 20, 30, 200));
+  ASSERT_EQ(crop.size(), cv::Size(200, 30));
+  // np.rot90: the top of the region ends up on the left.
+  EXPECT_GT(cv::mean(crop(cv::Rect(0, 0, 90, 30)))[2], 250);
+  EXPECT_GT(cv::mean(crop(cv::Rect(110, 0, 90, 30)))[0], 250);
+}
+
+TEST(Crop, TurnsFromOneAndAHalfTimesTallerThanWide) {
+  cv::Mat img(100, 100, CV_8UC3, cv::Scalar(0, 0, 0));
+  EXPECT_EQ(crop_text_region(img, rect(10, 10, 20, 30)).size(), cv::Size(30, 20));  // 30 / 20 = 1.5
+  EXPECT_EQ(crop_text_region(img, rect(10, 10, 21, 30)).size(), cv::Size(21, 30));  // 1.43: kept
+}
+
+TEST(BoundingBox, MinAndMaxOfTheCorners) {
+  Quad q{cv::Point{5, 9}, {40, 2}, {44, 30}, {1, 33}};
+  EXPECT_EQ(bounding_box(q), (std::array<int, 4>{1, 2, 44, 33}));
+}
+
+}  // namespace
+}  // namespace hpocr

@@ -1,0 +1,163 @@
+// Option validation, device strings, CLI booleans and the detector input size (DetResizeForTest).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "cli.h"
+#include "core/device.h"
+#include "models/text_detector.h"
+#include "unit/unit_helpers.h"
+
+namespace hpocr {
+namespace {
+
+using test::throws_error;
+
+/// Success when validating options changed by `change` fails with InvalidArgument naming `name`.
+template <typename Options>
+testing::AssertionResult rejected(const std::function<void(Options&)>& change, const std::string& name) {
+  Options o;
+  change(o);
+  return throws_error([&] { o.validate(); }, ErrorCode::InvalidArgument, name);
+}
+
+TEST(Options, DefaultsAreValidAndEveryBadValueIsNamed) {
+  EXPECT_NO_THROW(OcrOptions{}.validate());
+  using Change = std::function<void(OcrOptions&)>;
+  const std::vector<std::pair<Change, std::string>> cases = {
+      {[](auto& o) { o.text_det.thresh = -0.1f; }, "text_det_thresh"},
+      {[](auto& o) { o.text_det.box_thresh = 1.5f; }, "text_det_box_thresh"},
+      {[](auto& o) { o.text_det.unclip_ratio = std::nanf(""); }, "text_det_unclip_ratio"},
+      {[](auto& o) { o.text_det.limit_type = "foo"; }, "text_det_limit_type"},
+      {[](auto& o) { o.text_det.limit_side_len = 0; }, "text_det_limit_side_len"},
+      {[](auto& o) { o.text_recognition_batch_size = 0; }, "text_recognition_batch_size"},
+      {[](auto& o) { o.textline_orientation_batch_size = 0; }, "textline_orientation_batch_size"},
+      {[](auto& o) { o.cpu_threads = -1; }, "cpu_threads"},
+      {[](auto& o) { o.cpu_threads = 1025; }, "cpu_threads"},
+      {[](auto& o) { o.device = "tpu"; }, "device"},
+      {[](auto& o) { o.device = "gpu:x"; }, "device"},
+      {[](auto& o) { o.text_rec_score_thresh = 2; }, "text_rec_score_thresh"},
+      {[](auto& o) { o.max_image_pixels = 0; }, "max_image_pixels"},
+      {[](auto& o) { o.hpi_config.backend = "foo"; }, "backend 'foo'"},
+      {[](auto& o) { o.module_hpi_config["TextDetector"] = {}; }, "module_hpi_config"},
+      {[](auto& o) { o.module_hpi_config["TextRecognition"].backend = "bar"; }, "backend 'bar'"},
+  };
+  for (const auto& [change, name] : cases) EXPECT_TRUE(rejected(change, name)) << name;
+}
+
+TEST(Options, TextDetParamsRejectEachOutOfRangeValue) {
+  EXPECT_NO_THROW(TextDetParams{}.validate());
+  using Change = std::function<void(TextDetParams&)>;
+  const std::vector<std::pair<Change, std::string>> cases = {
+      {[](auto& p) { p.thresh = std::nanf(""); }, "text_det_thresh"},
+      {[](auto& p) { p.thresh = 1.01f; }, "text_det_thresh"},
+      {[](auto& p) { p.box_thresh = -0.01f; }, "text_det_box_thresh"},
+      {[](auto& p) { p.box_thresh = INFINITY; }, "text_det_box_thresh"},
+      {[](auto& p) { p.unclip_ratio = 0.f; }, "text_det_unclip_ratio"},
+      {[](auto& p) { p.unclip_ratio = 10.5f; }, "text_det_unclip_ratio"},
+      {[](auto& p) { p.limit_side_len = 16385; }, "text_det_limit_side_len"},
+      {[](auto& p) { p.max_side_limit = 31; }, "text_det_max_side_limit"},
+      {[](auto& p) { p.max_candidates = 0; }, "max_candidates"},
+      {[](auto& p) { p.limit_type = "MIN"; }, "text_det_limit_type"},
+  };
+  for (const auto& [change, name] : cases) EXPECT_TRUE(rejected(change, name)) << name;
+}
+
+TEST(Options, TextDetParamsAcceptTheEdgesOfEachRange) {
+  TextDetParams p;
+  p.thresh = 0.f;
+  p.box_thresh = 1.f;
+  p.unclip_ratio = 10.f;
+  p.max_side_limit = 32;
+  p.max_candidates = 1;
+  p.limit_side_len = 1;
+  for (const char* type : {"min", "max", "resize_long"}) {
+    p.limit_type = type;
+    EXPECT_NO_THROW(p.validate()) << type;
+  }
+}
+
+TEST(Options, MessageCarriesTheBadValue) {
+  OcrOptions o;
+  o.text_recognition_batch_size = -7;
+  EXPECT_TRUE(throws_error([&] { o.validate(); }, ErrorCode::InvalidArgument, "text_recognition_batch_size=-7"));
+}
+
+TEST(Device, ParsesCpuAndGpu) {
+  EXPECT_EQ(Device::parse("cpu").str(), "cpu");
+  EXPECT_EQ(Device::parse("gpu").str(), "gpu:0");
+  EXPECT_EQ(Device::parse("gpu:3").id, 3);
+  EXPECT_THROW(Device::parse("cpu:1"), Error);
+  EXPECT_THROW(Device::parse("gpu:"), Error);
+}
+
+TEST(Device, MultiDigitIdsAndRejectedSpellings) {
+  Device d = Device::parse("gpu:12");
+  EXPECT_EQ(d.type, "gpu");
+  EXPECT_EQ(d.id, 12);
+  EXPECT_EQ(d.str(), "gpu:12");
+  for (const char* bad : {"", "GPU", "cuda", "gpu:-1", "gpu:1x", "gpu:0001", "gpu:1:2", " cpu"})
+    EXPECT_TRUE(throws_error([&] { Device::parse(bad); }, ErrorCode::InvalidArgument, "device")) << "'" << bad << "'";
+}
+
+TEST(Cli, ParseBoolAcceptsPaddleStyleValues) {
+  for (const char* t : {"True", "true", "TRUE", "1", "yes", "on"}) EXPECT_TRUE(cli::parse_bool(t)) << t;
+  for (const char* f : {"False", "false", "0", "no", "off"}) EXPECT_FALSE(cli::parse_bool(f)) << f;
+  EXPECT_THROW(cli::parse_bool("maybe"), std::invalid_argument);
+  EXPECT_THROW(cli::parse_bool(""), std::invalid_argument);
+}
+
+TEST(Cli, ParseBoolRefusesNearMisses) {
+  for (const char* bad : {"2", " true", "true ", "y", "t", "nope"}) EXPECT_THROW(cli::parse_bool(bad), std::invalid_argument) << bad;
+  EXPECT_TRUE(cli::parse_bool("Yes"));
+  EXPECT_FALSE(cli::parse_bool("OFF"));
+}
+
+TEST(DetInputSize, FollowsDetResizeForTest) {
+  TextDetParams p;  // min, 64, cap 4000
+  EXPECT_EQ(det_input_size({100, 50}, p), cv::Size(128, 64));  // short side 50 -> 64: 128x64
+  // Python's round() is half-to-even: 2000/32 = 62.5 -> 62 -> 1984.
+  EXPECT_EQ(det_input_size({1600, 2000}, p), cv::Size(1600, 1984));
+  EXPECT_EQ(det_input_size({1600, 2100}, p), cv::Size(1600, 2112));  // 65.6 -> 66
+  EXPECT_EQ(det_input_size({10000, 1000}, p), cv::Size(4000, 384));  // capped: 400 / 32 = 12.5 -> 12
+  p.limit_type = "max";
+  p.limit_side_len = 960;
+  EXPECT_EQ(det_input_size({1920, 1080}, p), cv::Size(960, 544));
+  EXPECT_EQ(det_input_size({5, 5}, p), cv::Size(32, 32));
+}
+
+TEST(DetInputSize, MinModeNeverDownscalesAndMaxModeNeverUpscales) {
+  TextDetParams p;
+  EXPECT_EQ(det_input_size({1000, 700}, p), cv::Size(992, 704));  // only rounded: 31.25 -> 31, 21.9 -> 22
+  EXPECT_EQ(det_input_size({10, 5}, p), cv::Size(128, 64));       // x12.8
+  p.limit_type = "max";
+  p.limit_side_len = 960;
+  EXPECT_EQ(det_input_size({500, 300}, p), cv::Size(512, 288));    // 15.6 -> 16, 9.4 -> 9
+  EXPECT_EQ(det_input_size({1080, 1920}, p), cv::Size(544, 960));  // portrait: the long side is the height
+}
+
+TEST(DetInputSize, ResizeLongScalesTheLongSideToTheLimitEitherWay) {
+  TextDetParams p;
+  p.limit_type = "resize_long";
+  p.limit_side_len = 960;
+  EXPECT_EQ(det_input_size({480, 240}, p), cv::Size(960, 480));
+  EXPECT_EQ(det_input_size({3000, 1500}, p), cv::Size(960, 480));
+}
+
+TEST(DetInputSize, TheCapAppliesAfterTheSideLimit) {
+  TextDetParams p;
+  p.limit_side_len = 1000;  // min mode: 100x50 -> 2000x1000, then capped to 640 on the long side
+  p.max_side_limit = 640;
+  EXPECT_EQ(det_input_size({100, 50}, p), cv::Size(640, 320));
+}
+
+TEST(ErrorCategory, StableLowerCaseNames) {
+  EXPECT_EQ(Error(ErrorCode::InvalidInput, "").category(), "invalid_input");
+  EXPECT_EQ(Error(ErrorCode::InvalidArgument, "").category(), "invalid_argument");
+  EXPECT_EQ(Error(ErrorCode::ModelFormat, "").category(), "model_format");
+  EXPECT_EQ(Error(ErrorCode::BackendUnavailable, "m").category(), "backend_unavailable");
+  EXPECT_STREQ(Error(ErrorCode::Io, "disk full").what(), "disk full");
+}
+
+}  // namespace
+}  // namespace hpocr
