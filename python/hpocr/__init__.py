@@ -24,16 +24,8 @@ except ImportError as _err:  # pragma: no cover - depends on the installation
         "or install the package (see python/README.md)"
     ) from _err
 
-from .errors import (
-    BackendUnavailableError,
-    HpocrError,
-    InferenceError,
-    InvalidArgumentError,
-    InvalidInputError,
-    ModelFormatError,
-    OutputError,
-    UnsupportedOpError,
-)
+from . import errors
+from .errors import *  # noqa: F401,F403 - the exception classes, listed in errors.__all__
 from .models import TextDetection, TextLineOrientationClassification, TextRecognition
 from .pipeline import PaddleOCR
 from .results import OCRResult, TextDetResult, TextLineOrientationResult, TextRecResult
@@ -49,14 +41,7 @@ __all__ = [
     "TextDetResult",
     "TextRecResult",
     "TextLineOrientationResult",
-    "HpocrError",
-    "InvalidInputError",
-    "InvalidArgumentError",
-    "ModelFormatError",
-    "UnsupportedOpError",
-    "BackendUnavailableError",
-    "InferenceError",
-    "OutputError",
+    *errors.__all__,
     "set_log_level",
     "__version__",
 ]
