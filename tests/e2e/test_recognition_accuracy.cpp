@@ -19,6 +19,9 @@ struct Case {
   }
 };
 
+// Shown by gtest/ctest instead of the struct's bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 const Case kCases[] = {
     {"english", {"Quarterly report for the board", "Shipping address: 42 Harbour Road", "Please reply before Friday"}, 32},
     {"digits", {"2026-11-25 08:30", "Order 48213907", "Total 1,234.56", "Tel 010-88886666"}, 30},
