@@ -2,6 +2,7 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -11,6 +12,13 @@
 #include "hpocr/result.h"
 
 namespace hpocr {
+
+/// Per-call overrides (PaddleOCR's predict() arguments); unset fields keep the pipeline's options.
+struct PredictParams {
+  std::optional<TextDetParams> text_det;
+  std::optional<float> text_rec_score_thresh;
+  std::optional<bool> use_textline_orientation;  ///< true needs a pipeline created with the classifier
+};
 
 /// Loads the three models once; predict() is const and safe to call from several threads.
 class OcrPipeline {
@@ -22,11 +30,13 @@ class OcrPipeline {
   OcrPipeline& operator=(OcrPipeline&&) noexcept;
 
   /// OCR of a decoded image (8-bit BGR, gray or BGRA; other depths are converted).
-  OcrResult predict(const cv::Mat& image, const std::string& input_path = "") const;
+  /// Bad overrides in `params` give Error(InvalidArgument).
+  OcrResult predict(const cv::Mat& image, const std::string& input_path = "", const PredictParams& params = {}) const;
   /// Reads, validates and decodes a file, then OCR. Throws Error(InvalidInput) for bad files.
-  OcrResult predict_file(const std::filesystem::path& path) const;
+  OcrResult predict_file(const std::filesystem::path& path, const PredictParams& params = {}) const;
   /// Decodes in-memory encoded image bytes, then OCR.
-  OcrResult predict_bytes(std::span<const unsigned char> bytes, const std::string& input_path = "") const;
+  OcrResult predict_bytes(std::span<const unsigned char> bytes, const std::string& input_path = "",
+                          const PredictParams& params = {}) const;
 
   const OcrOptions& options() const;
   /// One line per model: name, directory, backend and its settings.

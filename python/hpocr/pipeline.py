@@ -225,17 +225,19 @@ class PaddleOCR:
                  "text_det_box_thresh", "text_det_unclip_ratio", "text_rec_score_thresh", "device", "enable_hpi")
         return "PaddleOCR(" + ", ".join(f"{k}={self._options[k]!r}" for k in shown) + ")"
 
-    def _pipeline_for(self, overrides: dict) -> Any:
-        """The native pipeline for one predict() call: this one, or a cached variant with other options."""
+    def _pipeline_for(self, overrides: dict) -> tuple[Any, dict]:
+        """The native pipeline and per-call parameters for one predict() call. Detection and score overrides
+        are passed per call; only switching the orientation classifier on for a pipeline built without it
+        needs a variant with that model loaded (kept in a small cache)."""
         changed = {k: v for k, v in overrides.items()
                    if v is not None and not _same(_NATIVE_PARAMS[k], v, self._options[k])}
-        if not changed:
-            return self._native
+        if not (changed.get("use_textline_orientation") and not self._options["use_textline_orientation"]):
+            return self._native, changed
         key = tuple(sorted(changed.items()))
         with self._lock:
             if key in self._variants:
                 self._variants.move_to_end(key)
-                return self._variants[key]
+                return self._variants[key], {}
         # Loading runs without the lock (and without the GIL); a concurrent duplicate is simply dropped.
         with self._config.file() as config_file:
             variant = _hpocr.Pipeline(config_file, {**self._overrides, **changed})
@@ -244,7 +246,7 @@ class PaddleOCR:
             self._variants.move_to_end(key)
             while len(self._variants) > _MAX_VARIANTS:
                 self._variants.popitem(last=False)
-        return variant
+        return variant, {}
 
     def predict_iter(
         self,
@@ -267,17 +269,18 @@ class PaddleOCR:
         _check_features_off(use_doc_orientation_classify, use_doc_unwarping, return_word_box)
         overrides = {name: check_type(name, args[name], _NATIVE_PARAMS[name]) for name in _PREDICT_PARAMS}
         check_source(input)
-        return self._results(self._pipeline_for(overrides), input)
+        native, params = self._pipeline_for(overrides)
+        return self._results(native, params, input)
 
     @staticmethod
-    def _results(native: Any, source: Any) -> Iterator[OCRResult]:
+    def _results(native: Any, params: dict, source: Any) -> Iterator[OCRResult]:
         for item in iter_inputs(source):
             if item.path is not None:
-                yield OCRResult(native.predict_path(item.path))
+                yield OCRResult(native.predict_path(item.path, params=params))
             elif item.data is not None:
-                yield OCRResult(native.predict_bytes(item.data))
+                yield OCRResult(native.predict_bytes(item.data, params=params))
             else:
-                yield OCRResult(native.predict_array(item.array))
+                yield OCRResult(native.predict_array(item.array, params=params))
 
     def predict(self, input: Any, **kwargs: Any) -> list[OCRResult]:
         """OCR of ``input``; returns one :class:`OCRResult` per image.
@@ -285,7 +288,8 @@ class PaddleOCR:
         ``input``: an image path (str or os.PathLike), a directory (its image files, sorted by name), encoded
         image bytes, a NumPy image (HxWx3 uint8 BGR, HxW gray, HxWx4 BGRA; uint16/float/... converted) or a list
         of those. The keyword arguments of :meth:`predict_iter` (PaddleOCR's per-call overrides such as
-        ``text_det_thresh``) apply to this call only; a new combination loads the models once more.
+        ``text_det_thresh``) apply to this call only (turning the orientation classifier on for a pipeline
+        created without it loads that model once).
         Raises InvalidInputError (a ValueError) for missing, unreadable or corrupt images, TypeError for
         unsupported input types.
         """

@@ -162,30 +162,58 @@ class Pipeline {
     pipeline_ = std::make_unique<OcrPipeline>(std::move(o));
   }
 
-  Result predict_path(const std::string& path) const {
+  Result predict_path(const std::string& path, const py::dict& params) const {
+    PredictParams p = predict_params(params);
     py::gil_scoped_release nogil;
-    return {pipeline_->predict_file(path)};
+    return {pipeline_->predict_file(path, p)};
   }
 
-  Result predict_array(const py::handle& array, const std::string& name) const {
+  Result predict_array(const py::handle& array, const std::string& name, const py::dict& params) const {
+    PredictParams p = predict_params(params);
     cv::Mat image = array_to_mat(array, name.empty() ? "image array" : name);  // a copy, taken with the GIL held
     py::gil_scoped_release nogil;
-    return {pipeline_->predict(image, name)};
+    return {pipeline_->predict(image, name, p)};
   }
 
-  Result predict_bytes(const py::bytes& data, const std::string& name) const {
+  Result predict_bytes(const py::bytes& data, const std::string& name, const py::dict& params) const {
+    PredictParams pp = predict_params(params);
     char* p = nullptr;
     py::ssize_t size = 0;
     if (PyBytes_AsStringAndSize(data.ptr(), &p, &size) != 0) throw py::error_already_set();
     // `data` is immutable and referenced by the caller for the whole call.
     py::gil_scoped_release nogil;
-    return {pipeline_->predict_bytes({reinterpret_cast<const unsigned char*>(p), static_cast<size_t>(size)}, name)};
+    return {pipeline_->predict_bytes({reinterpret_cast<const unsigned char*>(p), static_cast<size_t>(size)}, name, pp)};
   }
 
   std::string describe() const { return pipeline_->describe(); }
   std::string options() const { return options_json(pipeline_->options()); }
 
  private:
+  /// PaddleOCR's per-call predict() arguments (already type-checked in Python); absent or None = unchanged.
+  PredictParams predict_params(const py::dict& d) const {
+    PredictParams p;
+    auto get = [&](const char* key) -> py::object {
+      return d.contains(key) && !d[key].is_none() ? py::reinterpret_borrow<py::object>(d[key]) : py::object();
+    };
+    TextDetParams det = pipeline_->options().text_det;
+    bool det_changed = false;
+    auto det_field = [&](const char* key, auto& field) {
+      if (py::object v = get(key)) {
+        field = v.cast<std::remove_reference_t<decltype(field)>>();
+        det_changed = true;
+      }
+    };
+    det_field("text_det_limit_side_len", det.limit_side_len);
+    det_field("text_det_limit_type", det.limit_type);
+    det_field("text_det_thresh", det.thresh);
+    det_field("text_det_box_thresh", det.box_thresh);
+    det_field("text_det_unclip_ratio", det.unclip_ratio);
+    if (det_changed) p.text_det = det;
+    if (py::object v = get("text_rec_score_thresh")) p.text_rec_score_thresh = v.cast<float>();
+    if (py::object v = get("use_textline_orientation")) p.use_textline_orientation = v.cast<bool>();
+    return p;
+  }
+
   std::unique_ptr<OcrPipeline> pipeline_;
 };
 
@@ -274,9 +302,9 @@ PYBIND11_MODULE(_hpocr, m) {
 
   py::class_<Pipeline>(m, "Pipeline", "The OCR pipeline (use hpocr.PaddleOCR).")
       .def(py::init<const std::string&, const py::dict&>(), py::arg("config_file"), py::arg("overrides"))
-      .def("predict_path", &Pipeline::predict_path, py::arg("path"))
-      .def("predict_array", &Pipeline::predict_array, py::arg("image"), py::arg("name") = "")
-      .def("predict_bytes", &Pipeline::predict_bytes, py::arg("data"), py::arg("name") = "")
+      .def("predict_path", &Pipeline::predict_path, py::arg("path"), py::arg("params") = py::dict())
+      .def("predict_array", &Pipeline::predict_array, py::arg("image"), py::arg("name") = "", py::arg("params") = py::dict())
+      .def("predict_bytes", &Pipeline::predict_bytes, py::arg("data"), py::arg("name") = "", py::arg("params") = py::dict())
       .def("describe", &Pipeline::describe, "One line per model: name, directory, backend settings.")
       .def("options", &Pipeline::options, "The effective options (JSON text).");
 

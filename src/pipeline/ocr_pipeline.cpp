@@ -62,29 +62,38 @@ std::string OcrPipeline::describe() const {
   return out;
 }
 
-OcrResult OcrPipeline::predict_file(const std::filesystem::path& path) const {
+OcrResult OcrPipeline::predict_file(const std::filesystem::path& path, const PredictParams& params) const {
   Timer timer;
   auto bytes = read_file(path);
   cv::Mat image = decode_image(bytes, impl_->options.max_image_pixels, path.string());
   double decode = timer.lap();
-  OcrResult r = predict(image, path.string());
+  OcrResult r = predict(image, path.string(), params);
   r.timings.decode = decode;
   r.timings.total += decode;
   return r;
 }
 
-OcrResult OcrPipeline::predict_bytes(std::span<const unsigned char> bytes, const std::string& input_path) const {
+OcrResult OcrPipeline::predict_bytes(std::span<const unsigned char> bytes, const std::string& input_path,
+                                     const PredictParams& params) const {
   Timer timer;
   cv::Mat image = decode_image(bytes, impl_->options.max_image_pixels, input_path.empty() ? "<bytes>" : input_path);
   double decode = timer.lap();
-  OcrResult r = predict(image, input_path);
+  OcrResult r = predict(image, input_path, params);
   r.timings.decode = decode;
   r.timings.total += decode;
   return r;
 }
 
-OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_path) const {
-  const OcrOptions& o = impl_->options;
+OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_path, const PredictParams& params) const {
+  // The effective options of this call: the pipeline's, with the call's overrides.
+  OcrOptions o = impl_->options;
+  if (params.text_det) o.text_det = *params.text_det;
+  if (params.text_rec_score_thresh) o.text_rec_score_thresh = *params.text_rec_score_thresh;
+  if (params.use_textline_orientation) o.use_textline_orientation = *params.use_textline_orientation;
+  o.validate();
+  if (o.use_textline_orientation && !impl_->classifier)
+    throw Error(ErrorCode::InvalidArgument, "use_textline_orientation=True needs a pipeline created with "
+                                            "use_textline_orientation=True (the classifier model is not loaded)");
   const std::string name = input_path.empty() ? "<image>" : input_path;
   if (input.empty()) throw Error(ErrorCode::InvalidInput, name + ": empty image");
   if (input.cols < kMinImageSide || input.rows < kMinImageSide)
@@ -115,7 +124,7 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   r.timings.crop += timer.lap();
 
   r.textline_orientation_angles.assign(crops.size(), -1);
-  if (impl_->classifier && !crops.empty()) {
+  if (o.use_textline_orientation && !crops.empty()) {
     auto orient = impl_->classifier->classify(crops, o.textline_orientation_batch_size, &r.timings);
     for (size_t i = 0; i < crops.size(); ++i) {
       r.textline_orientation_angles[i] = orient[i].class_id;

@@ -140,3 +140,49 @@ TEST_F(PipelineTest, BadOptionsAreRefusedBeforeLoading) {
 
 }  // namespace
 }  // namespace hpocr::test
+
+namespace hpocr::test {
+namespace {
+
+TEST_F(PipelineTest, PerCallParametersOverrideThePipelineOptionsForThatCallOnly) {
+  cv::Mat img = sample().image;
+  PredictParams strict;
+  strict.text_rec_score_thresh = 1.0f;
+  strict.use_textline_orientation = false;
+  OcrResult r = pipeline().predict(img, "", strict);
+  EXPECT_TRUE(r.rec_texts.empty());
+  EXPECT_EQ(r.textline_orientation_angles, std::vector<int>(kLines.size(), -1));
+  EXPECT_FLOAT_EQ(r.text_rec_score_thresh, 1.0f);
+  EXPECT_EQ(squeezed(pipeline().predict(img).rec_texts), squeezed(kLines)) << "the next call is back to the defaults";
+
+  PredictParams det;
+  det.text_det = TextDetParams{};
+  det.text_det->limit_type = "max";
+  det.text_det->limit_side_len = 320;
+  OcrOptions same;
+  same.text_det = *det.text_det;
+  OcrResult per_call = pipeline().predict(img, "", det);
+  OcrResult built = OcrPipeline(same).predict(img);
+  EXPECT_EQ(per_call.dt_polys, built.dt_polys);
+  EXPECT_EQ(per_call.rec_texts, built.rec_texts);
+  EXPECT_EQ(per_call.text_det_params.limit_side_len, 320);
+
+  PredictParams bad;
+  bad.text_det = TextDetParams{};
+  bad.text_det->box_thresh = 7;
+  EXPECT_THROW(pipeline().predict(img, "", bad), Error);
+  OcrOptions no_cls;
+  no_cls.use_textline_orientation = false;
+  PredictParams want_cls;
+  want_cls.use_textline_orientation = true;
+  try {
+    OcrPipeline(no_cls).predict(img, "", want_cls);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("classifier"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace hpocr::test

@@ -165,10 +165,18 @@ def test_score_threshold_filters_texts(ocr, page):
 def test_predict_overrides_apply_to_one_call(ocr, page):
     r = ocr.predict(page, text_rec_score_thresh=1.0, use_textline_orientation=False)[0]
     assert r["rec_texts"] == [] and list(r["textline_orientation_angles"]) == [-1, -1, -1]
-    again = ocr.predict(page, text_rec_score_thresh=1.0, use_textline_orientation=False)[0]  # cached variant
-    assert again["rec_texts"] == []
     assert ocr.predict(page)[0]["rec_texts"] == LINES  # the pipeline's own options are unchanged
-    assert ocr.predict(page, text_det_thresh=0.3)[0]["rec_texts"] == LINES  # same value: no variant
+    assert ocr.predict(page, text_det_thresh=0.3)[0]["rec_texts"] == LINES
+    assert not ocr._variants  # passed per call: no second pipeline was loaded
+
+
+def test_enabling_the_classifier_per_call_loads_it_once(page):
+    plain = hpocr.PaddleOCR(use_textline_orientation=False)
+    r = plain.predict(page, use_textline_orientation=True)[0]
+    assert list(r["textline_orientation_angles"]) == [0, 0, 0] and r["rec_texts"] == LINES
+    assert len(plain._variants) == 1
+    plain.predict(page, use_textline_orientation=True)
+    assert len(plain._variants) == 1
 
 
 def test_compatible_arguments_are_accepted(ocr):
