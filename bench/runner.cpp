@@ -1,9 +1,11 @@
 #include "runner.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -35,15 +37,31 @@ nlohmann::ordered_json stats(const std::vector<double>& v) {
   return {{"median_ms", percentile(v, 0.5)}, {"p90_ms", percentile(v, 0.9)}};
 }
 
-/// Removes the engine caches of the default models, so the next load is a cold one.
-void clear_engine_caches(const OcrOptions& o) {
-  for (const auto& [given, name] : {std::pair{o.text_detection_model_dir, "PP-OCRv4_mobile_det"},
-                                    std::pair{o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"},
-                                    std::pair{o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"}}) {
-    std::error_code ec;
-    fs::remove_all((given.empty() ? hpocr_home() / "models" / name : given) / ".cache" / "hpocr", ec);
+/// Private copies of the configuration's model directories (model files and inference.yml, no cache), so that
+/// the first load is a cold one without touching the caches other processes may be using.
+OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
+  for (auto [dir, name] : {std::pair{&o.text_detection_model_dir, "PP-OCRv4_mobile_det"},
+                           std::pair{&o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"},
+                           std::pair{&o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"}}) {
+    fs::path source = dir->empty() ? hpocr_home() / "models" / name : *dir;
+    fs::path copy = root / name;
+    fs::create_directories(copy);
+    for (const auto& entry : fs::directory_iterator(source))
+      if (entry.is_regular_file()) fs::copy_file(entry.path(), copy / entry.path().filename(), fs::copy_options::overwrite_existing);
+    *dir = copy;
   }
+  return o;
 }
+
+/// A temporary directory removed when the run ends.
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("hpocr-bench-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
 
 }  // namespace
 
@@ -66,13 +84,14 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   report["label"] = config.label;
   report["enable_hpi"] = config.options.enable_hpi;
 
-  clear_engine_caches(config.options);
+  TempDir models;
+  const OcrOptions options = with_fresh_model_copies(config.options, models.path);
   Timer timer;
-  auto cold = std::make_unique<OcrPipeline>(config.options);
+  auto cold = std::make_unique<OcrPipeline>(options);
   report["load_cold_ms"] = timer.lap();
   cold.reset();
   timer.lap();
-  OcrPipeline pipeline(config.options);
+  OcrPipeline pipeline(options);
   report["load_warm_ms"] = timer.lap();
 
   std::vector<double> page_total, page_stage[9], other_total;
@@ -127,16 +146,13 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   for (const auto& img : set)
     if (img.kind == "line") crops.push_back(img.image);
   if (!crops.empty()) {
-    LoadRequest req{Device::parse(config.options.device), config.options.cpu_threads, config.options.enable_hpi,
-                    config.options.hpi_config, {}, nullptr};
-    TextRecognizer rec(config.options.text_recognition_model_dir.empty() ? hpocr_home() / "models" / "PP-OCRv4_mobile_rec"
-                                                                          : config.options.text_recognition_model_dir,
-                       req);
-    rec.recognize(crops, config.options.text_recognition_batch_size);  // warm-up
+    LoadRequest req{Device::parse(options.device), options.cpu_threads, options.enable_hpi, options.hpi_config, {}, nullptr};
+    TextRecognizer rec(options.text_recognition_model_dir, req);
+    rec.recognize(crops, options.text_recognition_batch_size);  // warm-up
     std::vector<double> per_run;
     for (int r = 0; r < run.repeats; ++r) {
       timer.lap();
-      rec.recognize(crops, config.options.text_recognition_batch_size);
+      rec.recognize(crops, options.text_recognition_batch_size);
       per_run.push_back(timer.lap());
     }
     report["rec_crops_per_s"] = 1000.0 * crops.size() / percentile(per_run, 0.5);

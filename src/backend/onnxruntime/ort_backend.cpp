@@ -197,11 +197,18 @@ class OrtEngine final : public Engine {
     }
     settings_["engine_cache_hit"] = false;
     std::unique_ptr<Ort::Session> session;
-    publish_directory(dir, [&](const std::filesystem::path& tmp) {
-      Ort::SessionOptions writer = so.Clone();
-      writer.SetOptimizedModelFilePath((tmp / cached.filename()).c_str());
-      session = std::make_unique<Ort::Session>(env(), model.model_file.c_str(), writer);
-    });
+    try {
+      publish_directory(dir, [&](const std::filesystem::path& tmp) {
+        Ort::SessionOptions writer = so.Clone();
+        writer.SetOptimizedModelFilePath((tmp / cached.filename()).c_str());
+        session = std::make_unique<Ort::Session>(env(), model.model_file.c_str(), writer);
+      });
+    } catch (const Ort::Exception& e) {
+      // The cache is an optimisation: if writing the entry fails (disk full, directory removed meanwhile),
+      // run without it. A broken model fails again just below, with ORT's own message.
+      log::warn("{}: cannot write the engine cache entry {} ({}); running without it", model_name_, dir.string(), e.what());
+      session.reset();
+    }
     return session ? std::move(session) : std::make_unique<Ort::Session>(env(), model.model_file.c_str(), so);
   }
 
