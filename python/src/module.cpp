@@ -142,14 +142,7 @@ struct Result {
     std::error_code ec;
     if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);
     if (ec) throw Error(ErrorCode::Io, "cannot create output directory '" + out.parent_path().string() + "': " + ec.message());
-    cv::Mat vis = render_visualization(r, find_font());
-    bool ok = false;
-    try {
-      ok = cv::imwrite(path, vis);
-    } catch (const cv::Exception& e) {
-      throw Error(ErrorCode::Io, "cannot write " + path + ": " + e.err);
-    }
-    if (!ok) throw Error(ErrorCode::Io, "cannot write " + path);
+    write_image_file(path, render_visualization(r, find_font()));
   }
 };
 
@@ -232,14 +225,7 @@ py::array render_text_lines(const std::vector<std::string>& lines, int font_px, 
 }
 
 void write_image(const std::string& path, const py::handle& array) {
-  cv::Mat image = array_to_mat(array, "image array");
-  bool ok = false;
-  try {
-    ok = cv::imwrite(path, image);
-  } catch (const cv::Exception& e) {
-    throw Error(ErrorCode::Io, "cannot write " + path + ": " + e.err);
-  }
-  if (!ok) throw Error(ErrorCode::Io, "cannot write " + path);
+  write_image_file(path, array_to_mat(array, "image array"));
 }
 
 py::array read_image(const std::string& path, std::int64_t max_pixels) {

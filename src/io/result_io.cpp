@@ -105,15 +105,19 @@ fs::path save_json(const OcrResult& r, const fs::path& dir) {
   return out;
 }
 
-fs::path save_visualization(const OcrResult& r, const fs::path& dir, const fs::path& font) {
-  fs::path out = prepare_dir(dir) / (output_stem(r) + "_ocr_res_img.png");
+void write_image_file(const fs::path& path, const cv::Mat& image) {
   bool ok = false;
   try {
-    ok = cv::imwrite(out.string(), render_visualization(r, font));
+    ok = cv::imwrite(path.string(), image);
   } catch (const cv::Exception& e) {
-    throw Error(ErrorCode::Io, "cannot write " + out.string() + ": " + e.err);
+    throw Error(ErrorCode::Io, "cannot write " + path.string() + ": " + e.err);
   }
-  if (!ok) throw Error(ErrorCode::Io, "cannot write " + out.string());
+  if (!ok) throw Error(ErrorCode::Io, "cannot write " + path.string());
+}
+
+fs::path save_visualization(const OcrResult& r, const fs::path& dir, const fs::path& font) {
+  fs::path out = prepare_dir(dir) / (output_stem(r) + "_ocr_res_img.png");
+  write_image_file(out, render_visualization(r, font));
   return out;
 }
 

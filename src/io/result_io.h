@@ -19,6 +19,9 @@ cv::Mat render_visualization(const OcrResult& result, const std::filesystem::pat
 /// File stem for outputs: the input's stem, or "image".
 std::string output_stem(const OcrResult& result);
 
+/// Encodes `image` by the path's extension and writes it; Error(Io) with the reason on failure.
+void write_image_file(const std::filesystem::path& path, const cv::Mat& image);
+
 /// Writes <stem>_res.json into `dir` (created if needed); returns the path. Error(Io) on failure.
 std::filesystem::path save_json(const OcrResult& result, const std::filesystem::path& dir);
 /// Writes <stem>_ocr_res_img.png into `dir`; returns the path. Error(Io) on failure.
