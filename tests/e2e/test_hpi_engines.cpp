@@ -1,6 +1,8 @@
 // HPI with the real backends: engine cache reuse and invalidation, OpenCV DNN refusing PP-OCR graphs,
 // hpi-info, and pipeline config files.
 #include <fstream>
+#include <future>
+#include <set>
 
 #include "backend/backend.h"
 #include "hpi/engine_loader.h"
@@ -139,6 +141,30 @@ TEST_F(HpiEngines, PipelineConfigFileSetsDefaultsAndOptionsOverrideIt) {
   CommandResult bad = run_cli("ocr -i " + img.string() + " --paddlex_config " + (dir / "bad.yaml").string());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.out.find("SubModules.TextDetection.thresh"), std::string::npos) << bad.out;
+}
+
+}  // namespace
+}  // namespace hpocr::test
+
+namespace hpocr::test {
+namespace {
+
+TEST_F(HpiEngines, ConcurrentFirstStartsShareOneCacheEntry) {
+  fs::path dir = cls_copy();
+  LoadRequest req;
+  req.enable_hpi = true;
+  ModelDir model = open_model_dir(dir, "cls");
+  std::vector<std::future<std::string>> starts;
+  for (int i = 0; i < 4; ++i)
+    starts.push_back(std::async(std::launch::async, [&] { return load_engine(model, req).engine->settings()["engine_cache"].get<std::string>(); }));
+  std::set<std::string> entries;
+  for (auto& s : starts) entries.insert(s.get());
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_TRUE(fs::exists(fs::path(*entries.begin()) / "model.optimized.onnx"));
+  size_t leftovers = 0;  // temporary build directories of the losers are removed
+  for (const auto& e : fs::directory_iterator(dir / ".cache" / "hpocr")) leftovers += e.path().filename().string().rfind(".tmp-", 0) == 0;
+  EXPECT_EQ(leftovers, 0u);
+  EXPECT_EQ(load_engine(model, req).engine->settings()["engine_cache_hit"], true);
 }
 
 }  // namespace
