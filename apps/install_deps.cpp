@@ -16,6 +16,11 @@ namespace {
 
 constexpr const char* kOrtPackage = "onnxruntime-node@1.30.0";
 constexpr const char* kOrtLibInPackage = "package/bin/napi-v6/linux/x64/libonnxruntime.so.1";
+constexpr const char* kCpuDir = "onnxruntime-1.30.0";
+// GPU: the Linux x64 ONNX Runtime of com.github.asus4.onnxruntime plus its CUDA/TensorRT provider libraries.
+constexpr const char* kGpuBasePackage = "com.github.asus4.onnxruntime@0.4.9";
+constexpr const char* kGpuProviderPackage = "com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9";
+constexpr const char* kGpuDir = "onnxruntime-gpu-0.4.9";
 
 std::string quote(const std::string& s) {
   std::string out = "'";
@@ -25,9 +30,37 @@ std::string quote(const std::string& s) {
 
 bool sh(const std::string& cmd) { return std::system(cmd.c_str()) == 0; }
 
+/// `npm pack spec` into `tmp`; the tarball's path, or empty on failure.
+fs::path npm_pack(const std::string& spec, const fs::path& tmp) {
+  std::printf("fetching %s from npm...\n", spec.c_str());
+  std::fflush(stdout);
+  if (!sh("cd " + quote(tmp.string()) + " && npm pack --silent " + spec + " >/dev/null")) return {};
+  for (const auto& e : fs::directory_iterator(tmp))
+    if (e.path().extension() == ".tgz" && e.path().filename().string().find(spec.substr(0, spec.find('@', 1))) == 0) return e.path();
+  return {};
+}
+
+/// Points $HPOCR_HOME/runtime/onnxruntime at one installed runtime: one device type at a time.
+void select_runtime(const char* dir) {
+  fs::path link = hpocr_home() / "runtime" / "onnxruntime";
+  std::error_code ec;
+  fs::remove(link, ec);
+  fs::create_directory_symlink(dir, link, ec);
+}
+
+/// A scratch directory for downloads, removed afterwards.
+struct Scratch {
+  fs::path path = fs::temp_directory_path() / ("hpocr-deps-" + std::to_string(getpid()));
+  Scratch() { fs::create_directories(path); }
+  ~Scratch() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 /// ONNX Runtime CPU from the npm registry (the package ships the Linux x64 library).
 bool install_onnxruntime_cpu() {
-  fs::path dest = hpocr_home() / "runtime" / "onnxruntime-1.30.0" / "lib";
+  fs::path dest = hpocr_home() / "runtime" / kCpuDir / "lib";
   fs::path lib = dest / "libonnxruntime.so.1";
   if (fs::exists(lib)) {
     std::printf("onnxruntime: already installed (%s)\n", lib.c_str());
@@ -46,28 +79,59 @@ bool install_onnxruntime_cpu() {
             sh("tar xzf " + quote((tmp / "onnxruntime-node-1.30.0.tgz").string()) + " -C " + quote(dest.string()) +
                " --strip-components=5 " + kOrtLibInPackage);
   fs::remove_all(tmp);
-  if (ok) {
-    std::error_code ec;
-    fs::create_directory_symlink("onnxruntime-1.30.0", hpocr_home() / "runtime" / "onnxruntime", ec);
-  }
   std::printf(ok ? "onnxruntime: installed %s\n" : "onnxruntime: installation failed\n", lib.c_str());
   return ok;
+}
+
+/// ONNX Runtime with the CUDA and TensorRT providers; needs the CUDA libraries on the host to run.
+bool install_onnxruntime_gpu() {
+  fs::path dest = hpocr_home() / "runtime" / kGpuDir / "lib";
+  if (fs::exists(dest / "libonnxruntime_providers_cuda.so") && fs::exists(dest / "libonnxruntime.so.1")) {
+    std::printf("onnxruntime (gpu): already installed (%s)\n", dest.c_str());
+    return true;
+  }
+  if (!sh("command -v npm >/dev/null 2>&1")) {
+    std::fprintf(stderr, "onnxruntime (gpu): npm is needed to fetch %s (apt-get install npm)\n", kGpuProviderPackage);
+    return false;
+  }
+  fs::create_directories(dest);
+  Scratch tmp;
+  fs::path base = npm_pack(kGpuBasePackage, tmp.path), providers = npm_pack(kGpuProviderPackage, tmp.path);
+  const std::string into = " -C " + quote(dest.string()) + " --strip-components=4 --wildcards ";
+  bool ok = !base.empty() && !providers.empty() &&
+            sh("tar xzf " + quote(base.string()) + into + "'package/Plugins/Linux/x64/*.so'") &&
+            sh("tar xzf " + quote(providers.string()) + into + "'package/Plugins/Linux/x64/*.so'");
+  std::error_code ec;
+  if (ok) fs::create_symlink("libonnxruntime.so", dest / "libonnxruntime.so.1", ec);
+  if (!ok || ec) {
+    std::fprintf(stderr, "onnxruntime (gpu): installation failed (offline, or the npm registry refused the packages)\n");
+    fs::remove_all(dest.parent_path(), ec);
+    return false;
+  }
+  std::printf("onnxruntime (gpu): installed %s\n", dest.c_str());
+  return true;
 }
 
 }  // namespace
 
 bool install_hpi_deps(const std::string& device) {
-  bool ok = install_onnxruntime_cpu();
   std::printf("opencv: built in (OpenCV DNN from the system packages)\n");
-  if (device == "cpu") {
-    std::printf("openvino, paddle: not installed: no package registry reachable from here ships them; install them "
-                "yourself and set HPOCR_OPENVINO_LIBRARY / HPOCR_PADDLE_INFERENCE_LIBRARY\n");
-    return ok;
+  std::printf("openvino, paddle: not installed: no package registry reachable from here ships them; install them "
+              "yourself and set HPOCR_OPENVINO_LIBRARY / HPOCR_PADDLE_INFERENCE_LIBRARY\n");
+  const bool gpu = device == "gpu";
+  if (!(gpu ? install_onnxruntime_gpu() : install_onnxruntime_cpu())) return false;
+  select_runtime(gpu ? kGpuDir : kCpuDir);
+  // Verify by loading, the way inference will (this process has not loaded ONNX Runtime yet).
+  Device d = Device::parse(device);
+  Availability a = find_backend("onnxruntime")->probe(d);
+  if (!a.available) {
+    std::fprintf(stderr, "onnxruntime (%s): installed but cannot run here: %s\n", device.c_str(), a.reason.c_str());
+    if (gpu) std::fprintf(stderr, "  (the GPU build needs the CUDA 13 and cuDNN libraries on the host; "
+                                  "`hpocr install_hpi_deps cpu` switches back to the CPU runtime)\n");
+    return false;
   }
-  std::fprintf(stderr, "gpu: CUDA/TensorRT runtimes (ONNX Runtime CUDA provider, libnvinfer) are not available from the "
-                       "package registries this installer can reach; install them with your CUDA toolkit and set "
-                       "HPOCR_ORT_LIBRARY / HPOCR_TENSORRT_LIBRARY. `hpocr hpi-info --device gpu` shows what is found.\n");
-  return false;
+  std::printf("onnxruntime (%s): verified, version %s; selected as the active runtime\n", device.c_str(), a.version.c_str());
+  return true;
 }
 
 }  // namespace hpocr::cli
