@@ -1,12 +1,11 @@
 #include "install_deps.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
 #include "backend/backend.h"
+#include "core/file_util.h"
 #include "hpocr/options.h"
 
 namespace fs = std::filesystem;
@@ -30,6 +29,13 @@ std::string quote(const std::string& s) {
 
 bool sh(const std::string& cmd) { return std::system(cmd.c_str()) == 0; }
 
+/// Whether npm is there to fetch `spec`; says what to install when it is not.
+bool have_npm(const char* what, const char* spec) {
+  if (sh("command -v npm >/dev/null 2>&1")) return true;
+  std::fprintf(stderr, "%s: npm is needed to fetch %s (apt-get install npm)\n", what, spec);
+  return false;
+}
+
 /// `npm pack spec` into `tmp`; the tarball's path, or empty on failure.
 fs::path npm_pack(const std::string& spec, const fs::path& tmp) {
   std::printf("fetching %s from npm...\n", spec.c_str());
@@ -48,15 +54,6 @@ void select_runtime(const char* dir) {
   fs::create_directory_symlink(dir, link, ec);
 }
 
-/// A scratch directory for downloads, removed afterwards.
-struct Scratch {
-  fs::path path = fs::temp_directory_path() / ("hpocr-deps-" + std::to_string(getpid()));
-  Scratch() { fs::create_directories(path); }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 /// ONNX Runtime CPU from the npm registry (the package ships the Linux x64 library).
 bool install_onnxruntime_cpu() {
@@ -66,19 +63,12 @@ bool install_onnxruntime_cpu() {
     std::printf("onnxruntime: already installed (%s)\n", lib.c_str());
     return true;
   }
-  if (!sh("command -v npm >/dev/null 2>&1")) {
-    std::fprintf(stderr, "onnxruntime: npm is needed to fetch %s (apt-get install npm)\n", kOrtPackage);
-    return false;
-  }
+  if (!have_npm("onnxruntime", kOrtPackage)) return false;
   fs::create_directories(dest);
-  fs::path tmp = fs::temp_directory_path() / ("hpocr-deps-" + std::to_string(getpid()));
-  fs::create_directories(tmp);
-  std::printf("onnxruntime: fetching %s from npm...\n", kOrtPackage);
-  std::fflush(stdout);
-  bool ok = sh("cd " + quote(tmp.string()) + " && npm pack --silent " + kOrtPackage + " >/dev/null") &&
-            sh("tar xzf " + quote((tmp / "onnxruntime-node-1.30.0.tgz").string()) + " -C " + quote(dest.string()) +
-               " --strip-components=5 " + kOrtLibInPackage);
-  fs::remove_all(tmp);
+  TempDirectory tmp("hpocr-deps");
+  fs::path tgz = npm_pack(kOrtPackage, tmp.path());
+  bool ok = !tgz.empty() && sh("tar xzf " + quote(tgz.string()) + " -C " + quote(dest.string()) + " --strip-components=5 " +
+                               kOrtLibInPackage);
   std::printf(ok ? "onnxruntime: installed %s\n" : "onnxruntime: installation failed\n", lib.c_str());
   return ok;
 }
@@ -90,13 +80,10 @@ bool install_onnxruntime_gpu() {
     std::printf("onnxruntime (gpu): already installed (%s)\n", dest.c_str());
     return true;
   }
-  if (!sh("command -v npm >/dev/null 2>&1")) {
-    std::fprintf(stderr, "onnxruntime (gpu): npm is needed to fetch %s (apt-get install npm)\n", kGpuProviderPackage);
-    return false;
-  }
+  if (!have_npm("onnxruntime (gpu)", kGpuProviderPackage)) return false;
   fs::create_directories(dest);
-  Scratch tmp;
-  fs::path base = npm_pack(kGpuBasePackage, tmp.path), providers = npm_pack(kGpuProviderPackage, tmp.path);
+  TempDirectory tmp("hpocr-deps");
+  fs::path base = npm_pack(kGpuBasePackage, tmp.path()), providers = npm_pack(kGpuProviderPackage, tmp.path());
   const std::string into = " -C " + quote(dest.string()) + " --strip-components=4 --wildcards ";
   bool ok = !base.empty() && !providers.empty() &&
             sh("tar xzf " + quote(base.string()) + into + "'package/Plugins/Linux/x64/*.so'") &&

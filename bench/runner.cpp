@@ -1,14 +1,13 @@
 #include "runner.h"
 
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 
+#include "core/file_util.h"
 #include "core/text_metrics.h"
 #include "core/timer.h"
 #include "hpi/engine_loader.h"
@@ -53,16 +52,6 @@ OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
   return o;
 }
 
-/// A temporary directory removed when the run ends.
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("hpocr-bench-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 }  // namespace
 
 BenchConfig named_config(const std::string& name, const OcrOptions& base) {
@@ -84,8 +73,8 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   report["label"] = config.label;
   report["enable_hpi"] = config.options.enable_hpi;
 
-  TempDir models;
-  const OcrOptions options = with_fresh_model_copies(config.options, models.path);
+  TempDirectory models("hpocr-bench");
+  const OcrOptions options = with_fresh_model_copies(config.options, models.path());
   Timer timer;
   auto cold = std::make_unique<OcrPipeline>(options);
   report["load_cold_ms"] = timer.lap();

@@ -72,6 +72,17 @@ bool publish_directory(const fs::path& final_dir, const std::function<void(const
   return fs::exists(final_dir);
 }
 
+TempDirectory::TempDirectory(const std::string& tag) {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() / (tag + "-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDirectory::~TempDirectory() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
 fs::path cache_root_for(const fs::path& model_dir) {
   fs::path local = model_dir / ".cache" / "hpocr";
   if (writable_dir(local)) return local;

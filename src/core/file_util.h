@@ -18,6 +18,20 @@ std::string file_fingerprint(const std::filesystem::path& file);
 /// directory cannot be written; the caller then simply runs without a cache.
 bool publish_directory(const std::filesystem::path& final_dir, const std::function<void(const std::filesystem::path&)>& build);
 
+/// A fresh directory under the system temp dir (`<tag>-<pid>-<random>`), removed with everything in it when
+/// the object goes away.
+class TempDirectory {
+ public:
+  explicit TempDirectory(const std::string& tag);
+  ~TempDirectory();
+  TempDirectory(const TempDirectory&) = delete;
+  TempDirectory& operator=(const TempDirectory&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 /// A writable directory for caches of the model in `model_dir`: `<model_dir>/.cache/hpocr`, or, when the
 /// model directory is read-only, `$HPOCR_HOME/cache/<hash of the model dir path>`.
 std::filesystem::path cache_root_for(const std::filesystem::path& model_dir);
