@@ -19,6 +19,7 @@
 #include "io/result_io.h"
 #include "io/sample_page.h"
 #include "bench/runner.h"
+#include "convert/converter.h"
 #include "hpi/selection.h"
 #include "install_deps.h"
 #include "pipeline/pipeline_config.h"
@@ -283,6 +284,23 @@ int cmd_benchmark(const CommonArgs& a, const BenchArgs& b) {
   return kOk;
 }
 
+struct ConvertArgs {
+  fs::path model_dir, output;
+  int opset = convert::kDefaultOpset;
+};
+
+int cmd_convert(const ConvertArgs& c) {
+  const fs::path output = c.output.empty() ? c.model_dir / "inference.onnx" : c.output;
+  convert::ConvertOptions options;
+  options.opset = c.opset;
+  const convert::ConvertReport r = convert::convert_model_dir(c.model_dir, output, options);
+  std::string types;
+  for (const auto& t : r.op_types) types += (types.empty() ? "" : ", ") + t;
+  std::printf("%s: %zu Paddle ops (%zu types: %s) -> %zu ONNX nodes, opset %d, %.0f ms\nwrote %s\n", c.model_dir.string().c_str(),
+              r.paddle_ops, r.op_types.size(), types.c_str(), r.onnx_nodes, c.opset, r.milliseconds, output.string().c_str());
+  return kOk;
+}
+
 /// --paddlex_config must be applied before the other options are parsed, so that they override it.
 void preload_pipeline_config(int argc, char** argv, OcrOptions& options) {
   for (int i = 1; i < argc; ++i) {
@@ -324,6 +342,13 @@ int run(int argc, char** argv) {
   benchmark->add_option("--json", bench_opts.json, "Also write the reports as JSON");
   benchmark->add_option("--save_set", bench_opts.save_set, "Write the generated images to this directory");
   add_pipeline_options(*benchmark, bench_args);
+  ConvertArgs convert_args;
+  auto* conv = app.add_subcommand("convert", "Convert a Paddle model directory (inference.json or inference.pdmodel) to ONNX");
+  conv->add_option("--model_dir", convert_args.model_dir, "Paddle model directory (with inference.pdiparams)")->required();
+  conv->add_option("--output", convert_args.output, "ONNX file to write (default: <model_dir>/inference.onnx)");
+  conv->add_option("--opset", convert_args.opset, "ONNX opset")
+      ->check(CLI::Range(convert::kMinOpset, convert::kMaxOpset))
+      ->capture_default_str();
   std::string deps_kind;
   auto* deps = app.add_subcommand("install_hpi_deps", "Install the runtime libraries HPI uses (cpu | gpu)");
   deps->add_option("device", deps_kind, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
@@ -358,6 +383,7 @@ int run(int argc, char** argv) {
       apply_logging(bench_args);
       return cmd_benchmark(bench_args, bench_opts);
     }
+    if (conv->parsed()) return cmd_convert(convert_args);
     if (deps->parsed()) return install_hpi_deps(deps_kind) ? kOk : kModelFailed;
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

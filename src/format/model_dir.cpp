@@ -88,13 +88,14 @@ ModelDir open_model_dir(const fs::path& given, std::string_view role) {
     m.dir = path;
     if (fs::exists(path / "inference.onnx")) {
       m.model_file = path / "inference.onnx";
-    } else if (fs::exists(path / "inference.pdmodel") || fs::exists(path / "inference.json")) {
+    } else if (fs::exists(path / "inference.json") || fs::exists(path / "inference.pdmodel")) {
+      // A Paddle model: the PIR program wins over the legacy one, as in Paddle 3.x; backends that need ONNX
+      // get it converted (hpi/conversion.h).
       m.format = fs::exists(path / "inference.json") ? ModelFormat::PaddlePir : ModelFormat::PaddleLegacy;
-      fail("this is a Paddle " + to_string(m.format) +
-           " model; this build runs ONNX models only (automatic Paddle->ONNX conversion is not available yet). "
-           "Point the option at a directory containing inference.onnx");
+      m.model_file = path / (m.format == ModelFormat::PaddlePir ? "inference.json" : "inference.pdmodel");
+      if (!fs::exists(path / "inference.pdiparams")) fail(m.model_file.filename().string() + " has no inference.pdiparams beside it");
     } else {
-      fail("no inference.onnx in the directory");
+      fail("no model in the directory (expected inference.onnx, or inference.json / inference.pdmodel + inference.pdiparams)");
     }
   } else {
     fail(fs::exists(path, ec) ? "not a model directory or .onnx file" : "no such directory");
@@ -117,7 +118,8 @@ ModelDir open_model_dir(const fs::path& given, std::string_view role) {
       fail("Global.model_name in inference.yml must be a string");
     }
   }
-  if (m.model_name.empty()) m.model_name = (m.model_file.filename() == "inference.onnx" ? m.dir.filename() : m.model_file.stem()).string();
+  if (m.model_name.empty())
+    m.model_name = (m.model_file.parent_path() == m.dir && m.model_file.stem() == "inference" ? m.dir.filename() : m.model_file.stem()).string();
   return m;
 }
 

@@ -1,8 +1,11 @@
 #include "hpi/engine_loader.h"
 
+#include <optional>
+
 #include "core/file_util.h"
 #include "core/logging.h"
 #include "core/timer.h"
+#include "hpi/conversion.h"
 #include "hpi/selection.h"
 #include "hpocr/error.h"
 
@@ -31,6 +34,8 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
   for (const auto& r : plan.rejected) failed.push_back({{"backend", r.backend}, {"error", r.reason}});
   std::string attempts;
   ErrorCode last = ErrorCode::BackendUnavailable;
+  std::optional<ModelDir> converted;  // converted once, however many backends want ONNX
+  std::optional<Error> conversion_error;
   for (const auto& step : plan.steps) {
     const Backend* backend = find_backend(step.backend);
     EngineOptions opts;
@@ -40,11 +45,22 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
     opts.sample_input_shape = request.sample_input_shape;
     Timer timer;
     try {
+      if (step.convert && !converted) {
+        if (conversion_error) throw *conversion_error;
+        try {
+          converted = hpi::converted_to_onnx(model);
+        } catch (const Error& e) {
+          conversion_error = e;
+          throw;
+        }
+      }
+      const ModelDir& target = step.convert ? *converted : model;
       if (step.config.value("cache_optimized_model", false))
-        opts.cache_dir = cache_entry(model, step.backend, backend->probe(request.device).version, request.device, step.config,
+        opts.cache_dir = cache_entry(target, step.backend, backend->probe(request.device).version, request.device, step.config,
                                      request.cpu_threads);
-      LoadedEngine out{backend->load(model, opts), nullptr};
+      LoadedEngine out{backend->load(target, opts), nullptr};
       out.selection = {{"backend", step.backend}, {"reason", step.reason}, {"failed", failed}, {"load_ms", timer.lap()}};
+      if (step.convert) out.selection["converted_model"] = target.model_file.string();
       log::info("{}: running on {} ({}), loaded in {:.1f} ms {}", model.model_name, step.backend, step.reason,
                 out.selection["load_ms"].get<double>(), out.engine->settings().dump());
       return out;

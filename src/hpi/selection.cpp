@@ -18,8 +18,10 @@ std::string Plan::describe() const {
 Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& config, bool enable_hpi,
                const PriorKnowledge& knowledge) {
   Plan plan;
+  const bool paddle = model.format != ModelFormat::Onnx;
   if (!enable_hpi) {
-    plan.steps.push_back({"onnxruntime", nlohmann::json::object(), "enable_hpi is off: plain default engine"});
+    plan.steps.push_back({"onnxruntime", nlohmann::json::object(),
+                          std::string("enable_hpi is off: plain default engine") + (paddle ? ", via Paddle->ONNX conversion" : ""), paddle});
     return plan;
   }
   std::vector<BackendChoice> candidates = knowledge.preferred(model.model_name, device.type);
@@ -48,15 +50,18 @@ Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& con
       plan.rejected.push_back({c.backend, a.reason});
       continue;
     }
-    if (!backend->accepts(model.format)) {
+    // A Paddle model reaches an ONNX-only backend through the converter, when auto_paddle2onnx allows it.
+    const bool convert = !backend->accepts(model.format) && paddle && config.auto_paddle2onnx && backend->accepts(ModelFormat::Onnx);
+    if (!backend->accepts(model.format) && !convert) {
       plan.rejected.push_back({c.backend, "cannot load " + to_string(model.format) + " models" +
-                                              (config.auto_paddle2onnx ? " (Paddle->ONNX conversion is not available yet)" : "")});
+                                              (paddle && !config.auto_paddle2onnx ? " (auto_paddle2onnx is off)" : "")});
       continue;
     }
     nlohmann::json merged = config.auto_config ? c.config : nlohmann::json::object();
     merged.update(config.backend_config);  // the user's keys win
     std::string reason = config.backend.empty() ? source + ", " + a.version : "chosen in hpi_config, " + a.version;
-    plan.steps.push_back({c.backend, std::move(merged), std::move(reason)});
+    if (convert) reason += ", via Paddle->ONNX conversion";
+    plan.steps.push_back({c.backend, std::move(merged), std::move(reason), convert});
   }
   return plan;
 }

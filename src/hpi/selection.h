@@ -17,6 +17,7 @@ struct PlanStep {
   std::string backend;
   nlohmann::json config = nlohmann::json::object();  ///< backend_config to build the engine with
   std::string reason;                                 ///< why this backend is (still) a candidate
+  bool convert = false;                               ///< the Paddle model is converted to ONNX for it first
 };
 
 struct Rejection {

@@ -58,7 +58,8 @@ std::string OcrPipeline::describe() const {
   j.push_back(impl_->recognizer.model().settings());
   std::string out;
   for (const auto& m : j)
-    out += m["model_name"].get<std::string>() + " [" + m["model_dir"].get<std::string>() + "]: " + m["backend"].dump() + "\n";
+    out += m["model_name"].get<std::string>() + " [" + m["model_dir"].get<std::string>() + "]: " + m["backend"].dump() +
+           (m["selection"].contains("reason") ? " (" + m["selection"]["reason"].get<std::string>() + ")" : "") + "\n";
   return out;
 }
 

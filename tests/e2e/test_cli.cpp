@@ -135,7 +135,7 @@ TEST_F(CliTest, BrokenModelDirectoriesGiveClearErrors) {
   std::ofstream(dir_ / "garbage" / "inference.onnx") << "this is not a protobuf";
   expect_failure("ocr" + img + " --text_detection_model_dir " + (dir_ / "garbage").string(), 3, "cannot load");
   fs::create_directories(dir_ / "emptydir");
-  expect_failure("ocr" + img + " --text_recognition_model_dir " + (dir_ / "emptydir").string(), 3, "no inference.onnx");
+  expect_failure("ocr" + img + " --text_recognition_model_dir " + (dir_ / "emptydir").string(), 3, "no model in the directory");
 
   // The real recognizer with a dictionary of the wrong size.
   fs::path rec = dir_ / "rec";
@@ -148,8 +148,24 @@ TEST_F(CliTest, BrokenModelDirectoriesGiveClearErrors) {
   fs::remove(rec / "inference.yml");
   expect_failure("ocr" + img + " --text_recognition_model_dir " + rec.string(), 3, "no character dictionary");
 
+  // A Paddle model whose weights are cut short: the conversion names the file.
   fs::path paddle = fs::path(HPOCR_SOURCE_DIR) / ".." / "shared" / "models" / "paddle" / "ch_ppocr_mobile_v2.0_cls_infer";
-  if (fs::exists(paddle)) expect_failure("ocr" + img + " --textline_orientation_model_dir " + paddle.string(), 3, "Paddle");
+  if (fs::exists(paddle)) {
+    fs::copy(paddle, dir_ / "cls");
+    fs::resize_file(dir_ / "cls" / "inference.pdiparams", 1000);
+    expect_failure("ocr" + img + " --textline_orientation_model_dir " + (dir_ / "cls").string(), 3, "inference.pdiparams is truncated");
+  }
+}
+
+TEST_F(CliTest, ConvertWritesAnOnnxModelAndRefusesBadArguments) {
+  fs::path paddle = fs::path(HPOCR_SOURCE_DIR) / ".." / "shared" / "models" / "paddle" / "PP-LCNet_x0_25_textline_ori";
+  if (!fs::exists(paddle)) GTEST_SKIP() << "../shared/models/paddle is absent";
+  CommandResult r = run_cli("convert --model_dir " + paddle.string() + " --output " + (dir_ / "out" / "lcnet.onnx").string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("ONNX nodes, opset 16"), std::string::npos) << r.out;
+  EXPECT_GT(fs::file_size(dir_ / "out" / "lcnet.onnx"), 100'000u);
+  expect_failure("convert --model_dir " + (dir_ / "nope").string(), 3, "nope");
+  expect_failure("convert --model_dir " + paddle.string() + " --opset 9", 2, "opset");
 }
 
 TEST_F(CliTest, DemoRecognisesItsSamplePage) {

@@ -33,7 +33,7 @@ PostProcess:
 TEST(OpenModelDir, MissingOrEmptyPlacesAreModelFormatErrors) {
   auto dir = test::temp_dir("md");
   EXPECT_TRUE(throws_error(opening(dir / "absent"), ErrorCode::ModelFormat, "no such directory"));
-  EXPECT_TRUE(throws_error(opening(dir), ErrorCode::ModelFormat, "no inference.onnx"));
+  EXPECT_TRUE(throws_error(opening(dir), ErrorCode::ModelFormat, "no model in the directory"));
   write_text(dir / "inference.onnx", "");
   EXPECT_TRUE(throws_error(opening(dir), ErrorCode::ModelFormat, "inference.onnx is empty"));
   write_text(dir / "notes.txt", "x");
@@ -45,15 +45,20 @@ TEST(OpenModelDir, ErrorsNameTheRoleAndThePath) {
   EXPECT_TRUE(throws_error(opening(dir), ErrorCode::ModelFormat, "text detection model at '" + dir.string() + "'"));
 }
 
-TEST(OpenModelDir, PaddleOnlyDirectoriesAreRefusedNamingPaddle) {
+TEST(OpenModelDir, PaddleDirectoriesOpenInTheirFormatAndNeedTheirWeights) {
   auto legacy = test::temp_dir("md");
   write_text(legacy / "inference.pdmodel", "x");
-  EXPECT_TRUE(throws_error(opening(legacy), ErrorCode::ModelFormat, "Paddle paddle (inference.pdmodel)"));
+  EXPECT_TRUE(throws_error(opening(legacy), ErrorCode::ModelFormat, "inference.pdmodel has no inference.pdiparams"));
+  write_text(legacy / "inference.pdiparams", "x");
+  EXPECT_EQ(open_model_dir(legacy, "test").format, ModelFormat::PaddleLegacy);
   auto pir = test::temp_dir("md");
   write_text(pir / "inference.json", "{}");
-  EXPECT_TRUE(throws_error(opening(pir), ErrorCode::ModelFormat, "PIR"));
+  write_text(pir / "inference.pdmodel", "x");
+  write_text(pir / "inference.pdiparams", "x");
+  EXPECT_EQ(open_model_dir(pir, "test").format, ModelFormat::PaddlePir) << "the PIR program wins, as in Paddle 3.x";
+  EXPECT_EQ(open_model_dir(pir, "test").model_file, pir / "inference.json");
   write_text(pir / "inference.onnx", "x");  // once converted, the ONNX file wins
-  EXPECT_NO_THROW(opening(pir)());
+  EXPECT_EQ(open_model_dir(pir, "test").format, ModelFormat::Onnx);
 }
 
 TEST(OpenModelDir, BrokenInferenceYmlIsRefused) {

@@ -1,0 +1,334 @@
+// PIR programs (PaddlePaddle 3.x): inference.json, {"base_code":{"magic":"pir",...},"program":{"regions":[...]}}.
+// Ops are written with short names ("1.conv2d" = pd_op.conv2d, "0.combine" = builtin.combine, "p" =
+// builtin.parameter), operands and results are value ids ({"%": n}, 0 = none). This reader translates each
+// op into the legacy op vocabulary (type, slot names, attribute names) so one converter serves both formats;
+// full / full_int_array (no operands) are folded into constants, and operands that legacy programs carry as
+// attributes (pool2d's kernel size, concat's axis, ...) become attributes when they are constants.
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "format/paddle/program.h"
+#include "hpocr/error.h"
+
+namespace hpocr::paddle {
+namespace {
+using nlohmann::json;
+
+/// How one PIR op reads in the legacy vocabulary. An operand spec "name" is a tensor slot; "attr:Slot"
+/// becomes attribute `attr` when the operand is a constant, else tensor slot `Slot`; "-" is ignored.
+struct OpSpec {
+  const char* legacy;
+  std::vector<const char*> operands;
+  std::vector<const char*> results;
+  std::vector<std::pair<const char*, const char*>> renamed_attrs;  ///< PIR name -> legacy name
+};
+
+const std::map<std::string, OpSpec>& op_specs() {
+  static const std::map<std::string, OpSpec> specs = [] {
+    std::map<std::string, OpSpec> m;
+    const OpSpec conv{"conv2d", {"Input", "Filter"}, {"Output"}, {}};
+    m["conv2d"] = conv;
+    m["depthwise_conv2d"] = {"depthwise_conv2d", {"Input", "Filter"}, {"Output"}, {}};
+    m["conv2d_transpose"] = {"conv2d_transpose", {"Input", "Filter", "output_size:OutputSizeTensor"}, {"Output"}, {}};
+    m["depthwise_conv2d_transpose"] = {"depthwise_conv2d_transpose", {"Input", "Filter", "output_size:OutputSizeTensor"}, {"Output"}, {}};
+    for (const char* bn : {"batch_norm", "batch_norm_"})
+      m[bn] = {"batch_norm", {"X", "Mean", "Variance", "Scale", "Bias"}, {"Y", "MeanOut", "VarianceOut", "SavedMean", "SavedVariance", "ReserveSpace"}, {}};
+    const std::pair<const char*, const char*> binary[] = {{"add", "elementwise_add"}, {"subtract", "elementwise_sub"},
+                                                          {"multiply", "elementwise_mul"}, {"divide", "elementwise_div"},
+                                                          {"maximum", "elementwise_max"}, {"minimum", "elementwise_min"},
+                                                          {"elementwise_pow", "elementwise_pow"}};
+    for (auto [pir, legacy] : binary) m[pir] = {legacy, {"X", "Y"}, {"Out"}, {}};
+    for (const char* unary : {"relu", "relu6", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "floor", "ceil", "softmax", "gelu", "erf",
+                              "reciprocal", "square", "sin", "cos", "assign", "round", "sign", "softplus", "rsqrt"})
+      m[unary] = {unary, {"X"}, {"Out"}, {}};
+    m["hardswish"] = {"hard_swish", {"X"}, {"Out"}, {}};
+    m["hardsigmoid"] = {"hard_sigmoid", {"X"}, {"Out"}, {}};
+    m["swish"] = {"swish", {"X"}, {"Out"}, {}};
+    m["silu"] = {"swish", {"X"}, {"Out"}, {}};
+    m["leaky_relu"] = {"leaky_relu", {"X"}, {"Out"}, {{"negative_slope", "alpha"}}};
+    m["pow"] = {"pow", {"X"}, {"Out"}, {{"y", "factor"}}};
+    m["pool2d"] = {"pool2d", {"X", "ksize:KernelSize"}, {"Out"}, {}};
+    m["reshape"] = {"reshape2", {"X", "Shape"}, {"Out", "XShape"}, {}};
+    m["flatten"] = {"flatten_contiguous_range", {"X"}, {"Out", "XShape"}, {}};
+    m["matmul"] = {"matmul_v2", {"X", "Y"}, {"Out"}, {{"transpose_x", "trans_x"}, {"transpose_y", "trans_y"}}};
+    m["dropout"] = {"dropout", {"X", "-", "dropout_prob:DropoutProb"}, {"Out", "Mask"}, {{"mode", "dropout_implementation"}}};
+    m["concat"] = {"concat", {"X", "axis:AxisTensor"}, {"Out"}, {}};
+    m["slice"] = {"slice", {"Input", "starts:StartsTensor", "ends:EndsTensor"}, {"Out"}, {}};
+    m["shape"] = {"shape", {"Input"}, {"Out"}, {}};
+    m["shape64"] = {"shape", {"Input"}, {"Out"}, {}};
+    m["stack"] = {"stack", {"X"}, {"Y"}, {}};
+    m["squeeze"] = {"squeeze2", {"X", "axes:AxesTensor"}, {"Out", "XShape"}, {}};
+    m["unsqueeze"] = {"unsqueeze2", {"X", "axes:AxesTensor"}, {"Out", "XShape"}, {}};
+    m["transpose"] = {"transpose2", {"X"}, {"Out", "XShape"}, {{"perm", "axis"}}};
+    m["layer_norm"] = {"layer_norm", {"X", "Scale", "Bias"}, {"Y", "Mean", "Variance"}, {}};
+    m["scale"] = {"scale", {"X", "scale:ScaleTensor"}, {"Out"}, {}};
+    m["nearest_interp"] = {"nearest_interp_v2", {"X", "OutSize", "SizeTensor", "Scale"}, {"Out"}, {}};
+    m["bilinear_interp"] = {"bilinear_interp_v2", {"X", "OutSize", "SizeTensor", "Scale"}, {"Out"}, {}};
+    m["cast"] = {"cast", {"X"}, {"Out"}, {{"dtype", "out_dtype"}}};
+    m["clip"] = {"clip", {"X", "min:Min", "max:Max"}, {"Out"}, {}};
+    m["split"] = {"split", {"X", "sections:SectionsTensorList", "axis:AxisTensor"}, {"Out"}, {}};
+    m["split_with_num"] = {"split", {"X", "axis:AxisTensor"}, {"Out"}, {}};
+    m["expand"] = {"expand_v2", {"X", "shape:Shape"}, {"Out"}, {}};
+    m["grid_sample"] = {"grid_sampler", {"X", "Grid"}, {"Output"}, {}};
+    m["argmax"] = {"arg_max", {"X", "axis:AxisTensor"}, {"Out"}, {{"keepdims", "keepdims"}}};
+    m["mean"] = {"reduce_mean", {"X", "dim:AxisTensor"}, {"Out"}, {{"keepdim", "keep_dim"}}};
+    m["sum"] = {"reduce_sum", {"X", "dim:AxisTensor"}, {"Out"}, {{"keepdim", "keep_dim"}}};
+    m["max"] = {"reduce_max", {"X", "dim:AxisTensor"}, {"Out"}, {{"keepdim", "keep_dim"}}};
+    return m;
+  }();
+  return specs;
+}
+
+DType dtype_from_name(const std::string& name, const std::string& where) {
+  static const std::map<std::string, DType> names = {
+      {"float32", DType::Float32}, {"float64", DType::Float64}, {"float16", DType::Float16}, {"int64", DType::Int64},
+      {"int32", DType::Int32},     {"int16", DType::Int16},     {"int8", DType::Int8},        {"uint8", DType::UInt8},
+      {"bool", DType::Bool},       {"f32", DType::Float32},     {"f64", DType::Float64},      {"f16", DType::Float16},
+      {"i64", DType::Int64},       {"i32", DType::Int32},       {"i16", DType::Int16},        {"i8", DType::Int8},
+      {"ui8", DType::UInt8},       {"b", DType::Bool}};
+  auto it = names.find(name);
+  if (it == names.end()) throw Error(ErrorCode::ModelFormat, where + ": unknown element type '" + name + "'");
+  return it->second;
+}
+
+/// {"#": "0.a_array", "D": [...]} and friends -> Attr.
+Attr to_attr(const json& typed, const std::string& where) {
+  const std::string kind = typed.value("#", "");
+  const json& d = typed.contains("D") ? typed["D"] : json();
+  if (kind == "0.a_str") return d.get<std::string>();
+  if (kind == "0.a_bool") return d.get<bool>();
+  if (kind == "0.a_i32" || kind == "0.a_i64" || kind == "0.a_index") return d.get<int64_t>();
+  if (kind == "0.a_f32" || kind == "0.a_f64") return d.get<double>();
+  if (kind == "1.a_intarray") return d.get<std::vector<int64_t>>();
+  if (kind == "1.a_dtype") return static_cast<int64_t>(dtype_from_name(d.get<std::string>(), where));
+  if (kind == "1.a_scalar") {
+    // [type, value]
+    if (d.is_array() && d.size() == 2) return d[1].is_boolean() ? Attr(d[1].get<bool>()) : Attr(d[1].get<double>());
+    return d.is_boolean() ? Attr(d.get<bool>()) : Attr(d.get<double>());
+  }
+  if (kind == "0.a_array") {
+    if (d.empty()) return std::vector<int64_t>{};
+    const std::string elem = d[0].value("#", "");
+    if (elem == "0.a_bool") {
+      std::vector<bool> out;
+      for (const auto& e : d) out.push_back(e["D"].get<bool>());
+      return out;
+    }
+    if (elem == "0.a_str") {
+      std::vector<std::string> out;
+      for (const auto& e : d) out.push_back(e["D"].get<std::string>());
+      return out;
+    }
+    if (elem == "0.a_f32" || elem == "0.a_f64") {
+      std::vector<double> out;
+      for (const auto& e : d) out.push_back(e["D"].get<double>());
+      return out;
+    }
+    std::vector<int64_t> out;
+    for (const auto& e : d) out.push_back(e["D"].get<int64_t>());
+    return out;
+  }
+  return std::string();  // places, layouts and other attributes the converter does not read
+}
+
+/// The element type and shape of a result's {"TT": {"#": "0.t_dtensor", "D": [{"#": "0.t_f32"}, dims, ...]}}.
+VarInfo value_info(const json& result, const std::string& where) {
+  VarInfo info;
+  const json& tt = result.contains("TT") ? result["TT"] : json();
+  if (tt.value("#", "") != "0.t_dtensor" || !tt.contains("D") || !tt["D"].is_array() || tt["D"].size() < 2) return info;
+  std::string dt = tt["D"][0].value("#", "");
+  if (dt.rfind("0.t_", 0) == 0) info.dtype = dtype_from_name(dt.substr(4), where);
+  info.shape = tt["D"][1].get<std::vector<int64_t>>();
+  info.known_shape = true;
+  return info;
+}
+
+}  // namespace
+
+Program read_pir_program(const std::filesystem::path& json_file) {
+  const std::string where = json_file.string();
+  json doc;
+  {
+    std::ifstream in(json_file);
+    if (!in) throw Error(ErrorCode::ModelFormat, "cannot open " + where);
+    try {
+      doc = json::parse(in);
+    } catch (const json::exception& e) {
+      throw Error(ErrorCode::ModelFormat, where + " is not valid JSON (truncated or corrupt inference.json): " + e.what());
+    }
+  }
+  const json& base = doc.contains("base_code") ? doc["base_code"] : json();
+  if (!base.is_object() || base.value("magic", "") != "pir")
+    throw Error(ErrorCode::ModelFormat, where + " is not a PIR program (no base_code.magic \"pir\")");
+  const int64_t version = base.value("version", int64_t{0});
+  if (version < 1 || version > 3)
+    throw Error(ErrorCode::ModelFormat, where + ": PIR serialization version " + std::to_string(version) +
+                                            " is not supported (this hpocr reads versions 1-3)");
+  const json* ops = nullptr;
+  try {
+    ops = &doc.at("program").at("regions").at(0).at("blocks").at(0).at("ops");
+  } catch (const json::exception&) {
+    throw Error(ErrorCode::ModelFormat, where + ": no program.regions[0].blocks[0].ops");
+  }
+
+  Program program;
+  program.source = "PIR v" + std::to_string(version);
+  // Pass 1: names. Parameters keep their names, feeds their input names, fetched values their fetch names.
+  std::map<int64_t, std::string> name_of;
+  for (const auto& op : *ops) {
+    const std::string type = op.value("#", "");
+    if (type == "p") {
+      name_of[op.at("O").at("%").get<int64_t>()] = op.at("A").at(3).get<std::string>();
+    } else if (type == "1.data" || type == "1.fetch") {
+      std::string name;
+      for (const auto& a : op.value("A", json::array()))
+        if (a.value("N", "") == "name") name = a.at("AT").at("D").get<std::string>();
+      if (type == "1.data") name_of[op.at("O").at(0).at("%").get<int64_t>()] = name;
+      else name_of[op.at("I").at(0).at("%").get<int64_t>()] = name;
+    }
+  }
+  auto name = [&](int64_t id) -> std::string {
+    if (id == 0) return "";
+    auto it = name_of.find(id);
+    return it != name_of.end() ? it->second : "pir_" + std::to_string(id);
+  };
+
+  std::map<int64_t, std::vector<std::string>> lists;                    // builtin.combine results
+  std::map<int64_t, std::pair<std::size_t, std::string>> list_producers;  // vector results: op index, slot
+  std::vector<std::pair<int64_t, std::string>> fetches;
+  for (const auto& jop : *ops) {
+    const std::string full = jop.value("#", "");
+    const std::string here = where + ": operator " + full;
+    try {
+      if (full == "p") {
+        const std::string n = jop.at("A").at(3).get<std::string>();
+        program.vars[n] = value_info(jop.at("O"), here);
+        program.param_order.push_back(n);
+        continue;
+      }
+      std::map<std::string, Attr> attrs;
+      for (const auto& a : jop.value("A", json::array())) {
+        const std::string n = a.value("N", "");
+        if (n == "struct_name" || n == "place" || n == "stop_gradient") continue;
+        attrs[n] = to_attr(a.at("AT"), here);
+      }
+      std::vector<int64_t> in_ids;
+      for (const auto& i : jop.value("I", json::array())) in_ids.push_back(i.value("%", int64_t{0}));
+      const json results = jop.value("O", json::array());
+      std::vector<int64_t> out_ids;
+      for (const auto& r : results) {
+        out_ids.push_back(r.at("%").get<int64_t>());
+        VarInfo info = value_info(r, here);
+        if (info.known_shape) program.vars[name(out_ids.back())] = info;
+      }
+
+      if (full == "1.data") {
+        program.inputs.push_back(name(out_ids.at(0)));
+        continue;
+      }
+      if (full == "1.fetch") {
+        fetches.emplace_back(std::get<int64_t>(attrs.count("col") ? attrs["col"] : Attr(int64_t{0})), name(in_ids.at(0)));
+        continue;
+      }
+      if (full == "0.combine") {
+        auto& list = lists[out_ids.at(0)];
+        for (int64_t id : in_ids) list.push_back(name(id));
+        continue;
+      }
+      if (full == "0.split" || full == "0.slice") {
+        // Unpacks a vector result: give the producer's output slot the element names.
+        auto p = list_producers.find(in_ids.at(0));
+        if (p == list_producers.end()) throw Error(ErrorCode::UnsupportedOp, here + " unpacks a value this reader cannot trace");
+        auto& slot = program.ops[p->second.first].outputs[p->second.second];
+        if (full == "0.split") {
+          slot.clear();
+          for (int64_t id : out_ids) slot.push_back(name(id));
+        } else {
+          const auto index = static_cast<std::size_t>(std::get<int64_t>(attrs.at("index")));
+          if (slot.size() <= index) slot.resize(index + 1);
+          slot[index] = name(out_ids.at(0));
+        }
+        continue;
+      }
+      if (full == "1.full" || full == "1.full_int_array") {
+        const bool is_array = full == "1.full_int_array";
+        const DType dt = attrs.count("dtype") ? static_cast<DType>(std::get<int64_t>(attrs["dtype"])) : DType::Int64;
+        std::vector<double> values;
+        std::vector<int64_t> shape;
+        if (is_array) {
+          for (int64_t v : std::get<std::vector<int64_t>>(attrs.at("value"))) values.push_back(static_cast<double>(v));
+          shape = {static_cast<int64_t>(values.size())};
+        } else {
+          const Attr& v = attrs.at("value");
+          values = {std::holds_alternative<double>(v) ? std::get<double>(v) : static_cast<double>(std::get<int64_t>(v))};
+          shape = std::get<std::vector<int64_t>>(attrs.at("shape"));
+        }
+        const std::string n = name(out_ids.at(0));
+        program.params[n] = make_const(dt, shape, values);
+        program.vars[n] = {dt, shape, true};
+        continue;
+      }
+      if (full.rfind("1.", 0) != 0)
+        throw Error(ErrorCode::UnsupportedOp, "unsupported operator " + full + " in " + where);
+      const std::string pir = full.substr(2);
+      auto spec_it = op_specs().find(pir);
+      if (spec_it == op_specs().end())
+        throw Error(ErrorCode::UnsupportedOp, "unsupported operator pd_op." + pir + " in " + where);
+      const OpSpec& spec = spec_it->second;
+      Op op;
+      op.type = spec.legacy;
+      for (auto [from, to] : spec.renamed_attrs) {
+        auto it = attrs.find(from);
+        if (it == attrs.end()) continue;
+        Attr v = it->second;
+        attrs.erase(it);
+        attrs[to] = std::move(v);
+      }
+      op.attrs = std::move(attrs);
+      for (std::size_t i = 0; i < in_ids.size() && i < spec.operands.size(); ++i) {
+        const std::string s = spec.operands[i];
+        if (s == "-" || in_ids[i] == 0) continue;
+        const std::string n = name(in_ids[i]);
+        if (auto colon = s.find(':'); colon != std::string::npos) {
+          auto c = program.params.find(n);
+          if (c != program.params.end() && c->second.numel() < 1024) {
+            // Legacy programs hold these as scalars; the rest (ksize, axes, starts, shape, ...) as lists.
+            const std::string attr = s.substr(0, colon);
+            const bool scalar = attr == "axis" || attr == "scale" || attr == "dropout_prob" || attr == "min" || attr == "max";
+            const bool is_float = c->second.dtype == DType::Float32 || c->second.dtype == DType::Float64;
+            if (scalar && is_float) op.attrs[attr] = c->second.as_doubles().at(0);
+            else if (scalar) op.attrs[attr] = c->second.as_ints().at(0);
+            else if (is_float) op.attrs[attr] = c->second.as_doubles();
+            else op.attrs[attr] = c->second.as_ints();
+            continue;
+          }
+          op.inputs[s.substr(colon + 1)] = {n};
+          continue;
+        }
+        if (auto l = lists.find(in_ids[i]); l != lists.end()) op.inputs[s] = l->second;
+        else op.inputs[s] = {n};
+      }
+      for (std::size_t i = 0; i < out_ids.size(); ++i) {
+        const std::string slot = i < spec.results.size() ? spec.results[i] : "_extra" + std::to_string(i);
+        op.outputs[slot] = {name(out_ids[i])};
+        if (!results[i].contains("TT") || results[i]["TT"].value("#", "") == "0.t_vec") list_producers[out_ids[i]] = {program.ops.size(), slot};
+      }
+      program.ops.push_back(std::move(op));
+    } catch (const json::exception& e) {
+      throw Error(ErrorCode::ModelFormat, here + " is malformed: " + e.what());
+    } catch (const std::bad_variant_access&) {
+      throw Error(ErrorCode::ModelFormat, here + " has an attribute of an unexpected type");
+    }
+  }
+  std::sort(program.param_order.begin(), program.param_order.end());
+  std::sort(fetches.begin(), fetches.end());
+  for (auto& f : fetches) program.outputs.push_back(f.second);
+  if (program.inputs.empty() || program.outputs.empty())
+    throw Error(ErrorCode::ModelFormat, where + " has no data or fetch operators: not an inference program");
+  return program;
+}
+
+}  // namespace hpocr::paddle
