@@ -196,7 +196,10 @@ void load_params(Program& program, const fs::path& pdiparams) {
     if (auto v = program.vars.find(name); v != program.vars.end() && v->second.known_shape && v->second.shape != t.shape) {
       auto dims = [](const std::vector<int64_t>& s) {
         std::string out;
-        for (int64_t d : s) out += (out.empty() ? "" : "x") + std::to_string(d);
+        for (int64_t d : s) {
+          if (!out.empty()) out += 'x';
+          out += std::to_string(d);
+        }
         return "[" + out + "]";
       };
       format_error(pdiparams.string() + " does not match the program: " + what + " is " + dims(t.shape) + " in the weights but " +
