@@ -1,5 +1,8 @@
 """Single-model classes: TextDetection, TextRecognition, TextLineOrientationClassification."""
 
+import pathlib
+import shutil
+
 import numpy as np
 import pytest
 
@@ -72,3 +75,19 @@ def test_model_errors(tmp_path):
     rec = hpocr.TextRecognition()
     with pytest.raises(hpocr.InvalidInputError, match="dtype"):
         rec.predict(np.zeros((8, 8), complex))
+
+
+def test_paddle_textline_model_is_converted_on_first_use(crops, tmp_path):
+    """A PIR-format PP-LCNet textline orientation model works through the API with enable_hpi=True."""
+    shared = pathlib.Path(__file__).resolve().parents[3] / "shared" / "models" / "paddle" / "PP-LCNet_x0_25_textline_ori"
+    if not shared.is_dir():
+        pytest.skip("../shared/models/paddle is absent")
+    model_dir = tmp_path / shared.name
+    shutil.copytree(shared, model_dir)  # the conversion cache goes into the model directory
+    cls = hpocr.TextLineOrientationClassification(model_dir=str(model_dir), enable_hpi=True)
+    assert cls.model_name == "PP-LCNet_x0_25_textline_ori"
+    upright = cls.predict(crops)
+    turned = cls.predict([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+    assert [r["label_names"][0] for r in upright] == ["0_degree"] * len(crops)
+    assert [r["label_names"][0] for r in turned] == ["180_degree"] * len(crops)
+    assert any(p.name.startswith("paddle2onnx-") for p in (model_dir / ".cache" / "hpocr").iterdir())
