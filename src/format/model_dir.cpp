@@ -73,6 +73,21 @@ YAML::Node ModelDir::transform(std::string_view op) const {
 
 YAML::Node ModelDir::postprocess() const { return yaml_at(config, {"PostProcess"}); }
 
+ModelFormat ModelDir::paddle_format() const {
+  if (format != ModelFormat::Onnx) return format;
+  if (paddle_model_file.empty()) return ModelFormat::Onnx;
+  return paddle_model_file.extension() == ".json" ? ModelFormat::PaddlePir : ModelFormat::PaddleLegacy;
+}
+
+ModelDir ModelDir::as_paddle() const {
+  ModelDir m = *this;
+  if (format == ModelFormat::Onnx && !paddle_model_file.empty()) {
+    m.format = paddle_format();
+    m.model_file = paddle_model_file;
+  }
+  return m;
+}
+
 ModelDir open_model_dir(const fs::path& given, std::string_view role) {
   // "models/my_det/" (as shell completion writes it) names the same directory as "models/my_det".
   fs::path path = given.lexically_normal();
@@ -86,13 +101,18 @@ ModelDir open_model_dir(const fs::path& given, std::string_view role) {
     m.model_file = path;
   } else if (fs::is_directory(path, ec)) {
     m.dir = path;
+    // A PIR program wins over a legacy one, as in Paddle 3.x; it needs its weights beside it.
+    fs::path paddle;
+    if (fs::exists(path / "inference.json")) paddle = path / "inference.json";
+    else if (fs::exists(path / "inference.pdmodel")) paddle = path / "inference.pdmodel";
     if (fs::exists(path / "inference.onnx")) {
+      // ONNX is used directly when present; the Paddle files stay available to backends that read them.
       m.model_file = path / "inference.onnx";
-    } else if (fs::exists(path / "inference.json") || fs::exists(path / "inference.pdmodel")) {
-      // A Paddle model: the PIR program wins over the legacy one, as in Paddle 3.x; backends that need ONNX
-      // get it converted (hpi/conversion.h).
-      m.format = fs::exists(path / "inference.json") ? ModelFormat::PaddlePir : ModelFormat::PaddleLegacy;
-      m.model_file = path / (m.format == ModelFormat::PaddlePir ? "inference.json" : "inference.pdmodel");
+      if (!paddle.empty() && fs::exists(path / "inference.pdiparams")) m.paddle_model_file = paddle;
+    } else if (!paddle.empty()) {
+      // Backends that need ONNX get it converted (hpi/conversion.h).
+      m.model_file = paddle;
+      m.format = paddle.extension() == ".json" ? ModelFormat::PaddlePir : ModelFormat::PaddleLegacy;
       if (!fs::exists(path / "inference.pdiparams")) fail(m.model_file.filename().string() + " has no inference.pdiparams beside it");
     } else {
       fail("no model in the directory (expected inference.onnx, or inference.json / inference.pdmodel + inference.pdiparams)");

@@ -54,7 +54,8 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
           throw;
         }
       }
-      const ModelDir& target = step.convert ? *converted : model;
+      ModelDir paddle_view;
+      const ModelDir& target = step.convert ? *converted : step.use_paddle ? (paddle_view = model.as_paddle()) : model;
       if (step.config.value("cache_optimized_model", false))
         opts.cache_dir = cache_entry(target, step.backend, backend->probe(request.device).version, request.device, step.config,
                                      request.cpu_threads);

@@ -50,9 +50,13 @@ Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& con
       plan.rejected.push_back({c.backend, a.reason});
       continue;
     }
-    // A Paddle model reaches an ONNX-only backend through the converter, when auto_paddle2onnx allows it.
-    const bool convert = !backend->accepts(model.format) && paddle && config.auto_paddle2onnx && backend->accepts(ModelFormat::Onnx);
-    if (!backend->accepts(model.format) && !convert) {
+    // A Paddle model reaches an ONNX-only backend through the converter, when auto_paddle2onnx allows it; a
+    // backend that reads Paddle models uses the Paddle files of a directory that has both formats.
+    const bool direct = backend->accepts(model.format);
+    const bool use_paddle = !direct && model.format == ModelFormat::Onnx && model.paddle_format() != ModelFormat::Onnx &&
+                            backend->accepts(model.paddle_format());
+    const bool convert = !direct && paddle && config.auto_paddle2onnx && backend->accepts(ModelFormat::Onnx);
+    if (!direct && !use_paddle && !convert) {
       plan.rejected.push_back({c.backend, "cannot load " + to_string(model.format) + " models" +
                                               (paddle && !config.auto_paddle2onnx ? " (auto_paddle2onnx is off)" : "")});
       continue;
@@ -61,7 +65,8 @@ Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& con
     merged.update(config.backend_config);  // the user's keys win
     std::string reason = config.backend.empty() ? source + ", " + a.version : "chosen in hpi_config, " + a.version;
     if (convert) reason += ", via Paddle->ONNX conversion";
-    plan.steps.push_back({c.backend, std::move(merged), std::move(reason), convert});
+    if (use_paddle) reason += ", reading " + model.paddle_model_file.filename().string();
+    plan.steps.push_back({c.backend, std::move(merged), std::move(reason), convert, use_paddle});
   }
   return plan;
 }

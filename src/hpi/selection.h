@@ -18,6 +18,7 @@ struct PlanStep {
   nlohmann::json config = nlohmann::json::object();  ///< backend_config to build the engine with
   std::string reason;                                 ///< why this backend is (still) a candidate
   bool convert = false;                               ///< the Paddle model is converted to ONNX for it first
+  bool use_paddle = false;                            ///< it reads the Paddle files beside the ONNX model
 };
 
 struct Rejection {

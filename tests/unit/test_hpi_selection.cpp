@@ -38,9 +38,10 @@ class FakeBackend final : public Backend {
     return {true, "9.9", ""};
   }
   bool accepts(ModelFormat f) const override { return (behaviour_ == Behaviour::PaddleOnly) == (f != ModelFormat::Onnx); }
-  std::unique_ptr<Engine> load(const ModelDir&, const EngineOptions& o) const override {
+  std::unique_ptr<Engine> load(const ModelDir& model, const EngineOptions& o) const override {
     if (behaviour_ == Behaviour::Broken) throw Error(ErrorCode::UnsupportedOp, "fake op GridSample is unsupported");
-    return std::make_unique<FakeEngine>(nlohmann::json{{"backend", name_}, {"config", o.backend_config}});
+    return std::make_unique<FakeEngine>(nlohmann::json{
+        {"backend", name_}, {"config", o.backend_config}, {"format", to_string(model.format)}, {"file", model.model_file.filename()}});
   }
 
  private:
@@ -159,6 +160,71 @@ TEST_F(HpiSelection, WhenNothingLoadsTheErrorListsEveryAttempt) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::UnsupportedOp);
     EXPECT_NE(std::string(e.what()).find("fake_broken: fake op GridSample"), std::string::npos) << e.what();
+  }
+}
+
+/// A directory with Paddle files (not parsed by the fake backends; the converter rejects them).
+ModelDir paddle_model(const std::string& name, bool with_onnx) {
+  auto dir = temp_dir("hpi-paddle");
+  std::ofstream(dir / "inference.json") << "{\"not\": \"a PIR program\"}";
+  std::ofstream(dir / "inference.pdiparams") << "weights";
+  if (with_onnx) std::ofstream(dir / "inference.onnx") << "not parsed by fake backends";
+  std::ofstream(dir / "inference.yml") << "Global: {model_name: " << name << "}\n";
+  return open_model_dir(dir, "test");
+}
+
+TEST_F(HpiSelection, PaddleModelsReachOnnxBackendsThroughTheConverterUnlessAutoPaddle2OnnxIsOff) {
+  auto plan = hpi::make_plan(paddle_model("ModelA", false), cpu, {}, true, table);
+  ASSERT_EQ(plan.steps.size(), 2u);
+  EXPECT_EQ(plan.steps[0].backend, "fake_paddle");
+  EXPECT_FALSE(plan.steps[0].convert) << "a Paddle backend reads the model as it is";
+  EXPECT_EQ(plan.steps[1].backend, "fake_ok");
+  EXPECT_TRUE(plan.steps[1].convert);
+  EXPECT_NE(plan.steps[1].reason.find("via Paddle->ONNX conversion"), std::string::npos);
+  HpiConfig off;
+  off.auto_paddle2onnx = false;
+  plan = hpi::make_plan(paddle_model("ModelA", false), cpu, off, true, table);
+  ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_EQ(plan.steps[0].backend, "fake_paddle");
+  ASSERT_EQ(plan.rejected.size(), 1u);
+  EXPECT_NE(plan.rejected[0].reason.find("auto_paddle2onnx is off"), std::string::npos);
+  EXPECT_TRUE(hpi::make_plan(paddle_model("ModelA", false), cpu, {}, false, table).steps.at(0).convert)
+      << "the plain engine needs ONNX too";
+}
+
+TEST_F(HpiSelection, ADirectoryWithBothFormatsGivesEachBackendTheFormatItReads) {
+  const ModelDir both = paddle_model("ModelA", true);
+  EXPECT_EQ(both.format, ModelFormat::Onnx);
+  auto plan = hpi::make_plan(both, cpu, {}, true, table);
+  ASSERT_EQ(plan.steps.size(), 2u);
+  EXPECT_TRUE(plan.steps[0].use_paddle);
+  EXPECT_FALSE(plan.steps[1].use_paddle || plan.steps[1].convert) << "ONNX backends use inference.onnx directly";
+  LoadRequest req;
+  req.enable_hpi = true;
+  req.knowledge = &table;
+  LoadedEngine loaded = load_engine(both, req);
+  EXPECT_EQ(loaded.engine->settings()["backend"], "fake_paddle");
+  EXPECT_EQ(loaded.engine->settings()["file"], "inference.json");
+  HpiConfig user;
+  user.backend = "fake_ok";
+  req.hpi = user;
+  loaded = load_engine(both, req);
+  EXPECT_EQ(loaded.engine->settings()["file"], "inference.onnx");
+}
+
+TEST_F(HpiSelection, AFailedConversionIsTriedOnceAndReportedForEveryBackendThatNeededIt) {
+  LoadRequest req;
+  req.enable_hpi = true;
+  req.knowledge = &table;
+  try {
+    load_engine(paddle_model("Unknown", false), req);  // default list: fake_broken and fake_ok, both need ONNX
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(e.code(), ErrorCode::ModelFormat) << msg;
+    EXPECT_NE(msg.find("fake_broken: "), std::string::npos) << msg;
+    EXPECT_NE(msg.find("fake_ok: "), std::string::npos) << msg;
+    EXPECT_NE(msg.find("not a PIR program"), std::string::npos) << msg;
   }
 }
 
