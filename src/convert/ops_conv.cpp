@@ -28,35 +28,29 @@ void set_padding(onnx::NodeProto& n, const Op& op, GraphBuilder& g) {
   else g.unsupported(op, "paddings with " + std::to_string(p.size()) + " values");
 }
 
-void conv(const Op& op, GraphBuilder& g) {
+/// Conv / ConvTranspose with the attributes both share: inputs, strides, dilations, groups, kernel, padding.
+onnx::NodeProto& conv_node(const Op& op, GraphBuilder& g, const std::string& onnx_op) {
   require_nchw(op, g);
   const std::string x = g.use(*op.input("Input")), w = g.use(*op.input("Filter"));
   std::vector<std::string> inputs = {x, w};
   if (auto b = op.input("Bias")) inputs.push_back(g.use(*b));
-  auto& n = g.node("Conv", inputs, {op.output("Output")});
+  auto& n = g.node(onnx_op, inputs, {op.output("Output")});
   attr_ints(n, "strides", op.attr_ints("strides", {1, 1}));
   attr_ints(n, "dilations", op.attr_ints("dilations", {1, 1}));
   attr_i(n, "group", op.attr_int("groups", 1));
   if (const auto* wc = g.constant(*op.input("Filter")); wc && wc->shape.size() == 4)
     attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
   set_padding(n, op, g);
+  return n;
 }
 
+void conv(const Op& op, GraphBuilder& g) { conv_node(op, g, "Conv"); }
+
 void conv_transpose(const Op& op, GraphBuilder& g) {
-  require_nchw(op, g);
   if (op.input("OutputSizeTensor")) g.unsupported(op, "an output size computed at run time");
-  const std::string x = g.use(*op.input("Input")), w = g.use(*op.input("Filter"));
-  std::vector<std::string> inputs = {x, w};
-  if (auto b = op.input("Bias")) inputs.push_back(g.use(*b));
-  auto& n = g.node("ConvTranspose", inputs, {op.output("Output")});
-  attr_ints(n, "strides", op.attr_ints("strides", {1, 1}));
-  attr_ints(n, "dilations", op.attr_ints("dilations", {1, 1}));
-  attr_i(n, "group", op.attr_int("groups", 1));
-  if (const auto* wc = g.constant(*op.input("Filter")); wc && wc->shape.size() == 4)
-    attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
+  auto& n = conv_node(op, g, "ConvTranspose");
   if (auto op_pad = op.attr_ints("output_padding"); !op_pad.empty()) attr_ints(n, "output_padding", op_pad);
   if (auto size = op.attr_ints("output_size"); !size.empty()) attr_ints(n, "output_shape", size);
-  set_padding(n, op, g);
 }
 
 /// Paddle's adaptive window for output cell i of n over an axis of length len: [floor(i*len/n), ceil((i+1)*len/n)).
