@@ -179,6 +179,8 @@ OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy)
   if (encoded.empty()) unprocessable("file is empty");
   if (encoded.rfind("http://", 0) == 0 || encoded.rfind("https://", 0) == 0)
     throw HttpError(400, "file is a URL; this server does not fetch URLs (no network access): send the file's bytes as base64");
+  if (encoded.rfind("data:", 0) == 0)
+    throw HttpError(400, "file is a data URI; send only the base64 text after \"base64,\"");
   try {
     req.file = base64_decode(encoded);
   } catch (const Error& e) {

@@ -284,6 +284,7 @@ ShutdownSignals::ShutdownSignals() {
   sigaddset(&signals_, SIGINT);
   sigaddset(&signals_, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-response must cost a failed write, not the process
 }
 
 ShutdownSignals::~ShutdownSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }

@@ -49,7 +49,8 @@ class Server {
 
 /// SIGINT/SIGTERM turned into a graceful stop: constructing it blocks both signals in the calling thread and
 /// in every thread started afterwards (so construct it before loading the pipeline, whose backends start
-/// threads); serve() then receives them in one thread of its own. The destructor restores the signal mask.
+/// threads); serve() then receives them in one thread of its own. SIGPIPE is ignored from then on (clients
+/// that disconnect early). The destructor restores the signal mask.
 class ShutdownSignals {
  public:
   ShutdownSignals();

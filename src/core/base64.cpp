@@ -45,9 +45,18 @@ std::string base64_encode(std::span<const unsigned char> in) {
 }
 
 std::vector<unsigned char> base64_decode(std::string_view text, std::size_t max_bytes) {
-  // Count the significant characters first so that the output is sized (and limited) before allocation.
+  // First pass: foreign characters (the most telling fault) and the size, before anything is allocated.
   size_t n = 0;
-  for (char c : text) n += !is_space(c);
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    char c = text[pos];
+    if (is_space(c)) continue;
+    ++n;
+    if (c != '=' && kTable[static_cast<unsigned char>(c)] < 0) {
+      auto u = static_cast<unsigned char>(c);
+      bad(u >= 0x20 && u < 0x7f ? fmt::format("character '{}' at position {} is not in the base64 alphabet", c, pos)
+                                : fmt::format("byte 0x{:02x} at position {} is not in the base64 alphabet", u, pos));
+    }
+  }
   if (n % 4 != 0) bad("length " + std::to_string(n) + " is not a multiple of 4 (truncated or unpadded data)");
   if (n >= 4 && n / 4 * 3 - 2 > max_bytes) bad("decoded data would exceed " + std::to_string(max_bytes) + " bytes");
   std::vector<unsigned char> out;
@@ -65,12 +74,7 @@ std::vector<unsigned char> base64_decode(std::string_view text, std::size_t max_
       v = 0;
     } else {
       if (pad) bad("data after padding (position " + std::to_string(pos) + ")");
-      v = kTable[static_cast<unsigned char>(c)];
-      if (v < 0) {
-        auto u = static_cast<unsigned char>(c);
-        bad(u >= 0x20 && u < 0x7f ? fmt::format("character '{}' at position {} is not in the base64 alphabet", c, pos)
-                                  : fmt::format("byte 0x{:02x} at position {} is not in the base64 alphabet", u, pos));
-      }
+      v = kTable[static_cast<unsigned char>(c)];  // in the alphabet: checked by the first pass
     }
     acc = (acc << 6) | static_cast<uint32_t>(v);
     if (++k % 4 == 0) {
