@@ -24,6 +24,7 @@
 #include "install_deps.h"
 #include "pipeline/pipeline_config.h"
 #include "progress.h"
+#include "serve/server.h"
 
 namespace fs = std::filesystem;
 
@@ -301,13 +302,30 @@ int cmd_convert(const ConvertArgs& c) {
   return kOk;
 }
 
+int cmd_serve(const CommonArgs& a, const serve::ServeOptions& s) {
+  s.validate();
+  serve::ShutdownSignals signals;  // before the pipeline: its backend threads must not take SIGTERM
+  OcrPipeline pipeline(a.options);
+  log::info("models:\n{}", pipeline.describe());
+  serve::Server server(pipeline, s);
+  int port = server.bind();
+  std::printf("hpocr serve: listening on http://%s:%d (POST /ocr, GET /health, GET /metrics; %d workers, queue %d)\n",
+              s.host.c_str(), port, s.workers, s.max_queue);
+  std::fflush(stdout);
+  int sig = signals.serve(server);
+  std::printf("hpocr serve: stopped%s\n", sig ? " (all requests in progress were answered)" : "");
+  return kOk;
+}
+
 /// --paddlex_config must be applied before the other options are parsed, so that they override it.
 void preload_pipeline_config(int argc, char** argv, OcrOptions& options) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     std::string value;
-    if (arg == "--paddlex_config" && i + 1 < argc) value = argv[i + 1];
+    // `serve --config` is the same option (the name the serving docs use).
+    if ((arg == "--paddlex_config" || arg == "--config") && i + 1 < argc) value = argv[i + 1];
     else if (arg.rfind("--paddlex_config=", 0) == 0) value = std::string(arg.substr(17));
+    else if (arg.rfind("--config=", 0) == 0) value = std::string(arg.substr(9));
     if (!value.empty()) apply_pipeline_config(value, options);
   }
 }
@@ -349,12 +367,25 @@ int run(int argc, char** argv) {
   conv->add_option("--opset", convert_args.opset, "ONNX opset")
       ->check(CLI::Range(convert::kMinOpset, convert::kMaxOpset))
       ->capture_default_str();
+  CommonArgs serve_args;
+  serve::ServeOptions serve_opts;
+  auto* serve = app.add_subcommand("serve", "HTTP server, PaddleX serving compatible: POST /ocr, GET /health, GET /metrics");
+  serve->add_option("--host", serve_opts.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_opts.port, "Port (0 = any free port, printed at start)")->capture_default_str();
+  serve->add_option("--workers", serve_opts.workers, "OCR worker threads sharing the models")->capture_default_str();
+  serve->add_option("--max_queue", serve_opts.max_queue, "Requests waiting for a worker; more get 503 at once")->capture_default_str();
+  serve->add_option("--request_timeout", serve_opts.request_timeout_s, "Seconds per request (queue + OCR); then 504")->capture_default_str();
+  serve->add_option("--max_body_bytes", serve_opts.max_body_bytes, "Larger request bodies get 413")->capture_default_str();
+  serve->add_option("--http_threads", serve_opts.http_threads, "Connection threads, 0 = workers + max_queue + 4")->capture_default_str();
+  add_bool(*serve, "--visualize", serve_opts.visualize, "Return ocrImage/inputImage unless the request sets visualize");
+  serve->add_option("--config", serve_args.pipeline_config, "Same as --paddlex_config");
+  add_pipeline_options(*serve, serve_args);
   std::string deps_kind;
   auto* deps = app.add_subcommand("install_hpi_deps", "Install the runtime libraries HPI uses (cpu | gpu)");
   deps->add_option("device", deps_kind, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
 
   try {
-    for (CommonArgs* a : {&ocr_args, &demo_args, &hpi_args, &bench_args}) preload_pipeline_config(argc, argv, a->options);
+    for (CommonArgs* a : {&ocr_args, &demo_args, &hpi_args, &bench_args, &serve_args}) preload_pipeline_config(argc, argv, a->options);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return kUsage;
@@ -384,6 +415,10 @@ int run(int argc, char** argv) {
       return cmd_benchmark(bench_args, bench_opts);
     }
     if (conv->parsed()) return cmd_convert(convert_args);
+    if (serve->parsed()) {
+      apply_logging(serve_args);
+      return cmd_serve(serve_args, serve_opts);
+    }
     if (deps->parsed()) return install_hpi_deps(deps_kind) ? kOk : kModelFailed;
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -41,6 +41,8 @@ class OcrPipeline {
   const OcrOptions& options() const;
   /// One line per model: name, directory, backend and its settings.
   std::string describe() const;
+  /// Per loaded model (detection, orientation if loaded, recognition): {model_name, model_dir, backend, selection}.
+  nlohmann::json model_settings() const;
 
  private:
   struct Impl;

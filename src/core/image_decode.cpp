@@ -180,7 +180,12 @@ cv::Mat to_bgr8(const cv::Mat& image) {
   return bgr;
 }
 
-cv::Mat decode_image(Bytes bytes, int64_t max_pixels, const std::string& name) {
+bool exceeds_pixel_limit(const ImageHeader& h, int64_t max_pixels) {
+  // Division instead of width * height: header values up to 2^32 would overflow the product.
+  return h.height > 0 && h.width > max_pixels / h.height;
+}
+
+ImageHeader check_image(Bytes bytes, int64_t max_pixels, const std::string& name) {
   auto fail = [&](const std::string& why) { throw Error(ErrorCode::InvalidInput, name + ": " + why); };
   if (bytes.empty()) fail("empty file");
   std::optional<ImageHeader> header;
@@ -192,8 +197,7 @@ cv::Mat decode_image(Bytes bytes, int64_t max_pixels, const std::string& name) {
   if (!header) fail("not an image (supported formats: PNG, JPEG, BMP, TIFF, WebP, PNM)");
   if (header->width <= 0 || header->height <= 0)
     fail("image has zero size (" + std::to_string(header->width) + "x" + std::to_string(header->height) + ")");
-  // Division instead of width * height: header values up to 2^32 would overflow the product.
-  if (header->width > max_pixels / header->height)
+  if (exceeds_pixel_limit(*header, max_pixels))
     fail("image is " + std::to_string(header->width) + "x" + std::to_string(header->height) + " = " +
          std::to_string(static_cast<double>(header->width) * static_cast<double>(header->height)) +
          " pixels, above the limit of " + std::to_string(max_pixels) + " (raise max_image_pixels to allow it)");
@@ -205,15 +209,21 @@ cv::Mat decode_image(Bytes bytes, int64_t max_pixels, const std::string& name) {
   } catch (const Error& e) {
     fail(e.what());
   }
+  return *header;
+}
+
+cv::Mat decode_image(Bytes bytes, int64_t max_pixels, const std::string& name) {
+  auto fail = [&](const std::string& why) { throw Error(ErrorCode::InvalidInput, name + ": " + why); };
+  const ImageHeader header = check_image(bytes, max_pixels, name);
   // JPEG: IMREAD_COLOR applies the EXIF orientation; other formats keep alpha/depth for to_bgr8.
-  int flags = header->format == "jpeg" ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
+  int flags = header.format == "jpeg" ? cv::IMREAD_COLOR : cv::IMREAD_UNCHANGED;
   cv::Mat raw;
   try {
     raw = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8U, const_cast<unsigned char*>(bytes.data())), flags);
   } catch (const cv::Exception& e) {
-    fail(std::string("corrupt ") + header->format + " data (" + e.err + ")");
+    fail(std::string("corrupt ") + header.format + " data (" + e.err + ")");
   }
-  if (raw.empty()) fail("corrupt or truncated " + header->format + " data");
+  if (raw.empty()) fail("corrupt or truncated " + header.format + " data");
   if (int64_t(raw.total()) > max_pixels) fail("decoded image exceeds max_image_pixels");
   return to_bgr8(raw);
 }

@@ -26,6 +26,14 @@ inline constexpr int kMinImageSide = 4;
 /// Throws Error(InvalidInput) when the format is recognised but the header is truncated.
 std::optional<ImageHeader> read_image_header(std::span<const unsigned char> bytes);
 
+/// True when a width x height image has more than `max_pixels` pixels (no overflow for any header values).
+bool exceeds_pixel_limit(const ImageHeader& header, int64_t max_pixels);
+
+/// Every check decode_image makes before decoding, from the bytes alone (cheap: no pixel memory): a supported
+/// format, a complete header and data end, a non-zero size within `max_pixels`, sides of at least
+/// kMinImageSide. Returns the header; throws Error(InvalidInput) with a message naming `name`.
+ImageHeader check_image(std::span<const unsigned char> bytes, int64_t max_pixels, const std::string& name);
+
 /// Decodes to 8-bit BGR. Refuses (Error InvalidInput, message naming `name`) non-images, truncated or corrupt
 /// data, images above `max_pixels` and images with a side below kMinImageSide.
 cv::Mat decode_image(std::span<const unsigned char> bytes, int64_t max_pixels, const std::string& name);

@@ -51,15 +51,20 @@ OcrPipeline& OcrPipeline::operator=(OcrPipeline&&) noexcept = default;
 
 const OcrOptions& OcrPipeline::options() const { return impl_->options; }
 
-std::string OcrPipeline::describe() const {
+nlohmann::json OcrPipeline::model_settings() const {
   nlohmann::json j = nlohmann::json::array();
   j.push_back(impl_->detector.model().settings());
   if (impl_->classifier) j.push_back(impl_->classifier->model().settings());
   j.push_back(impl_->recognizer.model().settings());
+  return j;
+}
+
+std::string OcrPipeline::describe() const {
   std::string out;
-  for (const auto& m : j)
+  for (const auto& m : model_settings())
     out += m["model_name"].get<std::string>() + " [" + m["model_dir"].get<std::string>() + "]: " + m["backend"].dump() +
-           (m["selection"].contains("reason") ? " (" + m["selection"]["reason"].get<std::string>() + ")" : "") + "\n";
+           (m["selection"].contains("reason") ? " (" + m["selection"]["reason"].get<std::string>() + ")" : "") + "
+";
   return out;
 }
 

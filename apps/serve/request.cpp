@@ -1,0 +1,245 @@
+#include "serve/request.h"
+
+#include <climits>
+#include <cmath>
+#include <random>
+
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/base64.h"
+#include "hpocr/error.h"
+#include "io/result_io.h"
+
+namespace hpocr::serve {
+namespace {
+
+using json = nlohmann::json;
+
+const char* const kFields[] = {"file", "fileType", "useDocOrientationClassify", "useDocUnwarping", "useTextlineOrientation",
+                               "textDetLimitSideLen", "textDetLimitType", "textDetThresh", "textDetBoxThresh",
+                               "textDetUnclipRatio", "textRecScoreThresh", "returnWordBox", "visualize"};
+
+[[noreturn]] void unprocessable(const std::string& message) { throw HttpError(422, message); }
+
+std::string type_of(const json& v) {
+  if (v.is_number_integer()) return "integer " + v.dump();
+  if (v.is_number()) return "number " + v.dump();
+  std::string shown = v.dump();
+  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+  return std::string(v.type_name()) + " " + shown;
+}
+
+/// The field's value when present and not null.
+const json* field(const json& body, const char* name) {
+  auto it = body.find(name);
+  return it == body.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::optional<bool> get_bool(const json& body, const char* name) {
+  const json* v = field(body, name);
+  if (!v) return std::nullopt;
+  if (!v->is_boolean()) unprocessable(std::string(name) + " must be true or false, got " + type_of(*v));
+  return v->get<bool>();
+}
+
+std::optional<double> get_number(const json& body, const char* name) {
+  const json* v = field(body, name);
+  if (!v) return std::nullopt;
+  if (!v->is_number()) unprocessable(std::string(name) + " must be a number, got " + type_of(*v));
+  return v->get<double>();
+}
+
+std::optional<int> get_int(const json& body, const char* name) {
+  const json* v = field(body, name);
+  if (!v) return std::nullopt;
+  // 64.0 is accepted as 64 (JSON does not distinguish), 64.5 is not.
+  if (!v->is_number() || std::trunc(v->get<double>()) != v->get<double>())
+    unprocessable(std::string(name) + " must be an integer, got " + type_of(*v));
+  double d = v->get<double>();
+  if (d < INT_MIN || d > INT_MAX) unprocessable(std::string(name) + " is out of range: " + v->dump());
+  return static_cast<int>(d);
+}
+
+/// Applies one override and validates at once, so that the error names the request's field.
+template <typename T, typename Apply>
+void override_det(std::optional<TextDetParams>& det, const TextDetParams& defaults, const char* name,
+                  const std::optional<T>& value, Apply apply) {
+  if (!value) return;
+  if (!det) det = defaults;
+  apply(*det, *value);
+  try {
+    det->validate();
+  } catch (const Error& e) {
+    unprocessable(std::string(name) + ": " + e.what());
+  }
+}
+
+float to_float(const char* name, double v) {
+  // Outside float range the value is meaningless for every parameter; say so instead of turning it into inf.
+  if (!(std::fabs(v) <= 3.0e38)) unprocessable(std::string(name) + " is out of range: " + fmt::format("{}", v));
+  return static_cast<float>(v);
+}
+
+std::string jpeg_base64(const cv::Mat& image) {
+  std::vector<unsigned char> bytes;
+  if (!cv::imencode(".jpg", image, bytes)) throw Error(ErrorCode::Io, "cannot encode the visualisation as JPEG");
+  return base64_encode(bytes);
+}
+
+}  // namespace
+
+int json_depth(std::string_view text) {
+  int depth = 0, max_depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy) {
+  if (text.empty()) throw HttpError(400, "empty request body: send a JSON object with the image as base64 in \"file\"");
+  // A deeply nested body costs memory out of proportion to its size; no valid request nests beyond 2.
+  if (json_depth(text) > policy.max_json_depth)
+    throw HttpError(400, "request body nests deeper than " + std::to_string(policy.max_json_depth) + " levels");
+  json body;
+  try {
+    body = json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string why = e.what();
+    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);  // drop "[json.exception...]"
+    throw HttpError(400, "request body is not valid JSON: " + why);
+  }
+  if (!body.is_object()) unprocessable("request body must be a JSON object, got " + std::string(body.type_name()));
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
+      std::string known;
+      for (const char* f : kFields) known += (known.empty() ? "" : ", ") + std::string(f);
+      unprocessable("unknown field '" + key + "' (accepted: " + known + ")");
+    }
+  }
+
+  OcrRequest req;
+  // Parameters first: they are cheap to check, and a bad one should not cost a base64 decode.
+  if (get_bool(body, "useDocOrientationClassify").value_or(false))
+    unprocessable("useDocOrientationClassify: document orientation classification is not available in this build; use false");
+  if (get_bool(body, "useDocUnwarping").value_or(false))
+    unprocessable("useDocUnwarping: document unwarping is not available in this build; use false");
+  if (get_bool(body, "returnWordBox").value_or(false))
+    unprocessable("returnWordBox: word boxes are not available in this build; use false");
+  if (auto v = get_bool(body, "useTextlineOrientation")) {
+    if (*v && !policy.classifier_loaded)
+      unprocessable("useTextlineOrientation: the server was started without the textline orientation model "
+                    "(--use_textline_orientation False)");
+    req.params.use_textline_orientation = *v;
+  }
+  std::optional<TextDetParams>& det = req.params.text_det;
+  const TextDetParams& d0 = policy.defaults.text_det;
+  override_det(det, d0, "textDetLimitSideLen", get_int(body, "textDetLimitSideLen"), [](TextDetParams& d, int v) { d.limit_side_len = v; });
+  std::optional<std::string> limit_type;
+  if (const json* v = field(body, "textDetLimitType")) {
+    if (!v->is_string()) unprocessable("textDetLimitType must be \"min\" or \"max\", got " + type_of(*v));
+    limit_type = v->get<std::string>();
+  }
+  override_det(det, d0, "textDetLimitType", limit_type, [](TextDetParams& d, const std::string& v) { d.limit_type = v; });
+  auto as_float = [&](const char* name) -> std::optional<float> {
+    auto v = get_number(body, name);
+    return v ? std::optional<float>(to_float(name, *v)) : std::nullopt;
+  };
+  override_det(det, d0, "textDetThresh", as_float("textDetThresh"), [](TextDetParams& d, float v) { d.thresh = v; });
+  override_det(det, d0, "textDetBoxThresh", as_float("textDetBoxThresh"), [](TextDetParams& d, float v) { d.box_thresh = v; });
+  override_det(det, d0, "textDetUnclipRatio", as_float("textDetUnclipRatio"), [](TextDetParams& d, float v) { d.unclip_ratio = v; });
+  if (auto v = as_float("textRecScoreThresh")) {
+    if (!(*v >= 0.f && *v <= 1.f)) unprocessable("textRecScoreThresh must be in [0, 1], got " + fmt::format("{}", *v));
+    req.params.text_rec_score_thresh = *v;
+  }
+  req.visualize = get_bool(body, "visualize").value_or(policy.visualize_default);
+
+  std::optional<int> file_type;
+  if (const json* v = field(body, "fileType")) {
+    if (!v->is_number_integer() || (v->get<int64_t>() != 0 && v->get<int64_t>() != 1))
+      unprocessable("fileType must be 0 (PDF) or 1 (image), got " + type_of(*v));
+    file_type = static_cast<int>(v->get<int64_t>());
+  }
+  const json* file = field(body, "file");
+  if (!file) unprocessable("missing field 'file': the image as base64");
+  if (!file->is_string()) unprocessable("file must be a string (base64 of the image), got " + type_of(*file));
+  const auto& encoded = file->get_ref<const std::string&>();
+  if (encoded.empty()) unprocessable("file is empty");
+  if (encoded.rfind("http://", 0) == 0 || encoded.rfind("https://", 0) == 0)
+    throw HttpError(400, "file is a URL; this server does not fetch URLs (no network access): send the file's bytes as base64");
+  if (encoded.rfind("data:", 0) == 0)
+    throw HttpError(400, "file is a data URI; send only the base64 text after \"base64,\"");
+  try {
+    req.file = base64_decode(encoded);
+  } catch (const Error& e) {
+    throw HttpError(400, std::string("file: ") + e.what());
+  }
+  static constexpr std::string_view kPdfMagic = "%PDF-";
+  bool looks_pdf = req.file.size() >= kPdfMagic.size() && std::equal(kPdfMagic.begin(), kPdfMagic.end(), req.file.begin());
+  if (file_type == 0 || (!file_type && looks_pdf))
+    throw HttpError(415, "PDF input is not supported in this build: send each page as an image (fileType 1)");
+  if (looks_pdf) throw HttpError(415, "fileType is 1 (image) but file holds a PDF, and PDF input is not supported in this build");
+
+  const int64_t max_pixels = policy.defaults.max_image_pixels;
+  std::optional<ImageHeader> header;
+  try {
+    header = read_image_header(req.file);
+  } catch (const Error&) {
+    // Truncated header: check_image below words the error.
+  }
+  if (header && exceeds_pixel_limit(*header, max_pixels))
+    throw HttpError(413, fmt::format("image is {}x{} pixels, above the server's limit of {} pixels (--max_image_pixels)",
+                                     header->width, header->height, max_pixels));
+  try {
+    req.header = check_image(req.file, max_pixels, "file");
+  } catch (const Error& e) {
+    throw HttpError(400, e.what());
+  }
+  return req;
+}
+
+std::string new_log_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & ~0xF000ull) | 0x4000ull;                      // version 4
+  lo = (lo & ~(0xC000ull << 48)) | (0x8000ull << 48);      // RFC 4122 variant
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF, lo >> 48,
+                     lo & 0xFFFFFFFFFFFFull);
+}
+
+std::string error_body(const std::string& log_id, int status, std::string_view message) {
+  nlohmann::ordered_json j{{"logId", log_id}, {"errorCode", status}, {"errorMsg", message}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string success_body(const std::string& log_id, const OcrResult& r, bool visualize, const std::filesystem::path& font) {
+  nlohmann::ordered_json pruned = to_json(r);
+  pruned.erase("input_path");  // as PaddleX's prune_result
+  nlohmann::ordered_json item{{"prunedResult", std::move(pruned)}, {"ocrImage", nullptr}};
+  if (visualize) {
+    item["ocrImage"] = jpeg_base64(render_visualization(r, font));
+    item["inputImage"] = jpeg_base64(r.image);
+  }
+  nlohmann::ordered_json j{
+      {"logId", log_id},
+      {"errorCode", 0},
+      {"errorMsg", "Success"},
+      {"result",
+       {{"ocrResults", nlohmann::ordered_json::array({std::move(item)})},
+        {"dataInfo", {{"width", r.image.cols}, {"height", r.image.rows}, {"type", "image"}}}}}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace hpocr::serve
