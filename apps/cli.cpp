@@ -18,6 +18,7 @@
 #include "hpocr/version.h"
 #include "io/result_io.h"
 #include "io/sample_page.h"
+#include "batch.h"
 #include "bench/runner.h"
 #include "hpi/selection.h"
 #include "install_deps.h"
@@ -324,6 +325,10 @@ int run(int argc, char** argv) {
   benchmark->add_option("--json", bench_opts.json, "Also write the reports as JSON");
   benchmark->add_option("--save_set", bench_opts.save_set, "Write the generated images to this directory");
   add_pipeline_options(*benchmark, bench_args);
+  // Everything after `batch` goes to the Python entry point, --help included (see batch.h).
+  auto* batch = app.add_subcommand("batch", "OCR of many images on a Dask cluster (local or remote); see hpocr batch --help");
+  batch->prefix_command();
+  batch->set_help_flag();
   std::string deps_kind;
   auto* deps = app.add_subcommand("install_hpi_deps", "Install the runtime libraries HPI uses (cpu | gpu)");
   deps->add_option("device", deps_kind, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
@@ -358,6 +363,7 @@ int run(int argc, char** argv) {
       apply_logging(bench_args);
       return cmd_benchmark(bench_args, bench_opts);
     }
+    if (batch->parsed()) return exec_batch(batch->remaining());
     if (deps->parsed()) return install_hpi_deps(deps_kind) ? kOk : kModelFailed;
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
