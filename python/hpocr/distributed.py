@@ -229,8 +229,8 @@ def _ocr_task(name: str, paths: list[str], save_path: Optional[str], save_img: b
         record: dict[str, Any] = {"input_path": path, "worker": worker.address, "pid": os.getpid()}
         final = os.path.join(save_path, result_file_name(path)) if save_path else None
         if final and resume and os.path.exists(final):
-            # Written by an earlier attempt of this task (its worker died) or by an earlier run.
-            records.append({**record, "status": "skipped", "output": final})
+            # Written by an earlier attempt of this task, whose worker died after it.
+            records.append({**record, "status": "ok", "output": final, "reused": True})
             continue
         start = time.perf_counter()
         try:
@@ -299,9 +299,9 @@ def iter_batch(
     """OCR of ``inputs`` (see :func:`expand_inputs`) on the cluster of ``client`` (a ``distributed.Client``);
     yields one record per input as results come back, in completion order.
 
-    A record has ``input_path``, ``status`` ("ok", "skipped": result already there, or "error") and, when ok,
-    ``output`` (the result file; with ``save_path``) or ``result`` (the JSON fields; without), ``worker``,
-    ``seconds``; errors have ``error`` (the message) and ``category``. With ``save_path`` results are written as
+    A record has ``input_path``, ``status`` ("ok", "skipped": the result existed before the run, or "error")
+    and, when ok, ``output`` (the result file; with ``save_path``) or ``result`` (the JSON fields; without),
+    ``worker``, ``seconds`` (``reused`` instead when an earlier attempt of the task wrote it); errors have ``error`` (the message) and ``category``. With ``save_path`` results are written as
     ``<stem>_res.json`` (+ ``<stem>_ocr_res_img.png`` with ``save_img``), atomically; ``resume`` skips inputs
     whose result file exists. ``pipeline_options`` are PaddleOCR keyword arguments (paths should be absolute
     and visible to the workers). Tasks lost with a worker are re-run by Dask; a task that kills its workers
@@ -497,7 +497,7 @@ def run_batch(
     _hpocr.resolve_options(options.get("paddlex_config", ""), {k: v for k, v in options.items() if k in _NATIVE_PARAMS})
     own_client = client is None
     if own_client and scheduler:
-        client = distributed.Client(scheduler, timeout="30s")
+        client = distributed.Client(scheduler)  # connect timeout: distributed.comm.timeouts.connect (30 s)
     elif own_client:
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
                                            dashboard_address=None, silence_logs=40)

@@ -18,6 +18,7 @@ from test_cli_parity import assert_same_json
 
 hpocr = import_hpocr()
 distributed = pytest.importorskip("distributed", reason="Dask not installed (apt install python3-distributed)")
+import dask  # noqa: E402
 from hpocr import distributed as hd  # noqa: E402
 
 # Workers cannot import this test module: what it sends them (KillOnce) travels by value.
@@ -48,8 +49,11 @@ def reference(ocr, images):
 
 @pytest.fixture(scope="module")
 def client(ocr):
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       silence_logs=40)
+    # allowed-failures 1 (Dask's default is 3): a task is given up after its second worker death, which keeps
+    # the crash tests short.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=40)
     client = distributed.Client(cluster)
     yield client
     client.close()
@@ -183,12 +187,52 @@ def test_killed_worker_loses_and_duplicates_nothing(client, images, reference, t
         client.unregister_worker_plugin("kill-once")
     killed = int(marker.read_text())
     assert killed in pids_before
-    assert (summary.ok + summary.skipped, summary.failed) == (len(TEXTS), 0)
-    assert_results_match(tmp_path / "out", reference)  # exactly one result per input, each correct
+    assert (summary.ok, summary.skipped, summary.failed) == (len(TEXTS), 0, 0)  # one record per input
+    assert_results_match(tmp_path / "out", reference)  # exactly one result file per input, each correct
     # The nanny replaced the killed process, and its replacement loaded the pipeline again.
     client.wait_for_workers(2, timeout=60)
     pids_after = set(client.run(os.getpid).values())
     assert killed not in pids_after and len(pids_after) == 2
+
+
+class CrashOnPoison(distributed.WorkerPlugin):
+    """Makes the pipeline kill its worker process (as a crash in native code would) on inputs named poison*."""
+
+    def setup(self, worker):
+        from hpocr.pipeline import PaddleOCR
+
+        self.original = original = PaddleOCR.predict
+
+        def predict(ocr, input, **kwargs):
+            if os.path.basename(str(input)).startswith("poison"):
+                os.kill(os.getpid(), signal.SIGKILL)
+            return original(ocr, input, **kwargs)
+
+        PaddleOCR.predict = predict
+
+    def teardown(self, worker):
+        from hpocr.pipeline import PaddleOCR
+
+        PaddleOCR.predict = self.original
+
+
+def test_input_that_kills_every_worker_is_isolated(client, images, reference, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    good = sorted(images.iterdir())[:3]
+    for path in good:
+        shutil.copy(path, inputs)
+    shutil.copy(good[0], inputs / "poison.png")
+    client.register_worker_plugin(CrashOnPoison(), name="crash-on-poison")
+    try:
+        summary = hd.run_batch(str(inputs), tmp_path / "out", client=client, task_size=4)  # one task for all
+    finally:
+        client.unregister_worker_plugin("crash-on-poison")
+    assert (summary.ok, summary.failed) == (3, 1)
+    assert summary.errors[0]["input_path"] == str(inputs / "poison.png")
+    assert summary.errors[0]["category"] == "worker_died"
+    assert_results_match(tmp_path / "out", rebased({str(p): reference[str(p)] for p in good}, inputs))
+    client.wait_for_workers(2, timeout=60)
 
 
 def test_resume_skips_finished_inputs(client, images, reference, tmp_path):
@@ -248,6 +292,20 @@ def test_cli_batch(cli, images, reference, tmp_path):
     assert_results_match(out, rebased(reference, inputs))
     assert [json.loads(line)["input_path"] for line in (out / hd.ERRORS_FILE).read_text().splitlines()] == [
         str(inputs / "broken.png")]
+
+
+def test_cli_batch_on_a_running_scheduler(cli, client, images, reference, tmp_path):
+    """--scheduler: the module's cluster stands in for a remote one (dask-scheduler + dask-worker)."""
+    out = tmp_path / "out"
+    proc = run_cli(cli, "-i", str(images / "*.png"), "--save_path", str(out), "--scheduler", client.scheduler.address)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "on 2 workers x 1 threads" in proc.stdout
+    assert_results_match(out, reference)
+    assert client.status == "running" and len(client.nthreads()) == 2  # the cluster is left running
+
+    proc = run_cli(cli, "-i", str(images), "--save_path", str(out), "--scheduler", "tcp://127.0.0.1:1",
+                   env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert proc.returncode == 3 and "error: Dask cluster" in proc.stderr, proc.stderr
 
 
 def test_cli_batch_usage_errors(cli, images, tmp_path):
