@@ -50,7 +50,8 @@ int exec_batch(const std::vector<std::string>& args) {
   std::string python = env_python && *env_python ? env_python : *kBuiltPython ? kBuiltPython : "python3";
   if (fs::path dir = package_dir(); !dir.empty()) {
     const char* old = std::getenv("PYTHONPATH");
-    std::string value = dir.string() + (old && *old ? ":" + std::string(old) : "");
+    std::string value = dir.string();
+    if (old && *old) value.append(":").append(old);
     setenv("PYTHONPATH", value.c_str(), 1);
   }
   std::vector<std::string> storage = {python, "-c", kBootstrap};

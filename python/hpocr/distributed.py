@@ -275,14 +275,11 @@ def register_pipeline(client: Any, options: dict, log_level: Optional[str] = Non
 # Client side
 
 
-def _chunks(paths: list[str], size: int) -> deque:
-    return deque(paths[i:i + size] for i in range(0, len(paths), size))
-
-
-def auto_task_size(n_inputs: int, total_threads: int) -> int:
-    """About four tasks per worker thread (so the load evens out and a lost task costs little), capped so
-    that huge runs still get short tasks."""
-    return max(1, min(_MAX_AUTO_TASK_SIZE, math.ceil(n_inputs / (4 * max(1, total_threads)))))
+def auto_task_size(remaining: int, total_threads: int) -> int:
+    """Guided self-scheduling: a quarter of each worker thread's share of the inputs still to submit, capped
+    so that huge runs still get short tasks. Tasks shrink towards the end of a run, so the last ones are small
+    and no worker is left with a long task (say, several large pages) while the others are idle."""
+    return max(1, min(_MAX_AUTO_TASK_SIZE, math.ceil(remaining / (4 * max(1, total_threads)))))
 
 
 def iter_batch(
@@ -317,6 +314,8 @@ def iter_batch(
 def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.PathLike], pipeline_options: Optional[dict],
                 task_size: Optional[int], save_img: bool, resume: bool, log_level: Optional[str],
                 on_ready: Any = None) -> Iterator[dict]:
+    if task_size is not None and task_size < 1:
+        raise InvalidArgumentError(f"task_size={task_size}: must be at least 1")
     save_dir = None
     if save_path is not None:
         save_dir = os.path.abspath(os.fspath(save_path))
@@ -340,22 +339,27 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
     if on_ready is not None:
         on_ready()
     threads = sum(client.nthreads().values())
-    size = task_size or auto_task_size(len(paths), threads)
-    if size < 1:
-        raise InvalidArgumentError(f"task_size={size}: must be at least 1")
-    queue = _chunks(paths, size)
+    queue = deque(paths)
+    singles: deque = deque()  # inputs of tasks that killed their workers, to be run one per task
     running: dict[Any, list[str]] = {}
     completed = distributed.as_completed()
     run_id = uuid.uuid4().hex[:8]
     counter = 0
+    checked = time.monotonic()
 
     def submit_more() -> None:
-        nonlocal counter, threads
-        threads = sum(client.nthreads().values()) or threads  # workers may come and go
+        nonlocal counter, threads, checked
+        if time.monotonic() - checked > 1.0:  # workers may come and go (one scheduler call a second at most)
+            threads = sum(client.nthreads().values()) or threads
+            checked = time.monotonic()
         # A bounded window keeps the scheduler small for millions of inputs; two tasks per thread keep every
         # thread busy while results travel back.
-        while queue and len(running) < max(4, 2 * threads):
-            batch = queue.popleft()
+        while (queue or singles) and len(running) < max(4, 2 * threads):
+            if singles:
+                batch = [singles.popleft()]
+            else:
+                size = task_size or auto_task_size(len(queue), threads)
+                batch = [queue.popleft() for _ in range(min(size, len(queue)))]
             counter += 1
             future = client.submit(_ocr_task, name, batch, save_dir, save_img, resume,
                                    key=f"hpocr-ocr-{run_id}-{counter}", pure=False)
@@ -370,7 +374,7 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
                 records = future.result()
             except KilledWorker as err:
                 if len(batch) > 1:  # find the input that kills workers: run each on its own
-                    queue.extendleft(reversed([[p] for p in batch]))
+                    singles.extend(batch)
                     records = []
                 else:
                     records = [{"input_path": batch[0], "status": "error", "category": "worker_died",
@@ -591,8 +595,8 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--local_workers", type=_positive,
                        help="worker processes of the local cluster (default: cores / threads_per_worker)")
     p.add_argument("--threads_per_worker", type=_positive, help="threads per local worker process (default 1)")
-    p.add_argument("--task_size", type=_positive, help="images per task (default: about 4 tasks per worker thread, "
-                                                       f"at most {_MAX_AUTO_TASK_SIZE})")
+    p.add_argument("--task_size", type=_positive, help="images per task (default: shrinking from at most "
+                                                       f"{_MAX_AUTO_TASK_SIZE} to 1 towards the end of the run)")
     p.add_argument("--resume", type=_parse_bool, default=True, metavar="BOOL",
                    help="skip inputs whose result file exists (True/False, default True)")
     p.add_argument("--save_img", type=_parse_bool, default=False, metavar="BOOL",

@@ -276,8 +276,9 @@ def test_pipeline_load_failure_is_raised(client, images, tmp_path):
 
 
 def run_cli(cli, *args, env=None):
-    return subprocess.run([cli, "batch", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+    # Without PYTHONPATH: the CLI finds the package built beside it.
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run([cli, "batch", *args], capture_output=True, text=True, timeout=300, env={**base, **(env or {})})
 
 
 def test_cli_batch(cli, images, reference, tmp_path):
@@ -308,18 +309,39 @@ def test_cli_batch_on_a_running_scheduler(cli, client, images, reference, tmp_pa
     assert proc.returncode == 3 and "error: Dask cluster" in proc.stderr, proc.stderr
 
 
-def test_cli_batch_usage_errors(cli, images, tmp_path):
+def test_cli_batch_usage_errors(cli, images, tmp_path, capsys):
+    # Through the executable: --help reaches the Python parser; a bad option is exit code 2; no interpreter is 3.
     assert "--scheduler" in run_cli(cli, "--help").stdout
-    for args in (["--save_path", str(tmp_path)],                                   # no input
-                 ["-i", str(images), "--save_path", str(tmp_path), "--local_workers", "0"],
-                 ["-i", str(images), "--save_path", str(tmp_path), "--text_det_thresh", "high"],
-                 ["-i", str(images), "--save_path", str(tmp_path), "--text_det_thresh", "7"],
-                 ["-i", str(images), "--save_path", str(tmp_path), "--scheduler", "tcp://h:1", "--local_workers", "1"]):
-        proc = run_cli(cli, *args)
-        assert proc.returncode == 2, (args, proc.stderr)
-        assert "error" in proc.stderr
-    (tmp_path / "empty").mkdir()
-    proc = run_cli(cli, "-i", str(tmp_path / "empty"), "--save_path", str(tmp_path / "o"))
-    assert proc.returncode == 1 and "no image files" in proc.stderr
+    proc = run_cli(cli, "-i", str(images), "--save_path", str(tmp_path), "--local_workers", "0")
+    assert proc.returncode == 2 and "error" in proc.stderr, proc.stderr
     proc = run_cli(cli, "-i", str(images), "--save_path", str(tmp_path), env={"HPOCR_PYTHON": "/nonexistent/python"})
     assert proc.returncode == 3 and "/nonexistent/python" in proc.stderr
+
+    # The entry point itself (in this process; all fail before a cluster is started).
+    for args in (["--save_path", str(tmp_path)],                                   # no input
+                 ["-i", str(images), "--save_path", str(tmp_path), "--task_size", "0"],
+                 ["-i", str(images), "--save_path", str(tmp_path), "--text_det_thresh", "high"],
+                 ["-i", str(images), "--save_path", str(tmp_path), "--use_textline_orientation", "maybe"],
+                 ["-i", str(images), "--save_path", str(tmp_path), "--hpi_config", "{backend: nope}"],
+                 ["-i", str(images), "--save_path", str(tmp_path), "--scheduler", "tcp://h:1", "--local_workers", "1"]):
+        with pytest.raises(SystemExit) as exit_info:
+            hd.main(args)
+        assert exit_info.value.code == 2, args
+    for args, code, message in (
+            (["--text_det_thresh", "7"], 2, "text_det_thresh"),
+            (["--threads_per_worker", "2", "--scheduler", "tcp://h:1"], 2, "local cluster")):
+        assert hd.main(["-i", str(images), "--save_path", str(tmp_path), *args]) == code, args
+        assert message in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert hd.main(["-i", str(tmp_path / "empty"), "--save_path", str(tmp_path / "o")]) == 1
+    assert "no image files" in capsys.readouterr().err
+
+
+def test_missing_dask_is_reported(tmp_path):
+    # A Python without Dask: importing distributed fails.
+    script = ("import sys; sys.modules['distributed'] = None\n"
+              "from hpocr.distributed import main\n"
+              f"sys.exit(main(['-i', {str(tmp_path)!r}, '--save_path', {str(tmp_path / 'out')!r}]))\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    assert "apt install python3-dask python3-distributed" in proc.stderr
