@@ -18,6 +18,7 @@
 #include "hpocr/version.h"
 #include "io/result_io.h"
 #include "io/sample_page.h"
+#include "batch.h"
 #include "bench/runner.h"
 #include "convert/converter.h"
 #include "hpi/selection.h"
@@ -380,6 +381,10 @@ int run(int argc, char** argv) {
   add_bool(*serve, "--visualize", serve_opts.visualize, "Return ocrImage/inputImage unless the request sets visualize");
   serve->add_option("--config", serve_args.pipeline_config, "Same as --paddlex_config");
   add_pipeline_options(*serve, serve_args);
+  // Everything after `batch` goes to the Python entry point, --help included (see batch.h).
+  auto* batch = app.add_subcommand("batch", "OCR of many images on a Dask cluster (local or remote); see hpocr batch --help");
+  batch->prefix_command();
+  batch->set_help_flag();
   std::string deps_kind;
   auto* deps = app.add_subcommand("install_hpi_deps", "Install the runtime libraries HPI uses (cpu | gpu)");
   deps->add_option("device", deps_kind, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
@@ -419,6 +424,7 @@ int run(int argc, char** argv) {
       apply_logging(serve_args);
       return cmd_serve(serve_args, serve_opts);
     }
+    if (batch->parsed()) return exec_batch(batch->remaining());
     if (deps->parsed()) return install_hpi_deps(deps_kind) ? kOk : kModelFailed;
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -68,6 +68,7 @@ setup(
     packages=["hpocr"],
     python_requires=">=3.9",
     install_requires=["numpy"],
+    extras_require={"distributed": ["dask", "distributed"]},  # hpocr.distributed / hpocr batch
     cmdclass={"build_py": BuildWithNativeModule},
     distclass=BinaryDistribution,
     zip_safe=False,

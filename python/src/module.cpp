@@ -271,6 +271,10 @@ PYBIND11_MODULE(_hpocr, m) {
       [](const std::string& config_file, const py::dict& overrides) { return options_json(resolve_options(config_file, overrides)); },
       py::arg("config_file"), py::arg("overrides"),
       "Effective, validated pipeline options (JSON text): the PaddleX-style config file, then the overrides.");
+  m.def(
+      "parse_hpi_config", [](const std::string& text_or_path) { return hpi_json(parse_hpi_config(text_or_path)).dump(); },
+      py::arg("text_or_path"),
+      "hpi_config given as on the CLI (JSON/YAML text or a file), validated, as JSON text for PaddleOCR(hpi_config=...).");
   m.def("_render_lines", &render_text_lines, py::arg("lines"), py::arg("font_px") = 32, py::arg("font") = "",
         "Renders one line of text per entry (black on white, BGR uint8), for tests and demos.");
   m.def("_write_image", &write_image, py::arg("path"), py::arg("image"), "Encodes an array to an image file (format from the extension).");
