@@ -63,8 +63,7 @@ std::string OcrPipeline::describe() const {
   std::string out;
   for (const auto& m : model_settings())
     out += m["model_name"].get<std::string>() + " [" + m["model_dir"].get<std::string>() + "]: " + m["backend"].dump() +
-           (m["selection"].contains("reason") ? " (" + m["selection"]["reason"].get<std::string>() + ")" : "") + "
-";
+           (m["selection"].contains("reason") ? " (" + m["selection"]["reason"].get<std::string>() + ")" : "") + "\n";
   return out;
 }
 

@@ -220,7 +220,9 @@ TEST_P(ProgramsWithoutWeights, ConvertPassTheCheckerAndRunAtSeveralSizes) {
     if (declared && declared->known_shape) {
       ASSERT_EQ(y.shape().size(), declared->shape.size());
       for (std::size_t d = 1; d < declared->shape.size(); ++d) {
-        if (declared->shape[d] > 0) EXPECT_EQ(y.shape()[d], declared->shape[d]) << "dimension " << d;
+        if (declared->shape[d] > 0) {
+          EXPECT_EQ(y.shape()[d], declared->shape[d]) << "dimension " << d;
+        }
       }
     }
     for (float v : y.values<float>()) ASSERT_TRUE(std::isfinite(v));
