@@ -1,4 +1,6 @@
 // Convolution, pooling and batch normalisation (NCHW only).
+#include <algorithm>
+
 #include "convert/graph_builder.h"
 
 namespace hpocr::convert {
@@ -35,7 +37,9 @@ void conv(const Op& op, GraphBuilder& g) {
   if (auto b = op.input("Bias")) inputs.push_back(g.use(*b));
   auto& n = g.node("Conv", inputs, {op.output("Output")});
   attr_ints(n, "strides", op.attr_ints("strides", {1, 1}));
-  attr_ints(n, "dilations", op.attr_ints("dilations", {1, 1}));
+  // Paddle resolves SAME with a dilation of 1 whatever the attribute says (UpdatePaddingAndDilation).
+  const bool same = op.attr_string("padding_algorithm", "EXPLICIT") == "SAME";
+  attr_ints(n, "dilations", same ? std::vector<int64_t>{1, 1} : op.attr_ints("dilations", {1, 1}));
   attr_i(n, "group", op.attr_int("groups", 1));
   if (const auto* wc = g.constant(*op.input("Filter")); wc && wc->shape.size() == 4)
     attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
@@ -49,14 +53,32 @@ void conv_transpose(const Op& op, GraphBuilder& g) {
   std::vector<std::string> inputs = {x, w};
   if (auto b = op.input("Bias")) inputs.push_back(g.use(*b));
   auto& n = g.node("ConvTranspose", inputs, {op.output("Output")});
-  attr_ints(n, "strides", op.attr_ints("strides", {1, 1}));
-  attr_ints(n, "dilations", op.attr_ints("dilations", {1, 1}));
+  const std::vector<int64_t> strides = op.attr_ints("strides", {1, 1});
+  attr_ints(n, "strides", strides);
   attr_i(n, "group", op.attr_int("groups", 1));
-  if (const auto* wc = g.constant(*op.input("Filter")); wc && wc->shape.size() == 4)
-    attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
+  const auto* wc = g.constant(*op.input("Filter"));
+  if (wc && wc->shape.size() == 4) attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
   if (auto op_pad = op.attr_ints("output_padding"); !op_pad.empty()) attr_ints(n, "output_padding", op_pad);
   if (auto size = op.attr_ints("output_size"); !size.empty()) attr_ints(n, "output_shape", size);
-  set_padding(n, op, g);
+  if (op.attr_string("padding_algorithm", "EXPLICIT") != "SAME") {
+    attr_ints(n, "dilations", op.attr_ints("dilations", {1, 1}));
+    set_padding(n, op, g);
+    return;
+  }
+  // Paddle pads a SAME transposed conv as it would pad the forward conv of its input (out = (in - 1) s + k -
+  // pad_sum, dilation 1); ONNX's SAME_UPPER aims at out = in * s instead, so the pads are made explicit here.
+  const paddle::VarInfo* in = g.info(*op.input("Input"));
+  if (!in || in->shape.size() != 4 || in->shape[2] <= 0 || in->shape[3] <= 0 || !wc || wc->shape.size() != 4 || strides.size() != 2)
+    g.unsupported(op, "SAME padding needs a static input height and width and a constant filter");
+  std::vector<int64_t> pads(4);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const int64_t len = in->shape[2 + i], k = wc->shape[2 + i], s = strides[i];
+    const int64_t sum = std::max<int64_t>(((len + s - 1) / s - 1) * s + k - len, 0);
+    pads[i] = sum / 2;
+    pads[i + 2] = sum - sum / 2;
+  }
+  attr_ints(n, "dilations", {1, 1});
+  attr_ints(n, "pads", pads);
 }
 
 /// Paddle's adaptive window for output cell i of n over an axis of length len: [floor(i*len/n), ceil((i+1)*len/n)).
