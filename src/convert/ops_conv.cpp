@@ -158,11 +158,32 @@ void pool2d(const Op& op, GraphBuilder& g) {
     adaptive_pool(op, g, x, avg, ksize);
     return;
   }
+  const bool exclusive = op.attr_bool("exclusive", true), ceil_mode = op.attr_bool("ceil_mode", false);
+  if (avg && !exclusive && ceil_mode && op.attr_string("padding_algorithm", "EXPLICIT") == "EXPLICIT") {
+    // Paddle divides by kh * kw even when the last (ceil-mode) window reaches past the padding; ONNX divides by
+    // the part inside the padded input. A depthwise Conv with a 1/(kh kw) kernel and stride - 1 more zero
+    // padding at the end sums whole windows, and its (floor) size is Paddle's ceil-mode size,
+    // (in + pads - k + s - 1) / s + 1. (Pad + AveragePool is fused back by ONNX Runtime, which then refuses
+    // pads as large as the kernel.)
+    std::vector<int64_t> p = op.attr_ints("paddings", {0, 0});
+    if (p.size() == 2) p = {p[0], p[0], p[1], p[1]};
+    const paddle::VarInfo* in = g.info(*op.input("X"));
+    if (p.size() != 4 || strides.size() != 2 || !in || in->shape.size() != 4 || in->shape[1] <= 0)
+      g.unsupported(op, "inclusive average pooling in ceil mode needs a static channel count and 2 or 4 paddings");
+    const int64_t c = in->shape[1];
+    const std::vector<float> w(static_cast<std::size_t>(c * ksize[0] * ksize[1]), 1.f / static_cast<float>(ksize[0] * ksize[1]));
+    auto& n = g.node("Conv", {x, g.const_f32(w, {c, 1, ksize[0], ksize[1]})}, {op.output("Out")});
+    attr_ints(n, "kernel_shape", ksize);
+    attr_ints(n, "strides", strides);
+    attr_i(n, "group", c);
+    attr_ints(n, "pads", {p[0], p[2], p[1] + strides[0] - 1, p[3] + strides[1] - 1});
+    return;
+  }
   auto& n = g.node(avg ? "AveragePool" : "MaxPool", {x}, {op.output("Out")});
   attr_ints(n, "kernel_shape", ksize);
   attr_ints(n, "strides", strides);
-  attr_i(n, "ceil_mode", op.attr_bool("ceil_mode", false) ? 1 : 0);
-  if (avg) attr_i(n, "count_include_pad", op.attr_bool("exclusive", true) ? 0 : 1);
+  attr_i(n, "ceil_mode", ceil_mode ? 1 : 0);
+  if (avg) attr_i(n, "count_include_pad", exclusive ? 0 : 1);
   set_padding(n, op, g);
 }
 

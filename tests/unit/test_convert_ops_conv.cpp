@@ -11,6 +11,15 @@ namespace {
 const bool registered = register_tested_ops(
     {"conv2d", "depthwise_conv2d", "conv2d_transpose", "depthwise_conv2d_transpose", "pool2d", "batch_norm"});
 
+/// Runs the program and compares; a conversion or run error becomes a failure of this case, not of the test.
+testing::AssertionResult run_and_compare(const OneOp& o, const Tensor& expected) {
+  try {
+    return all_close(o.run1(), expected);
+  } catch (const std::exception& e) {
+    return testing::AssertionFailure() << e.what();
+  }
+}
+
 class ConvertOpConv : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -43,7 +52,7 @@ testing::AssertionResult check_conv(const ConvCase& c) {
   o.op(c.type, inputs, {{"Output", {"y"}}},
        {{"strides", c.strides}, {"paddings", c.paddings}, {"dilations", c.dilations}, {"groups", c.groups},
         {"padding_algorithm", c.algorithm}, {"data_format", std::string("NCHW")}});
-  return all_close(o.run1(), expected);
+  return run_and_compare(o, expected);
 }
 
 TEST_F(ConvertOpConv, Conv2dPlain) { EXPECT_TRUE(check_conv({.x_shape = {1, 3, 6, 7}, .w_shape = {4, 3, 3, 3}})); }
@@ -107,7 +116,7 @@ testing::AssertionResult check_conv_transpose(const TransposeCase& c) {
   o.op(c.type, inputs, {{"Output", {"y"}}},
        {{"strides", c.strides}, {"paddings", c.paddings}, {"dilations", c.dilations}, {"groups", c.groups},
         {"output_padding", c.output_padding}, {"padding_algorithm", c.algorithm}, {"data_format", std::string("NCHW")}});
-  return all_close(o.run1(), expected);
+  return run_and_compare(o, expected);
 }
 
 TEST_F(ConvertOpConv, Conv2dTransposeStride2Padding) {
@@ -163,7 +172,7 @@ testing::AssertionResult check_pool(const PoolCase& c) {
        {{"pooling_type", c.type}, {"ksize", c.ksize}, {"strides", c.strides}, {"paddings", c.paddings}, {"ceil_mode", c.ceil_mode},
         {"exclusive", c.exclusive}, {"global_pooling", c.global}, {"adaptive", c.adaptive}, {"padding_algorithm", c.algorithm},
         {"data_format", std::string("NCHW")}});
-  return all_close(o.run1(), expected);
+  return run_and_compare(o, expected);
 }
 
 TEST_F(ConvertOpConv, Pool2dMaxWithStrideAndPadding) {
@@ -181,9 +190,22 @@ TEST_F(ConvertOpConv, Pool2dCeilMode) {
   EXPECT_TRUE(check_pool({.x_shape = {1, 2, 6, 7}, .ksize = {2, 2}, .strides = {2, 2}, .type = "avg", .ceil_mode = true}));
 }
 
+TEST_F(ConvertOpConv, Pool2dCeilModeWithPadding) {
+  // The last window reaches past the bottom/right padding: Paddle still divides by kh * kw when not exclusive.
+  EXPECT_TRUE(check_pool({.x_shape = {1, 2, 6, 6}, .ksize = {3, 3}, .strides = {2, 2}, .paddings = {1, 1}, .type = "max", .ceil_mode = true}));
+  EXPECT_TRUE(check_pool({.x_shape = {1, 2, 6, 6}, .ksize = {3, 3}, .strides = {2, 2}, .paddings = {1, 1}, .type = "avg", .ceil_mode = true,
+                          .exclusive = true}));
+  EXPECT_TRUE(check_pool({.x_shape = {1, 2, 6, 6}, .ksize = {3, 3}, .strides = {2, 2}, .paddings = {1, 1}, .type = "avg", .ceil_mode = true,
+                          .exclusive = false}));
+  EXPECT_TRUE(check_pool({.x_shape = {1, 2, 7, 6}, .ksize = {3, 2}, .strides = {3, 2}, .paddings = {0, 2, 1, 0}, .type = "avg",
+                          .ceil_mode = true, .exclusive = false}));
+}
+
 TEST_F(ConvertOpConv, Pool2dSameAndValid) {
   EXPECT_TRUE(check_pool({.x_shape = {1, 2, 7, 6}, .ksize = {3, 3}, .strides = {2, 2}, .algorithm = "SAME"}));
   EXPECT_TRUE(check_pool({.x_shape = {1, 2, 7, 6}, .ksize = {2, 2}, .strides = {2, 2}, .paddings = {1, 1}, .type = "avg", .algorithm = "VALID"}));
+  EXPECT_TRUE(check_pool({.x_shape = {1, 2, 7, 6}, .ksize = {3, 3}, .strides = {2, 2}, .type = "avg", .exclusive = false, .algorithm = "SAME"}));
+  EXPECT_TRUE(check_pool({.x_shape = {1, 2, 7, 6}, .ksize = {3, 3}, .strides = {2, 2}, .type = "avg", .exclusive = true, .algorithm = "SAME"}));
 }
 
 TEST_F(ConvertOpConv, Pool2dGlobal) {
@@ -219,6 +241,15 @@ TEST_F(ConvertOpConv, BatchNorm) {
   o.op("batch_norm", {{"X", {"x"}}, {"Scale", {"s"}}, {"Bias", {"b"}}, {"Mean", {"m"}}, {"Variance", {"v"}}}, {{"Y", {"y"}}},
        {{"epsilon", eps}, {"is_test", true}, {"data_layout", std::string("NCHW")}});
   EXPECT_TRUE(all_close(o.run1(), expected));
+}
+
+TEST_F(ConvertOpConv, Conv2dTransposeSameWithADynamicInputSizeIsRefused) {
+  ProgramBuilder b;
+  b.input("x", {1, 2, -1, -1}).param("w", to_const(random_tensor({2, 2, 3, 3}, 1))).var("y", {1, 2, -1, -1}).output("y");
+  b.op("conv2d_transpose", {{"Input", {"x"}}, {"Filter", {"w"}}}, {{"Output", {"y"}}},
+       {{"strides", std::vector<int64_t>{2, 2}}, {"padding_algorithm", std::string("SAME")}});
+  convert::ConvertOptions options;
+  EXPECT_TRUE(throws_error([&] { convert::convert_program(b.program(), options); }, ErrorCode::UnsupportedOp, "SAME padding needs a static input"));
 }
 
 TEST_F(ConvertOpConv, NhwcLayoutIsRefused) {
