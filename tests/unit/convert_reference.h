@@ -318,15 +318,25 @@ inline Tensor bilinear_interp(const Tensor& input, int64_t oh, int64_t ow, bool 
   return out;
 }
 
-/// Paddle grid_sampler, bilinear: grid [N, Ho, Wo, 2] of (x, y) in [-1, 1]; unnormalised as (g + 1) / 2 (size - 1)
-/// with align_corners, ((g + 1) size - 1) / 2 without. "zeros" reads 0 outside; "border" clamps the coordinate.
-inline Tensor grid_sample(const Tensor& input, const Tensor& grid, bool align_corners, const std::string& padding) {
+/// Paddle grid_sampler: grid [N, Ho, Wo, 2] of (x, y) in [-1, 1], unnormalised as (g + 1) / 2 (size - 1) with
+/// align_corners, ((g + 1) size - 1) / 2 without. Padding "zeros" reads 0 outside; "border" clamps the
+/// coordinate; "reflection" mirrors it at the edges ([0, size-1] aligned, [-0.5, size-0.5] not) then clamps.
+/// Mode "bilinear" or "nearest" (rounded coordinate).
+inline Tensor grid_sample(const Tensor& input, const Tensor& grid, bool align_corners, const std::string& padding,
+                          const std::string& mode = "bilinear") {
   const Nchw x(input);
   const int64_t ho = grid.shape()[1], wo = grid.shape()[2];
   Tensor out({x.n, x.c, ho, wo}, DataType::Float32);
+  auto reflect = [](double v, double lo, double hi) {
+    if (hi <= lo) return 0.0;
+    const double span = hi - lo, d = std::fabs(v - lo), extra = std::fmod(d, span);
+    return static_cast<int64_t>(std::floor(d / span)) % 2 == 0 ? lo + extra : hi - extra;
+  };
   auto unnorm = [&](double g, int64_t size) {
-    double v = align_corners ? (g + 1) / 2 * static_cast<double>(size - 1) : ((g + 1) * static_cast<double>(size) - 1) / 2;
-    if (padding == "border") v = std::clamp(v, 0.0, static_cast<double>(size - 1));
+    const double last = static_cast<double>(size - 1);
+    double v = align_corners ? (g + 1) / 2 * last : ((g + 1) * static_cast<double>(size) - 1) / 2;
+    if (padding == "reflection") v = align_corners ? reflect(v, 0, last) : reflect(v, -0.5, static_cast<double>(size) - 0.5);
+    if (padding == "border" || padding == "reflection") v = std::clamp(v, 0.0, last);
     return v;
   };
   for (int64_t n = 0; n < x.n; ++n)
@@ -338,8 +348,10 @@ inline Tensor grid_sample(const Tensor& input, const Tensor& grid, bool align_co
         const double dx = sx - x0, dy = sy - y0;
         for (int64_t c = 0; c < x.c; ++c) {
           auto px = [&](int64_t y, int64_t xx) { return y < 0 || y >= x.h || xx < 0 || xx >= x.w ? 0.0 : static_cast<double>(x.at(n, c, y, xx)); };
-          at4(out, n, c, oy, ox) = static_cast<float>((1 - dy) * ((1 - dx) * px(y0, x0) + dx * px(y0, x0 + 1)) +
-                                                      dy * ((1 - dx) * px(y0 + 1, x0) + dx * px(y0 + 1, x0 + 1)));
+          at4(out, n, c, oy, ox) =
+              static_cast<float>(mode == "nearest" ? px(static_cast<int64_t>(std::nearbyint(sy)), static_cast<int64_t>(std::nearbyint(sx)))
+                                                   : (1 - dy) * ((1 - dx) * px(y0, x0) + dx * px(y0, x0 + 1)) +
+                                                         dy * ((1 - dx) * px(y0 + 1, x0) + dx * px(y0 + 1, x0 + 1)));
         }
       }
   return out;

@@ -229,16 +229,17 @@ TEST_F(ConvertOpNn, InterpWithoutAnOutputSizeIsRefused) {
   EXPECT_TRUE(throws_error([&] { o.convert(); }, ErrorCode::UnsupportedOp, "no output size"));
 }
 
-TEST_F(ConvertOpNn, GridSamplerBilinearPaddingAndAlignCorners) {
+TEST_F(ConvertOpNn, GridSamplerModesPaddingsAndAlignCorners) {
   const Tensor x = random_tensor({2, 2, 4, 5}, 81), grid = random_tensor({2, 3, 4, 2}, 82, -1.3f, 1.3f);
-  for (const char* padding : {"zeros", "border"})
-    for (bool aligned : {true, false}) {
-      OneOp o;
-      o.in("x", x).in("grid", grid).out("y", {2, 2, 3, 4});
-      o.op("grid_sampler", {{"X", {"x"}}, {"Grid", {"grid"}}}, {{"Output", {"y"}}},
-           {{"mode", std::string("bilinear")}, {"padding_mode", std::string(padding)}, {"align_corners", aligned}});
-      EXPECT_TRUE(all_close(o.run1(), ref::grid_sample(x, grid, aligned, padding))) << padding << " " << aligned;
-    }
+  for (const char* padding : {"zeros", "border", "reflection"})
+    for (const char* mode : {"bilinear", "nearest"})
+      for (bool aligned : {true, false}) {
+        OneOp o;
+        o.in("x", x).in("grid", grid).out("y", {2, 2, 3, 4});
+        o.op("grid_sampler", {{"X", {"x"}}, {"Grid", {"grid"}}}, {{"Output", {"y"}}},
+             {{"mode", std::string(mode)}, {"padding_mode", std::string(padding)}, {"align_corners", aligned}});
+        EXPECT_TRUE(all_close(o.run1(), ref::grid_sample(x, grid, aligned, padding, mode))) << mode << " " << padding << " " << aligned;
+      }
   OneOp old;
   old.in("x", x).in("grid", grid).out("y", {2, 2, 3, 4}).op("grid_sampler", {{"X", {"x"}}, {"Grid", {"grid"}}}, {{"Output", {"y"}}});
   EXPECT_TRUE(throws_error([&] { old.convert(13); }, ErrorCode::UnsupportedOp, "opset 16"));
