@@ -174,11 +174,12 @@ struct InterpCase {
 testing::AssertionResult check_interp(bool bilinear, const InterpCase& c) {
   const Tensor x = random_tensor({2, 2, c.in_hw[0], c.in_hw[1]}, 80);
   const bool by_scale = !c.scale.empty();
-  const int64_t oh = by_scale ? static_cast<int64_t>(c.in_hw[0] * c.scale[0]) : c.out_hw[0];
-  const int64_t ow = by_scale ? static_cast<int64_t>(c.in_hw[1] * c.scale[1]) : c.out_hw[1];
+  const double sh = by_scale ? c.scale[0] : 0.0, sw = c.scale.size() > 1 ? c.scale[1] : sh;  // one value scales both axes
+  const int64_t oh = by_scale ? static_cast<int64_t>(static_cast<double>(c.in_hw[0]) * sh) : c.out_hw[0];
+  const int64_t ow = by_scale ? static_cast<int64_t>(static_cast<double>(c.in_hw[1]) * sw) : c.out_hw[1];
   // Paddle's ratio: 1 / scale when a scale is given, in / out otherwise (align_corners overrides both).
-  const double rh = by_scale ? 1.0 / c.scale[0] : static_cast<double>(c.in_hw[0]) / oh;
-  const double rw = by_scale ? 1.0 / c.scale[1] : static_cast<double>(c.in_hw[1]) / ow;
+  const double rh = by_scale ? 1.0 / sh : static_cast<double>(c.in_hw[0]) / static_cast<double>(oh);
+  const double rw = by_scale ? 1.0 / sw : static_cast<double>(c.in_hw[1]) / static_cast<double>(ow);
   const Tensor expected = bilinear ? ref::bilinear_interp(x, oh, ow, c.align_corners, static_cast<int>(c.align_mode), rh, rw)
                                    : ref::nearest_interp(x, oh, ow, c.align_corners, rh, rw);
   OneOp o;
@@ -206,6 +207,7 @@ TEST_F(ConvertOpNn, NearestInterpSizesScalesAndAlignCorners) {
     EXPECT_TRUE(check_interp(false, {.in_hw = {8, 11}, .out_hw = {5, 7}, .align_corners = aligned}));
     EXPECT_TRUE(check_interp(false, {.in_hw = {4, 5}, .out_hw = {8, 10}, .align_corners = aligned}));
     EXPECT_TRUE(check_interp(false, {.in_hw = {5, 7}, .out_hw = {-1, -1}, .scale = {2.0, 1.5}, .align_corners = aligned}));
+    EXPECT_TRUE(check_interp(false, {.in_hw = {5, 7}, .out_hw = {-1, -1}, .scale = {3.0}, .align_corners = aligned}));
     EXPECT_TRUE(check_interp(false, {.in_hw = {5, 7}, .out_hw = {9, 4}, .align_corners = aligned, .out_size_tensor = true}));
   }
 }
@@ -217,6 +219,7 @@ TEST_F(ConvertOpNn, BilinearInterpAlignModesAndAlignCorners) {
       EXPECT_TRUE(check_interp(true, {.in_hw = {5, 7}, .out_hw = {8, 11}, .align_corners = aligned, .align_mode = mode}));
       EXPECT_TRUE(check_interp(true, {.in_hw = {8, 11}, .out_hw = {5, 7}, .align_corners = aligned, .align_mode = mode}));
       EXPECT_TRUE(check_interp(true, {.in_hw = {5, 7}, .out_hw = {-1, -1}, .scale = {2.0, 1.5}, .align_corners = aligned, .align_mode = mode}));
+      EXPECT_TRUE(check_interp(true, {.in_hw = {6, 5}, .out_hw = {-1, -1}, .scale = {0.5}, .align_corners = aligned, .align_mode = mode}));
       EXPECT_TRUE(check_interp(true, {.in_hw = {5, 7}, .out_hw = {9, 4}, .align_corners = aligned, .align_mode = mode, .out_size_tensor = true}));
     }
   }

@@ -287,5 +287,33 @@ TEST_F(ConvertOpTensor, AssignValueThatDoesNotMatchItsShapeIsRefused) {
   EXPECT_TRUE(throws_error([&] { o.convert(); }, ErrorCode::UnsupportedOp, "do not match"));
 }
 
+TEST_F(ConvertOpTensor, AttributesComputedAtRunTimeOrOutOfRangeAreRefused) {
+  struct Case {
+    std::string type;
+    std::map<std::string, std::vector<std::string>> inputs;
+    std::map<std::string, paddle::Attr> attrs;
+    std::string needle;
+  };
+  const Case cases[] = {
+      {"concat", {{"X", {"x", "x"}}, {"AxisTensor", {"i"}}}, {}, "axis computed at run time"},
+      {"split", {{"X", {"x"}}, {"AxisTensor", {"i"}}}, {}, "axis computed at run time"},
+      {"split", {{"X", {"x"}}, {"SectionsTensorList", {"i"}}}, {{"sections", std::vector<int64_t>{2}}}, "sections computed at run time"},
+      {"split", {{"X", {"x"}}}, {{"sections", std::vector<int64_t>{1, 1}}}, "sections do not match"},
+      {"fill_constant", {{"ValueTensor", {"x"}}}, {{"shape", std::vector<int64_t>{2}}}, "value computed at run time"},
+      {"fill_constant", {}, {{"shape", std::vector<int64_t>{2}}, {"str_value", std::string("abc")}}, "not a number"},
+      {"flatten_contiguous_range", {{"X", {"x"}}}, {{"start_axis", int64_t{1}}, {"stop_axis", int64_t{0}}}, "axes 1..0"},
+      {"unsqueeze2", {{"X", {"x"}}}, {{"axes", std::vector<int64_t>{5}}}, "axes out of range"},
+      {"unsqueeze2", {{"X", {"x"}}}, {}, "no axes"},
+      {"reshape2", {{"X", {"x"}}}, {}, "no target shape"},
+  };
+  for (const Case& c : cases) {
+    ProgramBuilder b;
+    b.input("x", {2, 3}).input("i", {1}, paddle::DType::Int32).var("y", {2, 3}).output("y");
+    b.op(c.type, c.inputs, {{"Out", {"y"}}}, c.attrs);
+    convert::ConvertOptions options;
+    EXPECT_TRUE(throws_error([&] { convert::convert_program(b.program(), options); }, ErrorCode::UnsupportedOp, c.needle)) << c.type;
+  }
+}
+
 }  // namespace
 }  // namespace hpocr::test
