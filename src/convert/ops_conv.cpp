@@ -30,12 +30,13 @@ void set_padding(onnx::NodeProto& n, const Op& op, GraphBuilder& g) {
   else g.unsupported(op, "paddings with " + std::to_string(p.size()) + " values");
 }
 
-void conv(const Op& op, GraphBuilder& g) {
+/// Conv / ConvTranspose with the attributes both share: inputs, strides, dilations, groups, kernel, padding.
+onnx::NodeProto& conv_node(const Op& op, GraphBuilder& g, const std::string& onnx_op) {
   require_nchw(op, g);
   const std::string x = g.use(*op.input("Input")), w = g.use(*op.input("Filter"));
   std::vector<std::string> inputs = {x, w};
   if (auto b = op.input("Bias")) inputs.push_back(g.use(*b));
-  auto& n = g.node("Conv", inputs, {op.output("Output")});
+  auto& n = g.node(onnx_op, inputs, {op.output("Output")});
   attr_ints(n, "strides", op.attr_ints("strides", {1, 1}));
   // Paddle resolves SAME with a dilation of 1 whatever the attribute says (UpdatePaddingAndDilation).
   const bool same = op.attr_string("padding_algorithm", "EXPLICIT") == "SAME";
@@ -43,31 +44,23 @@ void conv(const Op& op, GraphBuilder& g) {
   attr_i(n, "group", op.attr_int("groups", 1));
   if (const auto* wc = g.constant(*op.input("Filter")); wc && wc->shape.size() == 4)
     attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
-  set_padding(n, op, g);
+  if (!(same && onnx_op == "ConvTranspose")) set_padding(n, op, g);  // conv_transpose pads SAME itself
+  return n;
 }
 
+void conv(const Op& op, GraphBuilder& g) { conv_node(op, g, "Conv"); }
+
 void conv_transpose(const Op& op, GraphBuilder& g) {
-  require_nchw(op, g);
   if (op.input("OutputSizeTensor")) g.unsupported(op, "an output size computed at run time");
-  const std::string x = g.use(*op.input("Input")), w = g.use(*op.input("Filter"));
-  std::vector<std::string> inputs = {x, w};
-  if (auto b = op.input("Bias")) inputs.push_back(g.use(*b));
-  auto& n = g.node("ConvTranspose", inputs, {op.output("Output")});
-  const std::vector<int64_t> strides = op.attr_ints("strides", {1, 1});
-  attr_ints(n, "strides", strides);
-  attr_i(n, "group", op.attr_int("groups", 1));
-  const auto* wc = g.constant(*op.input("Filter"));
-  if (wc && wc->shape.size() == 4) attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
+  auto& n = conv_node(op, g, "ConvTranspose");
   if (auto op_pad = op.attr_ints("output_padding"); !op_pad.empty()) attr_ints(n, "output_padding", op_pad);
   if (auto size = op.attr_ints("output_size"); !size.empty()) attr_ints(n, "output_shape", size);
-  if (op.attr_string("padding_algorithm", "EXPLICIT") != "SAME") {
-    attr_ints(n, "dilations", op.attr_ints("dilations", {1, 1}));
-    set_padding(n, op, g);
-    return;
-  }
+  if (op.attr_string("padding_algorithm", "EXPLICIT") != "SAME") return;
   // Paddle pads a SAME transposed conv as it would pad the forward conv of its input (out = (in - 1) s + k -
   // pad_sum, dilation 1); ONNX's SAME_UPPER aims at out = in * s instead, so the pads are made explicit here.
   const paddle::VarInfo* in = g.info(*op.input("Input"));
+  const auto* wc = g.constant(*op.input("Filter"));
+  const std::vector<int64_t> strides = op.attr_ints("strides", {1, 1});
   if (!in || in->shape.size() != 4 || in->shape[2] <= 0 || in->shape[3] <= 0 || !wc || wc->shape.size() != 4 || strides.size() != 2)
     g.unsupported(op, "SAME padding needs a static input height and width and a constant filter");
   std::vector<int64_t> pads(4);
@@ -77,7 +70,6 @@ void conv_transpose(const Op& op, GraphBuilder& g) {
     pads[i] = sum / 2;
     pads[i + 2] = sum - sum / 2;
   }
-  attr_ints(n, "dilations", {1, 1});
   attr_ints(n, "pads", pads);
 }
 
