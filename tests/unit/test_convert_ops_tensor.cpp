@@ -217,6 +217,14 @@ TEST_F(ConvertOpTensor, SliceNegativeStartsHugeEndsAndDecreaseAxis) {
          {{"axes", std::vector<int64_t>{0}}, {"starts", std::vector<int64_t>{0}}, {"ends", std::vector<int64_t>{1}}});
     EXPECT_TRUE(all_close(o.run1(), slice_ref(x, 0, 1, 2)));
   }
+  {
+    OneOp o;  // starts and ends as lists of one-element tensors, one per axis
+    o.in("x", x).in("s0", int_tensor_of({1}, {-2}, DataType::Int32)).in("s1", int_tensor_of({1}, {0}, DataType::Int64));
+    o.in("e0", int_tensor_of({1}, {4}, DataType::Int32)).in("e1", int_tensor_of({1}, {-1}, DataType::Int32)).out("y", {3, 2, 4});
+    o.op("slice", {{"Input", {"x"}}, {"StartsTensorList", {"s0", "s1"}}, {"EndsTensorList", {"e0", "e1"}}}, {{"Out", {"y"}}},
+         {{"axes", std::vector<int64_t>{1, 2}}, {"starts", std::vector<int64_t>{0, 0}}, {"ends", std::vector<int64_t>{1, 1}}});
+    EXPECT_TRUE(all_close(o.run1(), gather_ref({3, 2, 4}, [&](const std::vector<int64_t>& i) { return at(x, {i[0], i[1] + 2, i[2]}); })));
+  }
 }
 
 TEST_F(ConvertOpTensor, ShapeIsInt32) {
@@ -240,6 +248,13 @@ TEST_F(ConvertOpTensor, ExpandV2KeepsMinusOneDimensions) {
     OneOp o;  // the target shape as a run-time tensor
     o.in("x", x).in("s", int_tensor_of({3}, {2, -1, 4}, DataType::Int32)).out("y", {2, 3, 4});
     o.op("expand_v2", {{"X", {"x"}}, {"Shape", {"s"}}}, {{"Out", {"y"}}}, {{"shape", std::vector<int64_t>{}}});
+    EXPECT_TRUE(all_close(o.run1(), expected));
+  }
+  {
+    OneOp o;  // the target shape as a list of one-element tensors
+    o.in("x", x).in("a", int_tensor_of({1}, {2}, DataType::Int32)).in("b", int_tensor_of({1}, {-1}, DataType::Int32));
+    o.in("c", int_tensor_of({1}, {4}, DataType::Int64)).out("y", {2, 3, 4});
+    o.op("expand_v2", {{"X", {"x"}}, {"expand_shapes_tensor", {"a", "b", "c"}}}, {{"Out", {"y"}}}, {{"shape", std::vector<int64_t>{}}});
     EXPECT_TRUE(all_close(o.run1(), expected));
   }
 }
