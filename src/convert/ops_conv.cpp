@@ -1,4 +1,6 @@
 // Convolution, pooling and batch normalisation (NCHW only).
+#include <algorithm>
+
 #include "convert/graph_builder.h"
 
 namespace hpocr::convert {
@@ -36,11 +38,13 @@ onnx::NodeProto& conv_node(const Op& op, GraphBuilder& g, const std::string& onn
   if (auto b = op.input("Bias")) inputs.push_back(g.use(*b));
   auto& n = g.node(onnx_op, inputs, {op.output("Output")});
   attr_ints(n, "strides", op.attr_ints("strides", {1, 1}));
-  attr_ints(n, "dilations", op.attr_ints("dilations", {1, 1}));
+  // Paddle resolves SAME with a dilation of 1 whatever the attribute says (UpdatePaddingAndDilation).
+  const bool same = op.attr_string("padding_algorithm", "EXPLICIT") == "SAME";
+  attr_ints(n, "dilations", same ? std::vector<int64_t>{1, 1} : op.attr_ints("dilations", {1, 1}));
   attr_i(n, "group", op.attr_int("groups", 1));
   if (const auto* wc = g.constant(*op.input("Filter")); wc && wc->shape.size() == 4)
     attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
-  set_padding(n, op, g);
+  if (!(same && onnx_op == "ConvTranspose")) set_padding(n, op, g);  // conv_transpose pads SAME itself
   return n;
 }
 
@@ -51,6 +55,22 @@ void conv_transpose(const Op& op, GraphBuilder& g) {
   auto& n = conv_node(op, g, "ConvTranspose");
   if (auto op_pad = op.attr_ints("output_padding"); !op_pad.empty()) attr_ints(n, "output_padding", op_pad);
   if (auto size = op.attr_ints("output_size"); !size.empty()) attr_ints(n, "output_shape", size);
+  if (op.attr_string("padding_algorithm", "EXPLICIT") != "SAME") return;
+  // Paddle pads a SAME transposed conv as it would pad the forward conv of its input (out = (in - 1) s + k -
+  // pad_sum, dilation 1); ONNX's SAME_UPPER aims at out = in * s instead, so the pads are made explicit here.
+  const paddle::VarInfo* in = g.info(*op.input("Input"));
+  const auto* wc = g.constant(*op.input("Filter"));
+  const std::vector<int64_t> strides = op.attr_ints("strides", {1, 1});
+  if (!in || in->shape.size() != 4 || in->shape[2] <= 0 || in->shape[3] <= 0 || !wc || wc->shape.size() != 4 || strides.size() != 2)
+    g.unsupported(op, "SAME padding needs a static input height and width and a constant filter");
+  std::vector<int64_t> pads(4);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const int64_t len = in->shape[2 + i], k = wc->shape[2 + i], s = strides[i];
+    const int64_t sum = std::max<int64_t>(((len + s - 1) / s - 1) * s + k - len, 0);
+    pads[i] = sum / 2;
+    pads[i + 2] = sum - sum / 2;
+  }
+  attr_ints(n, "pads", pads);
 }
 
 /// Paddle's adaptive window for output cell i of n over an axis of length len: [floor(i*len/n), ceil((i+1)*len/n)).
@@ -130,11 +150,32 @@ void pool2d(const Op& op, GraphBuilder& g) {
     adaptive_pool(op, g, x, avg, ksize);
     return;
   }
+  const bool exclusive = op.attr_bool("exclusive", true), ceil_mode = op.attr_bool("ceil_mode", false);
+  if (avg && !exclusive && ceil_mode && op.attr_string("padding_algorithm", "EXPLICIT") == "EXPLICIT") {
+    // Paddle divides by kh * kw even when the last (ceil-mode) window reaches past the padding; ONNX divides by
+    // the part inside the padded input. A depthwise Conv with a 1/(kh kw) kernel and stride - 1 more zero
+    // padding at the end sums whole windows, and its (floor) size is Paddle's ceil-mode size,
+    // (in + pads - k + s - 1) / s + 1. (Pad + AveragePool is fused back by ONNX Runtime, which then refuses
+    // pads as large as the kernel.)
+    std::vector<int64_t> p = op.attr_ints("paddings", {0, 0});
+    if (p.size() == 2) p = {p[0], p[0], p[1], p[1]};
+    const paddle::VarInfo* in = g.info(*op.input("X"));
+    if (p.size() != 4 || strides.size() != 2 || !in || in->shape.size() != 4 || in->shape[1] <= 0)
+      g.unsupported(op, "inclusive average pooling in ceil mode needs a static channel count and 2 or 4 paddings");
+    const int64_t c = in->shape[1];
+    const std::vector<float> w(static_cast<std::size_t>(c * ksize[0] * ksize[1]), 1.f / static_cast<float>(ksize[0] * ksize[1]));
+    auto& n = g.node("Conv", {x, g.const_f32(w, {c, 1, ksize[0], ksize[1]})}, {op.output("Out")});
+    attr_ints(n, "kernel_shape", ksize);
+    attr_ints(n, "strides", strides);
+    attr_i(n, "group", c);
+    attr_ints(n, "pads", {p[0], p[2], p[1] + strides[0] - 1, p[3] + strides[1] - 1});
+    return;
+  }
   auto& n = g.node(avg ? "AveragePool" : "MaxPool", {x}, {op.output("Out")});
   attr_ints(n, "kernel_shape", ksize);
   attr_ints(n, "strides", strides);
-  attr_i(n, "ceil_mode", op.attr_bool("ceil_mode", false) ? 1 : 0);
-  if (avg) attr_i(n, "count_include_pad", op.attr_bool("exclusive", true) ? 0 : 1);
+  attr_i(n, "ceil_mode", ceil_mode ? 1 : 0);
+  if (avg) attr_i(n, "count_include_pad", exclusive ? 0 : 1);
   set_padding(n, op, g);
 }
 

@@ -62,19 +62,24 @@ void leaky_relu(const Op& op, GraphBuilder& g) {
   attr_f(n, "alpha", static_cast<float>(op.attr_float("alpha", 0.02)));
 }
 
+/// beta x > threshold ? x : log(1 + exp(beta x)) / beta (Paddle's threshold is part of the result, not only an
+/// overflow guard: with threshold 1, x = 2 gives 2, not 2.13).
 void softplus(const Op& op, GraphBuilder& g) {
-  // log(1 + exp(beta x)) / beta; Paddle's threshold only guards against overflow, which Softplus avoids.
-  const double beta = op.attr_float("beta", 1.0);
-  std::string x = g.use(*op.input("X"));
+  const double beta = op.attr_float("beta", 1.0), threshold = op.attr_float("threshold", 20.0);
+  const std::string x = g.use(*op.input("X"));
+  std::string bx = x, sp = g.fresh("softplus");
   if (beta != 1.0) {
-    const std::string scaled = g.fresh("beta_x");
-    g.node("Mul", {x, g.scalar_like(beta, x)}, {scaled});
-    const std::string sp = g.fresh("softplus");
-    g.node("Softplus", {scaled}, {sp});
-    g.node("Div", {sp, g.scalar_like(beta, x)}, {op.output("Out")});
-    return;
+    bx = g.fresh("beta_x");
+    g.node("Mul", {x, g.scalar_like(beta, x)}, {bx});
+    const std::string raw = g.fresh("softplus_bx");
+    g.node("Softplus", {bx}, {raw});
+    g.node("Div", {raw, g.scalar_like(beta, x)}, {sp});
+  } else {
+    g.node("Softplus", {x}, {sp});
   }
-  g.node("Softplus", {x}, {op.output("Out")});
+  const std::string linear = g.fresh("linear");
+  g.node("Greater", {bx, g.scalar_like(threshold, x)}, {linear});
+  g.node("Where", {linear, x, sp}, {op.output("Out")});
 }
 
 /// x * sigmoid(beta * x) (swish, and PIR silu with beta 1).

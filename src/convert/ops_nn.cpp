@@ -147,8 +147,10 @@ Mapper interp(bool bilinear) {
       attr_i(g.node("Concat", parts, {hw}), "axis", 0);
       sizes_from_hw(hw);
     } else if (auto out_size = op.input("OutSize")) {
-      const std::string hw = g.fresh("hw");
-      attr_i(g.node("Cast", {g.use(*out_size)}, {hw}), "to", onnx::TensorProto::INT64);
+      // Reshaped to [2] so that shape inference sees a 4-element `sizes` even when OutSize's length is unknown.
+      const std::string cast = g.fresh("out_size_i64"), hw = g.fresh("hw");
+      attr_i(g.node("Cast", {g.use(*out_size)}, {cast}), "to", onnx::TensorProto::INT64);
+      g.node("Reshape", {cast, g.const_i64({2})}, {hw});
       sizes_from_hw(hw);
     } else if (auto scale_t = op.input("Scale")) {
       const std::string s = g.fresh("scale"), s2 = g.fresh("scale_hw");

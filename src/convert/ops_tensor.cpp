@@ -82,15 +82,71 @@ void flatten(const Op& op, GraphBuilder& g) {
 }
 
 void squeeze(const Op& op, GraphBuilder& g) {
-  std::vector<std::string> inputs = {g.use(*op.input("X"))};
+  const std::string x = g.use(*op.input("X")), out = op.output("Out");
   const bool runtime_axes = op.input("AxesTensor") || (op.inputs.count("AxesTensorList") && !op.inputs.at("AxesTensorList").empty());
-  if (runtime_axes || !op.attr_ints("axes").empty()) inputs.push_back(int_operand(op, g, "AxesTensor", "AxesTensorList", "axes"));
-  g.node("Squeeze", inputs, {op.output("Out")});  // without axes: every unit dimension, as in Paddle
+  if (runtime_axes) {
+    g.node("Squeeze", {x, int_operand(op, g, "AxesTensor", "AxesTensorList", "axes")}, {out});
+    return;
+  }
+  std::vector<int64_t> axes = op.attr_ints("axes");
+  if (axes.empty()) {
+    g.node("Squeeze", {x}, {out});  // without axes: every unit dimension, as in Paddle
+    return;
+  }
+  // Paddle skips listed axes whose size is not 1 (ONNX Squeeze fails on them); drop those known statically.
+  if (const paddle::VarInfo* in = g.info(*op.input("X"))) {
+    const auto r = static_cast<int64_t>(in->shape.size());
+    std::erase_if(axes, [&](int64_t a) {
+      const int64_t d = normalize_axis(a, r);
+      return d >= 0 && d < r && in->shape[static_cast<std::size_t>(d)] > 1;
+    });
+    if (axes.empty()) {
+      g.node("Identity", {x}, {out});
+      return;
+    }
+  }
+  g.node("Squeeze", {x, g.const_i64(axes)}, {out});
+}
+
+/// Paddle inserts unsqueeze axes one at a time, each relative to the shape so far, shifting the units it
+/// inserted before; ONNX's axes name the final positions. Returns those positions.
+std::vector<int64_t> paddle_unsqueeze_positions(const std::vector<int64_t>& axes, int64_t in_rank) {
+  std::vector<bool> inserted(static_cast<std::size_t>(in_rank) + axes.size() + 1, false);
+  int64_t rank = in_rank;
+  for (int64_t axis : axes) {
+    const int64_t cur = axis < 0 ? axis + rank + 1 : axis;
+    if (cur < 0 || cur > rank) return {};
+    for (int64_t i = rank; i >= cur; --i)
+      if (inserted[static_cast<std::size_t>(i)]) {
+        inserted[static_cast<std::size_t>(i) + 1] = true;
+        inserted[static_cast<std::size_t>(i)] = false;
+      }
+    inserted[static_cast<std::size_t>(cur)] = true;
+    ++rank;
+  }
+  std::vector<int64_t> positions;
+  for (int64_t i = 0; i < rank; ++i)
+    if (inserted[static_cast<std::size_t>(i)]) positions.push_back(i);
+  return positions;
 }
 
 void unsqueeze(const Op& op, GraphBuilder& g) {
-  const std::string axes = int_operand(op, g, "AxesTensor", "AxesTensorList", "axes");
-  if (axes.empty()) g.unsupported(op, "no axes");
+  const bool runtime_axes = op.input("AxesTensor") || (op.inputs.count("AxesTensorList") && !op.inputs.at("AxesTensorList").empty());
+  std::string axes;
+  if (runtime_axes) {
+    axes = int_operand(op, g, "AxesTensor", "AxesTensorList", "axes");
+  } else {
+    const std::vector<int64_t> listed = op.attr_ints("axes");
+    if (listed.empty()) g.unsupported(op, "no axes");
+    // Without a declared rank, ascending non-negative axes mean the same in both conventions.
+    const std::string x = *op.input("X");
+    const bool rank_known = g.constant(x) || g.info(x);
+    const bool ascending = std::is_sorted(listed.begin(), listed.end()) && listed.front() >= 0 &&
+                           std::adjacent_find(listed.begin(), listed.end()) == listed.end();
+    const std::vector<int64_t> positions = !rank_known && ascending ? listed : paddle_unsqueeze_positions(listed, g.rank(x, op));
+    if (positions.size() != listed.size()) g.unsupported(op, "axes out of range");
+    axes = g.const_i64(positions);
+  }
   g.node("Unsqueeze", {g.use(*op.input("X")), axes}, {op.output("Out")});
 }
 
