@@ -1,6 +1,7 @@
 #include "serve/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -23,6 +24,9 @@ namespace hpocr::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// Set on responses whose handler already counted them in the metrics.
+constexpr const char* kCountedHeader = "X-Hpocr-Counted";
 
 struct Reply {
   int status = 500;
@@ -109,6 +113,12 @@ struct Server::Impl {
     // threads free to answer 503 at once instead of leaving connections unaccepted.
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(options.max_body_bytes);
+    // httplib's default sets SO_REUSEPORT, which would let a second server bind the same port and silently
+    // share its traffic; SO_REUSEADDR alone still allows a quick restart.
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http.set_keep_alive_timeout(2);  // bounds how long an idle keep-alive connection delays shutdown
     // The body is read here rather than by httplib, which would parse a body sent without a JSON content type
     // (curl's default is application/x-www-form-urlencoded) as a form and refuse it above 8 KiB.
@@ -127,11 +137,17 @@ struct Server::Impl {
       }
       handle_ocr(body, res, start);
     });
-    http.Get("/health", [this](const httplib::Request&, httplib::Response& res) { handle_health(res); });
+    http.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+      handle_health(res);
+      counted(res, "/health");
+    });
     http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      std::lock_guard lock(mutex);
+      std::unique_lock lock(mutex);
       Gauges g{static_cast<int64_t>(queue.size()), options.max_queue, in_progress.load(), http_in_flight.load(), options.workers};
+      lock.unlock();
+      res.status = 200;
       res.set_content(metrics.render(g), "text/plain; version=0.0.4; charset=utf-8");
+      counted(res, "/metrics");
     });
     // httplib's own refusals (413 over --max_body_bytes, 404, malformed HTTP) get the same JSON shape.
     http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
@@ -153,7 +169,11 @@ struct Server::Impl {
       res.status = 500;
       res.set_content(error_body(new_log_id(), 500, msg), "application/json");
     });
-    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) { metrics.count_response(req.path, res.status); });
+    // Responses made by httplib itself (404, malformed HTTP) are counted once written; the handlers count
+    // theirs before returning, so that a client that has its answer finds it in the next scrape.
+    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      if (!res.has_header(kCountedHeader)) metrics.count_response(req.path, res.status);
+    });
   }
 
   void handle_health(httplib::Response& res) {
@@ -166,12 +186,20 @@ struct Server::Impl {
                                {"workers", options.workers},
                                {"maxQueue", options.max_queue},
                                {"models", models}}}};
+    res.status = 200;
     res.set_content(j.dump(), "application/json");
+  }
+
+  /// Marks the response as counted by its handler and counts it.
+  void counted(httplib::Response& res, const char* path) {
+    res.set_header(kCountedHeader, "1");
+    metrics.count_response(path, res.status);
   }
 
   void reply_error(httplib::Response& res, int status, const std::string& message) {
     res.status = status;
     res.set_content(error_body(new_log_id(), status, message), "application/json");
+    counted(res, "/ocr");
   }
 
   void handle_ocr(const std::string& text, httplib::Response& res, Clock::time_point start) {
@@ -203,9 +231,10 @@ struct Server::Impl {
     } catch (const std::exception& e) {
       reply = {500, error_body(log_id, 500, std::string("internal server error: ") + e.what())};
     }
+    metrics.observe_ocr_latency(std::chrono::duration<double>(Clock::now() - start).count());
     res.status = reply.status;
     res.set_content(std::move(reply.body), "application/json");
-    metrics.observe_ocr_latency(std::chrono::duration<double>(Clock::now() - start).count());
+    counted(res, "/ocr");
     --http_in_flight;
   }
 
@@ -287,7 +316,13 @@ ShutdownSignals::ShutdownSignals() {
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-response must cost a failed write, not the process
 }
 
-ShutdownSignals::~ShutdownSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+ShutdownSignals::~ShutdownSignals() {
+  // Signals that arrived during the shutdown are consumed: unblocking them would kill the process now.
+  const timespec now{0, 0};
+  while (sigtimedwait(&signals_, nullptr, &now) > 0) {
+  }
+  pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
 
 int ShutdownSignals::serve(Server& server) {
   std::atomic<bool> done{false};
