@@ -71,7 +71,8 @@ void ServeOptions::validate() const {
   if (host.empty()) bad("host", "''", "an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
   if (port < 0 || port > 65535) bad("port", std::to_string(port), "0..65535 (0 = any free port)");
   if (workers < 1 || workers > 256) bad("workers", std::to_string(workers), "1..256");
-  if (max_queue < 0 || max_queue > 100000) bad("max_queue", std::to_string(max_queue), "0..100000");
+  // Each queued request holds a connection thread while it waits, so the queue is bounded like the threads.
+  if (max_queue < 0 || max_queue > 1000) bad("max_queue", std::to_string(max_queue), "0..1000");
   if (!(request_timeout_s > 0 && request_timeout_s <= 86400)) bad("request_timeout", fmt::format("{}", request_timeout_s), "seconds in (0, 86400]");
   if (max_body_bytes < 1024) bad("max_body_bytes", std::to_string(max_body_bytes), "at least 1024");
   if (http_threads < 0 || http_threads > 4096) bad("http_threads", std::to_string(http_threads), "0 (auto) .. 4096");
@@ -203,7 +204,11 @@ struct Server::Impl {
   }
 
   void handle_ocr(const std::string& text, httplib::Response& res, Clock::time_point start) {
-    ++http_in_flight;
+    struct InFlight {
+      std::atomic<int64_t>& n;
+      explicit InFlight(std::atomic<int64_t>& count) : n(count) { ++n; }
+      ~InFlight() { --n; }
+    } in_flight(http_in_flight);
     const std::string log_id = new_log_id();
     Reply reply;
     try {
@@ -235,7 +240,6 @@ struct Server::Impl {
     res.status = reply.status;
     res.set_content(std::move(reply.body), "application/json");
     counted(res, "/ocr");
-    --http_in_flight;
   }
 
   void worker_loop() {
@@ -339,9 +343,15 @@ int ShutdownSignals::serve(Server& server) {
       }
     }
   });
+  struct Join {  // also when run() throws: a joinable thread must not be destroyed
+    std::atomic<bool>& done;
+    std::thread& thread;
+    ~Join() {
+      done = true;
+      thread.join();
+    }
+  } join{done, waiter};
   server.run();
-  done = true;
-  waiter.join();
   return received;
 }
 
