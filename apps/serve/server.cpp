@@ -136,7 +136,7 @@ struct Server::Impl {
         else reply_error(res, 400, "the request body could not be read (connection closed or malformed chunked encoding)");
         return;
       }
-      handle_ocr(body, res, start);
+      handle_ocr(std::move(body), res, start);
     });
     http.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
       handle_health(res);
@@ -203,7 +203,7 @@ struct Server::Impl {
     counted(res, "/ocr");
   }
 
-  void handle_ocr(const std::string& text, httplib::Response& res, Clock::time_point start) {
+  void handle_ocr(std::string&& text, httplib::Response& res, Clock::time_point start) {
     struct InFlight {
       std::atomic<int64_t>& n;
       explicit InFlight(std::atomic<int64_t>& count) : n(count) { ++n; }
@@ -214,6 +214,7 @@ struct Server::Impl {
     try {
       auto job = std::make_shared<Job>();
       job->request = parse_ocr_request(text, policy);
+      std::string().swap(text);  // only the decoded image is kept while the request waits
       job->log_id = log_id;
       auto future = job->reply.get_future();
       {
