@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
 
   std::mutex mutex;
   std::map<int, int> statuses;  // -1: no response
-  std::vector<double> latencies_ok;
+  std::vector<double> latencies_ok, latencies_busy;
   int wrong = 0;
   std::atomic<int> ready{0};
   std::vector<std::thread> threads;
@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
         std::lock_guard lock(mutex);
         ++statuses[status];
         if (status == 200) latencies_ok.push_back(ms);
+        if (status == 503) latencies_busy.push_back(ms);
         wrong += bad;
       }
     });
@@ -103,6 +104,8 @@ int main(int argc, char** argv) {
               seconds);
   std::printf("  latency of 200 answers: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms\n", percentile(latencies_ok, 50),
               percentile(latencies_ok, 90), percentile(latencies_ok, 99), percentile(latencies_ok, 100));
+  if (!latencies_busy.empty())
+    std::printf("  latency of 503 answers: p50 %.0f ms, p99 %.0f ms\n", percentile(latencies_busy, 50), percentile(latencies_busy, 99));
   httplib::Client c(host, port);
   if (auto m = c.Get("/metrics"))
     std::printf("  server RSS: %.0f MiB now, %.0f MiB peak\n", metric(m->body, "process_resident_memory_bytes") / (1 << 20),

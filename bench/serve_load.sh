@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Load figures for `hpocr serve` (see docs/serving.md): a normal scenario (2 workers, roomy queue) and an
 # overload scenario (1 worker, --max_queue 1, many clients) against servers started here on free ports.
-# Usage: bench/serve_load.sh [clients] [requests-per-client]   (after scripts/build.sh release)
+# Usage: bench/serve_load.sh [clients] [requests-per-client] [normal|overload|both]   (after scripts/build.sh release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build/release
-CLIENTS=${1:-4}; REQUESTS=${2:-10}
+CLIENTS=${1:-4}; REQUESTS=${2:-10}; WHICH=${3:-both}
 cmake --build $B --target hpocr_app hpocr_serve_load >/dev/null
 
 run() {  # run <label> <load args> -- <serve args>
@@ -26,5 +26,9 @@ run() {  # run <label> <load args> -- <serve args>
   rm -f "$log"
 }
 
-run "normal" "--clients $CLIENTS --requests $REQUESTS" --workers 2 --cpu_threads 1 --max_queue 64
-run "overload" "--clients $((CLIENTS * 4)) --requests $REQUESTS" --workers 1 --cpu_threads 2 --max_queue 1
+if [ "$WHICH" != overload ]; then
+  run "normal" "--clients $CLIENTS --requests $REQUESTS" --workers 2 --cpu_threads 1 --max_queue 64
+fi
+if [ "$WHICH" != normal ]; then
+  run "overload" "--clients $((CLIENTS * 4)) --requests $REQUESTS" --workers 1 --cpu_threads 2 --max_queue 1
+fi

@@ -1,5 +1,6 @@
 #include "serve/request.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <random>

@@ -1,6 +1,7 @@
 #include "serve/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -23,6 +24,9 @@ namespace hpocr::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// Set on responses whose handler already counted them in the metrics.
+constexpr const char* kCountedHeader = "X-Hpocr-Counted";
 
 struct Reply {
   int status = 500;
@@ -67,7 +71,8 @@ void ServeOptions::validate() const {
   if (host.empty()) bad("host", "''", "an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
   if (port < 0 || port > 65535) bad("port", std::to_string(port), "0..65535 (0 = any free port)");
   if (workers < 1 || workers > 256) bad("workers", std::to_string(workers), "1..256");
-  if (max_queue < 0 || max_queue > 100000) bad("max_queue", std::to_string(max_queue), "0..100000");
+  // Each queued request holds a connection thread while it waits, so the queue is bounded like the threads.
+  if (max_queue < 0 || max_queue > 1000) bad("max_queue", std::to_string(max_queue), "0..1000");
   if (!(request_timeout_s > 0 && request_timeout_s <= 86400)) bad("request_timeout", fmt::format("{}", request_timeout_s), "seconds in (0, 86400]");
   if (max_body_bytes < 1024) bad("max_body_bytes", std::to_string(max_body_bytes), "at least 1024");
   if (http_threads < 0 || http_threads > 4096) bad("http_threads", std::to_string(http_threads), "0 (auto) .. 4096");
@@ -109,6 +114,12 @@ struct Server::Impl {
     // threads free to answer 503 at once instead of leaving connections unaccepted.
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(options.max_body_bytes);
+    // httplib's default sets SO_REUSEPORT, which would let a second server bind the same port and silently
+    // share its traffic; SO_REUSEADDR alone still allows a quick restart.
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http.set_keep_alive_timeout(2);  // bounds how long an idle keep-alive connection delays shutdown
     // The body is read here rather than by httplib, which would parse a body sent without a JSON content type
     // (curl's default is application/x-www-form-urlencoded) as a form and refuse it above 8 KiB.
@@ -125,13 +136,19 @@ struct Server::Impl {
         else reply_error(res, 400, "the request body could not be read (connection closed or malformed chunked encoding)");
         return;
       }
-      handle_ocr(body, res, start);
+      handle_ocr(std::move(body), res, start);
     });
-    http.Get("/health", [this](const httplib::Request&, httplib::Response& res) { handle_health(res); });
+    http.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+      handle_health(res);
+      counted(res, "/health");
+    });
     http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      std::lock_guard lock(mutex);
+      std::unique_lock lock(mutex);
       Gauges g{static_cast<int64_t>(queue.size()), options.max_queue, in_progress.load(), http_in_flight.load(), options.workers};
+      lock.unlock();
+      res.status = 200;
       res.set_content(metrics.render(g), "text/plain; version=0.0.4; charset=utf-8");
+      counted(res, "/metrics");
     });
     // httplib's own refusals (413 over --max_body_bytes, 404, malformed HTTP) get the same JSON shape.
     http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
@@ -153,7 +170,11 @@ struct Server::Impl {
       res.status = 500;
       res.set_content(error_body(new_log_id(), 500, msg), "application/json");
     });
-    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) { metrics.count_response(req.path, res.status); });
+    // Responses made by httplib itself (404, malformed HTTP) are counted once written; the handlers count
+    // theirs before returning, so that a client that has its answer finds it in the next scrape.
+    http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      if (!res.has_header(kCountedHeader)) metrics.count_response(req.path, res.status);
+    });
   }
 
   void handle_health(httplib::Response& res) {
@@ -166,21 +187,34 @@ struct Server::Impl {
                                {"workers", options.workers},
                                {"maxQueue", options.max_queue},
                                {"models", models}}}};
+    res.status = 200;
     res.set_content(j.dump(), "application/json");
+  }
+
+  /// Marks the response as counted by its handler and counts it.
+  void counted(httplib::Response& res, const char* path) {
+    res.set_header(kCountedHeader, "1");
+    metrics.count_response(path, res.status);
   }
 
   void reply_error(httplib::Response& res, int status, const std::string& message) {
     res.status = status;
     res.set_content(error_body(new_log_id(), status, message), "application/json");
+    counted(res, "/ocr");
   }
 
-  void handle_ocr(const std::string& text, httplib::Response& res, Clock::time_point start) {
-    ++http_in_flight;
+  void handle_ocr(std::string&& text, httplib::Response& res, Clock::time_point start) {
+    struct InFlight {
+      std::atomic<int64_t>& n;
+      explicit InFlight(std::atomic<int64_t>& count) : n(count) { ++n; }
+      ~InFlight() { --n; }
+    } in_flight(http_in_flight);
     const std::string log_id = new_log_id();
     Reply reply;
     try {
       auto job = std::make_shared<Job>();
       job->request = parse_ocr_request(text, policy);
+      std::string().swap(text);  // only the decoded image is kept while the request waits
       job->log_id = log_id;
       auto future = job->reply.get_future();
       {
@@ -203,10 +237,10 @@ struct Server::Impl {
     } catch (const std::exception& e) {
       reply = {500, error_body(log_id, 500, std::string("internal server error: ") + e.what())};
     }
+    metrics.observe_ocr_latency(std::chrono::duration<double>(Clock::now() - start).count());
     res.status = reply.status;
     res.set_content(std::move(reply.body), "application/json");
-    metrics.observe_ocr_latency(std::chrono::duration<double>(Clock::now() - start).count());
-    --http_in_flight;
+    counted(res, "/ocr");
   }
 
   void worker_loop() {
@@ -287,7 +321,13 @@ ShutdownSignals::ShutdownSignals() {
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-response must cost a failed write, not the process
 }
 
-ShutdownSignals::~ShutdownSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+ShutdownSignals::~ShutdownSignals() {
+  // Signals that arrived during the shutdown are consumed: unblocking them would kill the process now.
+  const timespec now{0, 0};
+  while (sigtimedwait(&signals_, nullptr, &now) > 0) {
+  }
+  pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
 
 int ShutdownSignals::serve(Server& server) {
   std::atomic<bool> done{false};
@@ -304,9 +344,15 @@ int ShutdownSignals::serve(Server& server) {
       }
     }
   });
+  struct Join {  // also when run() throws: a joinable thread must not be destroyed
+    std::atomic<bool>& done;
+    std::thread& thread;
+    ~Join() {
+      done = true;
+      thread.join();
+    }
+  } join{done, waiter};
   server.run();
-  done = true;
-  waiter.join();
   return received;
 }
 

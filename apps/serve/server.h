@@ -15,7 +15,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                        ///< 0: any free port (see Server::bind)
   int workers = 1;                        ///< OCR worker threads sharing the pipeline
-  int max_queue = 8;                      ///< jobs waiting for a worker; beyond it requests get 503 at once
+  int max_queue = 8;                      ///< jobs waiting for a worker (0..1000); beyond it requests get 503 at once
   double request_timeout_s = 60;          ///< queue wait + OCR; beyond it the request gets 504
   std::size_t max_body_bytes = 32u << 20; ///< larger bodies get 413 without being buffered
   bool visualize = true;                  ///< default of the request's `visualize` (PaddleX returns images)

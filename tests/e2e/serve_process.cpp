@@ -87,6 +87,12 @@ int ServeProcess::stop(int sig, std::chrono::seconds timeout) {
   if (pid_ <= 0) return -1;
   if (exit_code_ != -2) return exit_code_;
   kill(pid_, sig);
+  return wait(timeout);
+}
+
+int ServeProcess::wait(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return -1;
+  if (exit_code_ != -2) return exit_code_;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   while (waitpid(pid_, &status, WNOHANG) == 0) {

@@ -30,6 +30,8 @@ class ServeProcess {
   /// Sends `sig` and waits up to `timeout` for the exit: the exit code, 128 + signal when killed by one,
   /// or -1 when it had to be killed with SIGKILL after the timeout.
   int stop(int sig, std::chrono::seconds timeout = std::chrono::seconds(120));
+  /// Waits up to `timeout` for the process to exit by itself; the exit code as stop() gives it.
+  int wait(std::chrono::seconds timeout = std::chrono::seconds(120));
 
  private:
   pid_t pid_ = -1;

@@ -37,10 +37,13 @@ TEST_F(BadInputCorpus, CliDirectoryRunReportsEveryBadFileAndFinishes) {
 
 TEST_F(BadInputCorpus, PipelineGivesAResultOrInvalidInput) {
   for (const auto& c : bad_image_corpus()) {
+    // The bombs are within the default 100 M pixel limit and would only cost seconds of OCR on blank pixels;
+    // the decoder and CLI tests refuse them under the corpus limit.
+    if (c.name.find("bomb") != std::string::npos) continue;
     SCOPED_TRACE(c.name);
     try {
       OcrResult r = pipeline().predict_bytes(c.bytes, c.name);
-      EXPECT_FALSE(c.must_fail && c.name.find("bomb") == std::string::npos) << "accepted";  // default limit: 100 M pixels
+      EXPECT_FALSE(c.must_fail) << "accepted";
       EXPECT_EQ(r.rec_texts.size(), r.rec_scores.size());
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::InvalidInput) << e.what();
