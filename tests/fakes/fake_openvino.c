@@ -1,5 +1,5 @@
 /* A stand-in for libopenvino_c.so with the published signatures of the functions hpocr calls
- * (openvino/c/*.h), so the binding code runs for real in tests. Its "model" doubles its input:
+ * (the openvino/c headers), so the binding code runs for real in tests. Its "model" doubles its input:
  * output 0 = input 0 * 2, same shape, float32. A model path containing "bad" fails to read.
  * Infer requests detect concurrent use (REQUEST_BUSY), so a missing lock in the engine shows up. */
 #include <pthread.h>
