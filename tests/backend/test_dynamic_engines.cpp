@@ -176,8 +176,8 @@ TEST(PaddleEngine, ProbeReportsTheLibraryVersion) {
 
 TEST(PaddleEngine, LoadsLegacyAndPirModelsAndRunsThem) {
   auto pd = backend_with("paddle", "HPOCR_PADDLE_INFERENCE_LIBRARY", HPOCR_FAKE_PADDLE);
-  auto last_config = fake_hook<const char* (*)()>(HPOCR_FAKE_PADDLE, "fake_pd_last_config");
   auto legacy = pd->load(placeholder_model("pd_legacy", {"inference.pdmodel", "inference.pdiparams"}), cpu_options({{"cpu_num_threads", 2}}));
+  auto last_config = fake_hook<const char* (*)()>(HPOCR_FAKE_PADDLE, "fake_pd_last_config");  // once the library is loaded
   ASSERT_TRUE(last_config);
   EXPECT_EQ(std::string(last_config()), "prog=inference.pdmodel params=inference.pdiparams threads=2 mkldnn=1 ir_optim=1 gpu=-1");
   const ModelSignature& sig = legacy->signature();
