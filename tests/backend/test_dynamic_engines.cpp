@@ -139,6 +139,18 @@ TEST(OpenVinoEngine, LegacyPaddleModelsAreReadDirectly) {
                            ErrorCode::ModelFormat, "openvino cannot load a paddle (inference.json, PIR) model"));
 }
 
+TEST(OpenVinoEngine, TheEngineCacheBecomesOpenVinosCacheDir) {
+  auto ov = backend_with("openvino", "HPOCR_OPENVINO_LIBRARY", HPOCR_FAKE_OPENVINO);
+  EngineOptions options = cpu_options({{"cache_optimized_model", true}, {"performance_hint", "THROUGHPUT"}});
+  options.cache_dir = temp_dir("ov_cache") / "openvino-key";
+  auto engine = ov->load(placeholder_model("ov_cached", {"inference.onnx"}), options);
+  auto props = fake_hook<const char* (*)()>(HPOCR_FAKE_OPENVINO, "fake_ov_compile_properties");
+  ASSERT_TRUE(props);
+  EXPECT_EQ(std::string(props()), "PERFORMANCE_HINT=THROUGHPUT;CACHE_DIR=" + options.cache_dir.string() + ";");
+  EXPECT_TRUE(fs::is_directory(options.cache_dir));
+  EXPECT_EQ(engine->settings()["engine_cache"], options.cache_dir.string());
+}
+
 TEST(OpenVinoEngine, RunIsThreadSafe) {
   auto ov = backend_with("openvino", "HPOCR_OPENVINO_LIBRARY", HPOCR_FAKE_OPENVINO);
   auto engine = ov->load(placeholder_model("ov_threads", {"inference.onnx"}), cpu_options());
