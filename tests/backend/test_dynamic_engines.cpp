@@ -246,6 +246,17 @@ TEST(DynamicBackends, AnAbsentLibraryIsOneClearLine) {
                            ErrorCode::BackendUnavailable, "openvino: openvino not installed"));
 }
 
+TEST(DynamicBackends, ALibraryThatDoesNotLoadSaysWhy) {
+  const fs::path not_elf = temp_dir("not_elf") / "libopenvino_c.so";
+  write_text(not_elf, "not a shared library");
+  auto ov = backend_with("openvino", "HPOCR_OPENVINO_LIBRARY", not_elf.string());
+  Availability a = ov->probe(Device::parse("cpu"));
+  EXPECT_FALSE(a.available);
+  EXPECT_EQ(a.reason.rfind("openvino library " + not_elf.string() + " cannot be loaded: " + not_elf.string() + ": ", 0), 0u)
+      << a.reason;  // followed by the loader's own words (e.g. "invalid ELF header")
+  EXPECT_EQ(a.reason.find('\n'), std::string::npos);
+}
+
 TEST(DynamicBackends, AnotherLibraryIsNotTakenForOpenVino) {
   auto ov = backend_with("openvino", "HPOCR_OPENVINO_LIBRARY", HPOCR_FAKE_PADDLE);
   Availability a = ov->probe(Device::parse("cpu"));

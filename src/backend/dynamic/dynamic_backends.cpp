@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 
 #include "backend/dynamic/dynamic_library.h"
@@ -64,7 +65,14 @@ class DynamicLibraryBackend final : public Backend {
     else tries.assign(spec_.candidates.begin(), spec_.candidates.end());
     for (const auto& path : tries) {
       void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (!handle) continue;
+      if (!handle) {
+        // A file that is there but does not load (a dependency missing, wrong architecture) is not "not installed".
+        const char* why = dlerror();
+        std::error_code ec;
+        if (path.find('/') != std::string::npos && std::filesystem::exists(path, ec))
+          return {false, "", std::string(spec_.name) + " library " + path + " cannot be loaded: " + (why ? why : "unknown error")};
+        continue;
+      }
       void* sym = dlsym(handle, spec_.version_symbol);
       if (!sym) return {false, "", path + " lacks " + spec_.version_symbol + " (not a " + spec_.name + " library?)"};
       library_ = {spec_.name, path, spec_.version(sym), handle};  // the handle stays open: the engine needs it
