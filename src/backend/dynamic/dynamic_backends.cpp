@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 
+#include "backend/dynamic/dynamic_library.h"
+#include "backend/openvino/ov_engine.h"
+#include "backend/paddle/pd_engine.h"
 #include "hpocr/error.h"
 
 namespace hpocr {
@@ -20,6 +24,9 @@ struct LibrarySpec {
   std::string (*version)(void* symbol);  ///< calls the symbol and formats its answer
   std::vector<std::string> devices;      ///< device types it runs on
   std::vector<ModelFormat> formats;
+  /// Builds an engine with the opened library; null when this build has no engine for it.
+  std::unique_ptr<Engine> (*make_engine)(const DynamicLibrary&, const ModelDir&, const EngineOptions&);
+  const char* no_engine;  ///< why there is no engine (when make_engine is null)
 };
 
 class DynamicLibraryBackend final : public Backend {
@@ -43,8 +50,12 @@ class DynamicLibraryBackend final : public Backend {
   std::unique_ptr<Engine> load(const ModelDir& model, const EngineOptions& options) const override {
     Availability a = probe(options.device);
     if (!a.available) throw Error(ErrorCode::BackendUnavailable, std::string(spec_.name) + ": " + a.reason);
-    throw Error(ErrorCode::BackendUnavailable, std::string(spec_.name) + " " + a.version + " was found, but its engine is not "
-                                                   "implemented in this build of hpocr; cannot run " + model.model_name);
+    if (!accepts(model.format))
+      throw Error(ErrorCode::ModelFormat, std::string(spec_.name) + " cannot load a " + to_string(model.format) + " model");
+    if (!spec_.make_engine)
+      throw Error(ErrorCode::BackendUnavailable, std::string(spec_.name) + " " + a.version + " was found, but " + spec_.no_engine +
+                                                     "; cannot run " + model.model_name);
+    return spec_.make_engine(library_, model, options);
   }
 
  private:
@@ -54,10 +65,18 @@ class DynamicLibraryBackend final : public Backend {
     else tries.assign(spec_.candidates.begin(), spec_.candidates.end());
     for (const auto& path : tries) {
       void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (!handle) continue;
+      if (!handle) {
+        // A file that is there but does not load (a dependency missing, wrong architecture) is not "not installed".
+        const char* why = dlerror();
+        std::error_code ec;
+        if (path.find('/') != std::string::npos && std::filesystem::exists(path, ec))
+          return {false, "", std::string(spec_.name) + " library " + path + " cannot be loaded: " + (why ? why : "unknown error")};
+        continue;
+      }
       void* sym = dlsym(handle, spec_.version_symbol);
       if (!sym) return {false, "", path + " lacks " + spec_.version_symbol + " (not a " + spec_.name + " library?)"};
-      return {true, spec_.version(sym), ""};  // the handle stays open: the engine will need it
+      library_ = {spec_.name, path, spec_.version(sym), handle};  // the handle stays open: the engine needs it
+      return {true, library_.version, ""};
     }
     std::string list;
     for (const auto& t : tries) list += (list.empty() ? "" : ", ") + t;
@@ -67,12 +86,17 @@ class DynamicLibraryBackend final : public Backend {
   LibrarySpec spec_;
   mutable std::once_flag once_;
   mutable Availability found_;
+  mutable DynamicLibrary library_;  ///< set by the first probe when the library is found
 };
 
-std::string c_string_version(void* sym) {
-  auto fn = reinterpret_cast<const char* (*)()>(sym);
-  const char* v = fn();
-  return v ? v : "unknown";
+std::string paddle_version(void* sym) {
+  // const char* PD_GetVersion(): "version: 3.0.0\ncommit: ...\nbranch: ..." from paddle_infer::GetVersion()
+  const char* v = reinterpret_cast<const char* (*)()>(sym)();
+  if (!v || !*v) return "unknown";
+  std::string s(v);
+  s = s.substr(0, s.find('\n'));
+  if (s.rfind("version: ", 0) == 0) s.erase(0, 9);
+  return s;
 }
 
 std::string openvino_version(void* sym) {
@@ -93,13 +117,19 @@ std::vector<std::unique_ptr<Backend>> make_dynamic_backends() {
   std::vector<std::unique_ptr<Backend>> out;
   out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
       "openvino", "HPOCR_OPENVINO_LIBRARY", {"libopenvino_c.so"}, "ov_get_openvino_version", openvino_version, {"cpu"},
-      {ModelFormat::Onnx}}));
+      // OpenVINO's Paddle frontend reads legacy programs (.pdmodel), not PIR inference.json.
+      {ModelFormat::Onnx, ModelFormat::PaddleLegacy}, load_openvino_engine, nullptr}));
   out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
-      "paddle", "HPOCR_PADDLE_INFERENCE_LIBRARY", {"libpaddle_inference_c.so"}, "PD_GetVersion", c_string_version,
-      {"cpu", "gpu"}, {ModelFormat::PaddleLegacy, ModelFormat::PaddlePir}}));
+      "paddle", "HPOCR_PADDLE_INFERENCE_LIBRARY", {"libpaddle_inference_c.so"}, "PD_GetVersion", paddle_version,
+      {"cpu", "gpu"}, {ModelFormat::PaddleLegacy, ModelFormat::PaddlePir}, load_paddle_engine, nullptr}));
   out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
       "tensorrt", "HPOCR_TENSORRT_LIBRARY", {"libnvinfer.so.10", "libnvinfer.so.8", "libnvinfer.so"}, "getInferLibVersion",
-      tensorrt_version, {"gpu"}, {ModelFormat::Onnx}}));
+      tensorrt_version, {"gpu"}, {ModelFormat::Onnx}, nullptr,
+      // TensorRT's builder and runtime are C++ classes only (no C API to bind at run time): hpocr reaches
+      // TensorRT through ONNX Runtime's TensorRT execution provider instead.
+      "TensorRT has no C API that hpocr could bind at run time; use it through ONNX Runtime's TensorRT "
+      "execution provider (--hpi_config '{backend: onnxruntime, backend_config: {use_tensorrt_ep: true}}' on a GPU "
+      "build of ONNX Runtime)"}));
   return out;
 }
 

@@ -1,0 +1,313 @@
+#include "backend/openvino/ov_engine.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "backend/openvino/ov_c_api.h"
+#include "core/logging.h"
+
+namespace hpocr {
+namespace {
+
+/// The C functions the engine calls, bound once per load.
+struct OvApi {
+  ov::core_create_fn core_create;
+  ov::core_free_fn core_free;
+  ov::core_read_model_fn core_read_model;
+  ov::core_compile_model_fn core_compile_model;
+  ov::model_free_fn model_free;
+  ov::compiled_model_size_fn inputs_size, outputs_size;
+  ov::compiled_model_port_fn input_by_index, output_by_index;
+  ov::compiled_model_create_infer_request_fn create_infer_request;
+  ov::compiled_model_free_fn compiled_model_free;
+  ov::port_get_any_name_fn port_get_any_name;
+  ov::port_get_partial_shape_fn port_get_partial_shape;
+  ov::port_get_element_type_fn port_get_element_type;
+  ov::output_const_port_free_fn output_const_port_free;
+  ov::partial_shape_free_fn partial_shape_free;
+  ov::free_fn free;
+  ov::shape_create_fn shape_create;
+  ov::shape_free_fn shape_free;
+  ov::tensor_create_from_host_ptr_fn tensor_create_from_host_ptr;
+  ov::tensor_get_shape_fn tensor_get_shape;
+  ov::tensor_get_element_type_fn tensor_get_element_type;
+  ov::tensor_get_byte_size_fn tensor_get_byte_size;
+  ov::tensor_data_fn tensor_data;
+  ov::tensor_free_fn tensor_free;
+  ov::infer_request_set_input_tensor_by_index_fn set_input_tensor_by_index;
+  ov::infer_request_infer_fn infer;
+  ov::infer_request_get_output_tensor_by_index_fn get_output_tensor_by_index;
+  ov::infer_request_free_fn infer_request_free;
+  ov::get_error_info_fn get_error_info;
+  ov::get_last_err_msg_fn get_last_err_msg;  // may be null
+  // Property names are exported as variables (ov_property.h): read them rather than spell them here.
+  const char* key_num_threads;
+  const char* key_performance_hint;
+  const char* key_cache_dir;
+
+  explicit OvApi(const DynamicLibrary& lib)
+      : core_create(lib.require<ov::core_create_fn>("ov_core_create")),
+        core_free(lib.require<ov::core_free_fn>("ov_core_free")),
+        core_read_model(lib.require<ov::core_read_model_fn>("ov_core_read_model")),
+        core_compile_model(lib.require<ov::core_compile_model_fn>("ov_core_compile_model")),
+        model_free(lib.require<ov::model_free_fn>("ov_model_free")),
+        inputs_size(lib.require<ov::compiled_model_size_fn>("ov_compiled_model_inputs_size")),
+        outputs_size(lib.require<ov::compiled_model_size_fn>("ov_compiled_model_outputs_size")),
+        input_by_index(lib.require<ov::compiled_model_port_fn>("ov_compiled_model_input_by_index")),
+        output_by_index(lib.require<ov::compiled_model_port_fn>("ov_compiled_model_output_by_index")),
+        create_infer_request(lib.require<ov::compiled_model_create_infer_request_fn>("ov_compiled_model_create_infer_request")),
+        compiled_model_free(lib.require<ov::compiled_model_free_fn>("ov_compiled_model_free")),
+        port_get_any_name(lib.require<ov::port_get_any_name_fn>("ov_port_get_any_name")),
+        port_get_partial_shape(lib.require<ov::port_get_partial_shape_fn>("ov_port_get_partial_shape")),
+        port_get_element_type(lib.require<ov::port_get_element_type_fn>("ov_port_get_element_type")),
+        output_const_port_free(lib.require<ov::output_const_port_free_fn>("ov_output_const_port_free")),
+        partial_shape_free(lib.require<ov::partial_shape_free_fn>("ov_partial_shape_free")),
+        free(lib.require<ov::free_fn>("ov_free")),
+        shape_create(lib.require<ov::shape_create_fn>("ov_shape_create")),
+        shape_free(lib.require<ov::shape_free_fn>("ov_shape_free")),
+        tensor_create_from_host_ptr(lib.require<ov::tensor_create_from_host_ptr_fn>("ov_tensor_create_from_host_ptr")),
+        tensor_get_shape(lib.require<ov::tensor_get_shape_fn>("ov_tensor_get_shape")),
+        tensor_get_element_type(lib.require<ov::tensor_get_element_type_fn>("ov_tensor_get_element_type")),
+        tensor_get_byte_size(lib.require<ov::tensor_get_byte_size_fn>("ov_tensor_get_byte_size")),
+        tensor_data(lib.require<ov::tensor_data_fn>("ov_tensor_data")),
+        tensor_free(lib.require<ov::tensor_free_fn>("ov_tensor_free")),
+        set_input_tensor_by_index(
+            lib.require<ov::infer_request_set_input_tensor_by_index_fn>("ov_infer_request_set_input_tensor_by_index")),
+        infer(lib.require<ov::infer_request_infer_fn>("ov_infer_request_infer")),
+        get_output_tensor_by_index(
+            lib.require<ov::infer_request_get_output_tensor_by_index_fn>("ov_infer_request_get_output_tensor_by_index")),
+        infer_request_free(lib.require<ov::infer_request_free_fn>("ov_infer_request_free")),
+        get_error_info(lib.require<ov::get_error_info_fn>("ov_get_error_info")),
+        get_last_err_msg(lib.find<ov::get_last_err_msg_fn>("ov_get_last_err_msg")),
+        key_num_threads(*lib.require<const char* const*>("ov_property_key_inference_num_threads")),
+        key_performance_hint(*lib.require<const char* const*>("ov_property_key_hint_performance_mode")),
+        key_cache_dir(*lib.require<const char* const*>("ov_property_key_cache_dir")) {}
+
+  /// "<status name>: <last error message>" for a failed call.
+  std::string describe(ov_status_e status) const {
+    std::string msg = std::string(get_error_info(status) ? get_error_info(status) : "error") + " (status " +
+                      std::to_string(static_cast<int>(status)) + ")";
+    if (get_last_err_msg) {
+      const char* last = get_last_err_msg();
+      if (last && *last) msg += ": " + std::string(last);
+    }
+    return msg;
+  }
+  void check(ov_status_e status, ErrorCode code, const std::string& what) const {
+    if (status != OV_OK) throw Error(code, what + ": OpenVINO " + describe(status));
+  }
+};
+
+DataType from_ov(ov_element_type_e t, const std::string& where) {
+  switch (t) {
+    case OV_F32: return DataType::Float32;
+    case OV_I32: return DataType::Int32;
+    case OV_I64: return DataType::Int64;
+  }
+  throw Error(ErrorCode::UnsupportedOp, where + ": OpenVINO element type " + std::to_string(static_cast<unsigned>(t)) +
+                                            " is not supported by hpocr (float32, int32 and int64 are)");
+}
+
+ov_element_type_e to_ov(DataType t, const std::string& where) {
+  switch (t) {
+    case DataType::Float32: return OV_F32;
+    case DataType::Int32: return OV_I32;
+    case DataType::Int64: return OV_I64;
+    case DataType::UInt8: break;
+  }
+  throw Error(ErrorCode::Inference, where + ": uint8 inputs are not passed to OpenVINO (its u8 code differs between releases)");
+}
+
+template <typename T>
+using Owned = std::unique_ptr<T, void (*)(T*)>;
+
+class OvEngine final : public Engine {
+ public:
+  OvEngine(const DynamicLibrary& lib, const ModelDir& model, const EngineOptions& options)
+      : api_(lib), name_(model.model_name), core_(nullptr, api_.core_free), compiled_(nullptr, api_.compiled_model_free),
+        requests_([this] { return new_request(); }, api_.infer_request_free) {
+    const nlohmann::json& cfg = options.backend_config;
+    settings_ = {{"backend", "openvino"}, {"version", lib.version}, {"device", options.device.str()}};
+    int threads = options.cpu_threads;
+    std::string hint = "LATENCY";  // one image at a time per stage, as the pipeline runs it
+    for (const auto& [key, value] : cfg.items()) {
+      if (key == "cpu_num_threads") {
+        if (!value.is_number_integer() || value.get<int>() < 1) bad_config(key, "a positive integer");
+        threads = value.get<int>();
+      } else if (key == "performance_hint") {
+        static const char* const hints[] = {"LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"};
+        if (!value.is_string() || std::none_of(std::begin(hints), std::end(hints), [&](const char* h) { return value == h; }))
+          bad_config(key, "LATENCY, THROUGHPUT or CUMULATIVE_THROUGHPUT");
+        hint = value.get<std::string>();
+      } else if (key != "cache_optimized_model") {
+        bad_config(key, "a known openvino key (cpu_num_threads, performance_hint, cache_optimized_model)");
+      }
+    }
+
+    ov_core_t* core = nullptr;
+    api_.check(api_.core_create(&core), ErrorCode::BackendUnavailable, "ov_core_create");
+    core_.reset(core);
+    ov_model_t* raw_model = nullptr;
+    // The weights path is only read for OpenVINO IR; ONNX and .pdmodel find their weights themselves.
+    api_.check(api_.core_read_model(core, model.model_file.c_str(), nullptr, &raw_model), ErrorCode::ModelFormat,
+               "OpenVINO cannot read " + model.model_file.string() + " (" + name_ + ")");
+    Owned<ov_model_t> ov_model(raw_model, api_.model_free);
+
+    std::vector<std::pair<std::string, std::string>> props{{api_.key_performance_hint, hint}};
+    settings_["performance_hint"] = hint;
+    if (threads > 0) props.emplace_back(api_.key_num_threads, std::to_string(threads));
+    settings_["cpu_num_threads"] = threads > 0 ? nlohmann::json(threads) : nlohmann::json("default");
+    if (!options.cache_dir.empty()) {
+      // OpenVINO keeps its compiled blobs in CACHE_DIR itself (keyed by model and settings).
+      std::filesystem::create_directories(options.cache_dir);
+      props.emplace_back(api_.key_cache_dir, options.cache_dir.string());
+      settings_["engine_cache"] = options.cache_dir.string();
+    }
+    ov_compiled_model_t* compiled = nullptr;
+    api_.check(compile(ov_model.get(), props, &compiled), ErrorCode::ModelFormat,
+               "OpenVINO cannot compile " + name_ + " for CPU");
+    compiled_.reset(compiled);
+
+    describe_ports(api_.inputs_size, api_.input_by_index, signature_.inputs);
+    describe_ports(api_.outputs_size, api_.output_by_index, signature_.outputs);
+    requests_.put(new_request());  // fail at load time, not on the first run
+  }
+
+  std::vector<Tensor> run(std::span<const Tensor> inputs) const override {
+    if (inputs.size() != signature_.inputs.size())
+      throw Error(ErrorCode::Inference, name_ + ": expected " + std::to_string(signature_.inputs.size()) + " inputs, got " +
+                                            std::to_string(inputs.size()));
+    auto lease = requests_.acquire();
+    ov_infer_request_t* request = lease.get();
+    std::vector<Owned<ov_tensor_t>> bound;  // kept until the request has run: they point at the caller's data
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const Tensor& t = inputs[i];
+      ov_shape_t shape{0, nullptr};
+      check_run(api_.shape_create(static_cast<int64_t>(t.shape().size()), t.shape().data(), &shape), "ov_shape_create", inputs);
+      ov_tensor_t* tensor = nullptr;
+      ov_status_e st = api_.tensor_create_from_host_ptr(to_ov(t.dtype(), name_), shape, t.raw(), &tensor);
+      api_.shape_free(&shape);
+      check_run(st, "ov_tensor_create_from_host_ptr", inputs);
+      bound.emplace_back(tensor, api_.tensor_free);
+      check_run(api_.set_input_tensor_by_index(request, i, tensor), "ov_infer_request_set_input_tensor_by_index", inputs);
+    }
+    check_run(api_.infer(request), "ov_infer_request_infer", inputs);
+    std::vector<Tensor> result;
+    result.reserve(signature_.outputs.size());
+    for (size_t i = 0; i < signature_.outputs.size(); ++i) {
+      ov_tensor_t* raw = nullptr;
+      check_run(api_.get_output_tensor_by_index(request, i, &raw), "ov_infer_request_get_output_tensor_by_index", inputs);
+      Owned<ov_tensor_t> out(raw, api_.tensor_free);
+      result.push_back(copy_out(out.get(), inputs));
+    }
+    return result;
+  }
+
+  const ModelSignature& signature() const override { return signature_; }
+  nlohmann::json settings() const override { return settings_; }
+
+ private:
+  [[noreturn]] void bad_config(const std::string& key, const std::string& expected) const {
+    throw Error(ErrorCode::InvalidArgument, name_ + ": openvino backend_config." + key + " is invalid: expected " + expected);
+  }
+
+  /// ov_core_compile_model takes its properties as C varargs: (count of args, key1, value1, key2, value2, ...).
+  ov_status_e compile(const ov_model_t* model, const std::vector<std::pair<std::string, std::string>>& p,
+                      ov_compiled_model_t** out) const {
+    auto k = [&](size_t i) { return p[i].first.c_str(); };
+    auto v = [&](size_t i) { return p[i].second.c_str(); };
+    switch (p.size()) {
+      case 1: return api_.core_compile_model(core_.get(), model, "CPU", 2, out, k(0), v(0));
+      case 2: return api_.core_compile_model(core_.get(), model, "CPU", 4, out, k(0), v(0), k(1), v(1));
+      case 3: return api_.core_compile_model(core_.get(), model, "CPU", 6, out, k(0), v(0), k(1), v(1), k(2), v(2));
+      default: return api_.core_compile_model(core_.get(), model, "CPU", 0, out);
+    }
+  }
+
+  void describe_ports(ov::compiled_model_size_fn count, ov::compiled_model_port_fn port_at, std::vector<TensorInfo>& out) {
+    size_t n = 0;
+    api_.check(count(compiled_.get(), &n), ErrorCode::ModelFormat, name_ + ": OpenVINO port count");
+    for (size_t i = 0; i < n; ++i) {
+      ov_output_const_port_t* raw = nullptr;
+      api_.check(port_at(compiled_.get(), i, &raw), ErrorCode::ModelFormat, name_ + ": OpenVINO port " + std::to_string(i));
+      Owned<ov_output_const_port_t> port(raw, api_.output_const_port_free);
+      TensorInfo info;
+      char* port_name = nullptr;
+      // Some outputs have no tensor name; their index is name enough for hpocr, which binds by position.
+      if (api_.port_get_any_name(port.get(), &port_name) == OV_OK && port_name) {
+        info.name = port_name;
+        api_.free(port_name);
+      } else {
+        info.name = "port" + std::to_string(i);
+      }
+      ov_element_type_e type{};
+      api_.check(api_.port_get_element_type(port.get(), &type), ErrorCode::ModelFormat, name_ + ": element type of " + info.name);
+      info.dtype = from_ov(type, name_ + " " + info.name);
+      ov_partial_shape_t shape{};
+      api_.check(api_.port_get_partial_shape(port.get(), &shape), ErrorCode::ModelFormat, name_ + ": shape of " + info.name);
+      if (shape.rank.min == shape.rank.max && shape.dims)  // a dynamic rank leaves the shape empty (unknown)
+        for (int64_t d = 0; d < shape.rank.max; ++d)
+          info.shape.push_back(shape.dims[d].min == shape.dims[d].max ? shape.dims[d].min : -1);
+      api_.partial_shape_free(&shape);
+      out.push_back(std::move(info));
+    }
+  }
+
+  ov_infer_request_t* new_request() const {
+    ov_infer_request_t* request = nullptr;
+    api_.check(api_.create_infer_request(compiled_.get(), &request), ErrorCode::BackendUnavailable,
+               name_ + ": ov_compiled_model_create_infer_request");
+    return request;
+  }
+
+  void check_run(ov_status_e status, const char* call, std::span<const Tensor> inputs) const {
+    if (status == OV_OK) return;
+    std::string shapes;
+    for (const auto& t : inputs) shapes += " " + t.describe();
+    throw Error(ErrorCode::Inference, name_ + ": OpenVINO " + call + " failed on input" + shapes + ": " + api_.describe(status));
+  }
+
+  /// Copies an output out of the request (whose buffers are reused by the next run).
+  Tensor copy_out(const ov_tensor_t* t, std::span<const Tensor> inputs) const {
+    ov_shape_t shape{0, nullptr};
+    check_run(api_.tensor_get_shape(t, &shape), "ov_tensor_get_shape", inputs);
+    std::vector<int64_t> dims(shape.dims, shape.dims + shape.rank);
+    api_.shape_free(&shape);
+    ov_element_type_e type{};
+    check_run(api_.tensor_get_element_type(t, &type), "ov_tensor_get_element_type", inputs);
+    Tensor out(std::move(dims), from_ov(type, name_));
+    size_t bytes = 0;
+    void* data = nullptr;
+    check_run(api_.tensor_get_byte_size(t, &bytes), "ov_tensor_get_byte_size", inputs);
+    check_run(api_.tensor_data(t, &data), "ov_tensor_data", inputs);
+    if (bytes != out.bytes() || (bytes && !data))
+      throw Error(ErrorCode::Inference, name_ + ": OpenVINO output " + out.describe() + " holds " + std::to_string(bytes) + " bytes");
+    if (bytes) std::memcpy(out.raw(), data, bytes);
+    return out;
+  }
+
+  OvApi api_;
+  std::string name_;
+  Owned<ov_core_t> core_;
+  Owned<ov_compiled_model_t> compiled_;
+  ModelSignature signature_;
+  nlohmann::json settings_;
+  // Declared last: its requests are freed before the compiled model they belong to.
+  mutable HandlePool<ov_infer_request_t> requests_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> load_openvino_engine(const DynamicLibrary& lib, const ModelDir& model, const EngineOptions& options) {
+  if (model.format == ModelFormat::PaddlePir)
+    throw Error(ErrorCode::ModelFormat, "OpenVINO reads ONNX and legacy Paddle (inference.pdmodel) models, not PIR inference.json");
+  auto engine = std::make_unique<OvEngine>(lib, model, options);
+  log::debug("{}: loaded on openvino {} ({})", model.model_name, lib.version, engine->settings().dump());
+  return engine;
+}
+
+}  // namespace hpocr
