@@ -493,9 +493,8 @@ def run_batch(
     """OCR of ``inputs`` into ``save_path`` on a Dask cluster; returns a :class:`BatchSummary`.
 
     ``client`` (a ``distributed.Client``, left open) or ``scheduler`` (``tcp://host:8786``) name a running
-    cluster; without them a ``LocalCluster`` of
-    ``local_workers`` processes x ``threads_per_worker`` threads is started (default: one single-threaded
-    worker per core) and closed at the end. ``pipeline_options`` are PaddleOCR keyword arguments;
+    cluster; without them a ``LocalCluster`` of ``local_workers`` processes x ``threads_per_worker`` threads
+    is started (default: one single-threaded worker per core) and closed at the end. ``pipeline_options`` are PaddleOCR keyword arguments;
     ``cpu_threads`` defaults to the cores left per worker thread (local) or 1 (remote cluster: see
     docs/distributed.md). Failed inputs are listed in ``<save_path>/errors.jsonl`` (removed when none failed).
     ``progress`` shows a bar on stderr (default: when it is a terminal); ``on_record(record)`` sees every
