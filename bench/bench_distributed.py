@@ -4,7 +4,7 @@ single-process API.
     build/release/apps/hpocr benchmark --save_set /tmp/benchset --configs hpi_off --repeats 1   # writes the set
     PYTHONPATH=build/release/python /usr/bin/python3 bench/bench_distributed.py /tmp/benchset --workers 1,2
 
-Per configuration: wall time and images/s of the processing (cluster start and model loading apart, as
+Per configuration (every one writes each result's JSON): wall time and images/s of the processing (cluster start and model loading apart, as
 "startup"), and the CPU time spent per image by every process involved (workers, plus the client process,
 which hosts the local scheduler and the nannies). CPU time barely depends on what else runs on the machine,
 wall time does: on a shared machine compare the CPU figures. Then the overhead per task: the line crops on
@@ -31,13 +31,15 @@ def _cpu_seconds() -> float:
 
 
 def single_process(paths):
-    """(wall s, CPU s) of OCR over paths in this process, after a warm-up image."""
+    """(wall s, CPU s) of OCR over paths in this process, after a warm-up image, writing each result's JSON as
+    the batch does (as ``hpocr ocr --save_path`` would)."""
     ocr = PaddleOCR(cpu_threads=1)
     ocr.predict(paths[0])
-    wall, cpu = time.perf_counter(), _cpu_seconds()
-    for path in paths:
-        ocr.predict(path)
-    return time.perf_counter() - wall, _cpu_seconds() - cpu, 0.0
+    with tempfile.TemporaryDirectory(prefix="hpocr_bench_") as out:
+        wall, cpu = time.perf_counter(), _cpu_seconds()
+        for path in paths:
+            ocr.predict(path)[0].save_to_json(out)
+        return time.perf_counter() - wall, _cpu_seconds() - cpu, 0.0
 
 
 def batch(paths, workers, task_size=None):
