@@ -146,6 +146,13 @@ def _check_unique_names(paths: list[str]) -> None:
                                    + "; ".join(clashes[:3]) + more + ". Rename them or run them separately.")
 
 
+def _make_dir(directory: str) -> None:
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create {directory}: {err.strerror or err}") from None
+
+
 def _write_atomically(final: str, write) -> None:
     """``write(tmp)`` to a hidden temporary file beside ``final`` (same extension, so the savers keep their
     format), then an atomic rename: readers and resumed runs see the whole file or none."""
@@ -292,6 +299,7 @@ def iter_batch(
     save_img: bool = False,
     resume: bool = True,
     log_level: Optional[str] = None,
+    no_workers_timeout: float = 300.0,
 ) -> Iterator[dict]:
     """OCR of ``inputs`` (see :func:`expand_inputs`) on the cluster of ``client`` (a ``distributed.Client``);
     yields one record per input as results come back, in completion order.
@@ -304,27 +312,27 @@ def iter_batch(
     and visible to the workers). Tasks lost with a worker are re-run by Dask; a task that kills its workers
     repeatedly (Dask's allowed-failures) is split into single inputs, and an input that still kills them is
     reported as an error. Other task failures (pipeline load, writing results) are raised after cancelling the
-    rest.
+    rest, and so is TimeoutError when the cluster has no workers for ``no_workers_timeout`` seconds.
     """
     require_dask()
     return _iter_paths(expand_inputs(inputs), client, save_path, pipeline_options, task_size, save_img, resume,
-                       log_level)
+                       log_level, no_workers_timeout)
 
 
 def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.PathLike], pipeline_options: Optional[dict],
                 task_size: Optional[int], save_img: bool, resume: bool, log_level: Optional[str],
-                on_ready: Any = None) -> Iterator[dict]:
+                no_workers_timeout: float = 300.0, on_ready: Any = None) -> Iterator[dict]:
     if task_size is not None and task_size < 1:
         raise InvalidArgumentError(f"task_size={task_size}: must be at least 1")
     save_dir = None
     if save_path is not None:
         save_dir = os.path.abspath(os.fspath(save_path))
         _check_unique_names(paths)
+        _make_dir(save_dir)
         try:
-            os.makedirs(save_dir, exist_ok=True)
             existing = set(os.listdir(save_dir)) if resume else set()
         except OSError as err:
-            raise OutputError(f"cannot create {save_dir}: {err.strerror or err}") from None
+            raise OutputError(f"cannot list {save_dir}: {err.strerror or err}") from None
         todo = []
         for path in paths:
             if result_file_name(path) in existing:
@@ -342,7 +350,6 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
     queue = deque(paths)
     singles: deque = deque()  # inputs of tasks that killed their workers, to be run one per task
     running: dict[Any, list[str]] = {}
-    completed = distributed.as_completed()
     run_id = uuid.uuid4().hex[:8]
     counter = 0
     checked = time.monotonic()
@@ -364,27 +371,45 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
             future = client.submit(_ocr_task, name, batch, save_dir, save_img, resume,
                                    key=f"hpocr-ocr-{run_id}-{counter}", pure=False)
             running[future] = batch
-            completed.add(future)
 
+    poll = min(5.0, no_workers_timeout)
+    workerless_since = None
     try:
         submit_more()
-        for future in completed:
-            batch = running.pop(future)
+        while running:
             try:
-                records = future.result()
-            except KilledWorker as err:
-                if len(batch) > 1:  # find the input that kills workers: run each on its own
-                    singles.extend(batch)
-                    records = []
-                else:
-                    records = [{"input_path": batch[0], "status": "error", "category": "worker_died",
-                                "error": f"the worker process died each time it processed this input ({err}); "
-                                         "it may crash the pipeline or exhaust the worker's memory"}]
-            yield from records
+                with client.as_current():
+                    distributed.wait(list(running), timeout=poll, return_when="FIRST_COMPLETED")
+            except (TimeoutError, asyncio.TimeoutError):
+                # Dask waits for workers forever; a cluster that lost them all must not hang the run.
+                if client.nthreads():
+                    workerless_since = None
+                elif workerless_since is None:
+                    workerless_since = time.monotonic()
+                elif time.monotonic() - workerless_since >= no_workers_timeout:
+                    raise TimeoutError(f"the cluster has had no workers for {no_workers_timeout:g} s; "
+                                       f"{len(running)} tasks were waiting") from None
+                continue
+            for future in [f for f in running if f.done()]:
+                yield from _records_of(future, running.pop(future), singles)
             submit_more()
     finally:
         if running:
             client.cancel(list(running))
+
+
+def _records_of(future: Any, batch: list[str], singles: deque) -> list[dict]:
+    """The records of a finished task. A task whose workers kept dying is split: its inputs go to ``singles``
+    (run one per task); a single input that still kills them is an error record."""
+    try:
+        return future.result()
+    except KilledWorker as err:
+        if len(batch) > 1:
+            singles.extend(batch)
+            return []
+        return [{"input_path": batch[0], "status": "error", "category": "worker_died",
+                 "error": f"the worker process died each time it processed this input ({err}); "
+                          "it may crash the pipeline or exhaust the worker's memory"}]
 
 
 @dataclass
@@ -462,18 +487,19 @@ def run_batch(
     progress: Optional[bool] = None,
     on_record: Optional[Any] = None,
     log_level: Optional[str] = None,
+    no_workers_timeout: float = 300.0,
     **pipeline_options: Any,
 ) -> BatchSummary:
     """OCR of ``inputs`` into ``save_path`` on a Dask cluster; returns a :class:`BatchSummary`.
 
     ``client`` (a ``distributed.Client``, left open) or ``scheduler`` (``tcp://host:8786``) name a running
-    cluster; without them a ``LocalCluster`` of
-    ``local_workers`` processes x ``threads_per_worker`` threads is started (default: one single-threaded
-    worker per core) and closed at the end. ``pipeline_options`` are PaddleOCR keyword arguments;
+    cluster; without them a ``LocalCluster`` of ``local_workers`` processes x ``threads_per_worker`` threads
+    is started (default: one single-threaded worker per core) and closed at the end. ``pipeline_options`` are PaddleOCR keyword arguments;
     ``cpu_threads`` defaults to the cores left per worker thread (local) or 1 (remote cluster: see
     docs/distributed.md). Failed inputs are listed in ``<save_path>/errors.jsonl`` (removed when none failed).
     ``progress`` shows a bar on stderr (default: when it is a terminal); ``on_record(record)`` sees every
-    record; ``log_level`` is the workers' core log level. See :func:`iter_batch` for the rest.
+    record; ``log_level`` is the workers' core log level; the run fails (TimeoutError) when the cluster has
+    no workers for ``no_workers_timeout`` seconds. See :func:`iter_batch` for the rest.
     """
     require_dask()
     for name, value in (("local_workers", local_workers), ("threads_per_worker", threads_per_worker)):
@@ -492,6 +518,7 @@ def run_batch(
     errors_path = os.path.join(save_dir, ERRORS_FILE)
 
     paths = expand_inputs(inputs)
+    _make_dir(save_dir)  # before starting anything
     cluster = None
     summary = BatchSummary(total=len(paths))
     start = time.perf_counter()
@@ -504,14 +531,13 @@ def run_batch(
         client = distributed.Client(scheduler)  # connect timeout: distributed.comm.timeouts.connect (30 s)
     elif own_client:
         cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
-                                           dashboard_address=None, silence_logs=40)
+                                           dashboard_address=":0", silence_logs=40)
         client = distributed.Client(cluster)
     try:
-        client.wait_for_workers(1, timeout=120)
+        client.wait_for_workers(1, timeout=no_workers_timeout)
         info = client.nthreads()
         summary.workers, summary.threads = len(info), sum(info.values())
         bar = _Progress(len(paths), sys.stderr.isatty() if progress is None else progress)
-        os.makedirs(save_dir, exist_ok=True)
         errors_file = None
         try:
             def ready() -> None:
@@ -519,16 +545,19 @@ def run_batch(
                 bar.start = time.perf_counter()
 
             for record in _iter_paths(paths, client, save_dir, options, task_size, save_img, resume, log_level,
-                                      ready):
+                                      no_workers_timeout, ready):
                 status = record["status"]
                 if status == "error":
                     summary.failed += 1
                     summary.errors.append(record)
-                    if errors_file is None:
-                        errors_file = open(errors_path, "w", encoding="utf-8")
-                    errors_file.write(json.dumps({k: record.get(k) for k in ("input_path", "error", "category")},
-                                                 ensure_ascii=False) + "\n")
-                    errors_file.flush()
+                    try:
+                        if errors_file is None:
+                            errors_file = open(errors_path, "w", encoding="utf-8")
+                        errors_file.write(json.dumps({k: record.get(k) for k in ("input_path", "error", "category")},
+                                                     ensure_ascii=False) + "\n")
+                        errors_file.flush()
+                    except OSError as err:
+                        raise OutputError(f"cannot write {errors_path}: {err.strerror or err}") from None
                 elif status == "skipped":
                     summary.skipped += 1
                 else:
@@ -597,6 +626,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads_per_worker", type=_positive, help="threads per local worker process (default 1)")
     p.add_argument("--task_size", type=_positive, help="images per task (default: shrinking from at most "
                                                        f"{_MAX_AUTO_TASK_SIZE} to 1 towards the end of the run)")
+    p.add_argument("--no_workers_timeout", type=float, default=300.0, metavar="SECONDS",
+                   help="give up when the cluster has had no workers this long (default 300)")
     p.add_argument("--resume", type=_parse_bool, default=True, metavar="BOOL",
                    help="skip inputs whose result file exists (True/False, default True)")
     p.add_argument("--save_img", type=_parse_bool, default=False, metavar="BOOL",
@@ -635,7 +666,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         summary = run_batch(args.input, args.save_path, scheduler=args.scheduler, local_workers=args.local_workers,
                             threads_per_worker=args.threads_per_worker, task_size=args.task_size,
                             save_img=args.save_img, resume=args.resume, progress=args.progress,
-                            on_record=_print_error, log_level=level, **pipeline)
+                            on_record=_print_error, log_level=level, no_workers_timeout=args.no_workers_timeout,
+                            **pipeline)
     except HpocrError as err:
         print(f"error: {err}", file=sys.stderr)
         return _EXIT_CODES.get(err.category, 3)
@@ -646,9 +678,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         print("interrupted; run again to resume", file=sys.stderr)
         return 130
     done = summary.ok + summary.skipped
+    workers, threads = summary.workers, summary.threads // max(1, summary.workers)
     print(f"{summary.total} inputs: {summary.ok} processed, {summary.skipped} already done, {summary.failed} failed "
-          f"({summary.images_per_second:.2f} images/s on {summary.workers} workers x "
-          f"{summary.threads // max(1, summary.workers)} threads, after {summary.startup_seconds:.1f} s of cluster "
+          f"({summary.images_per_second:.2f} images/s on {workers} worker{'s' * (workers != 1)} x {threads} "
+          f"thread{'s' * (threads != 1)}, after {summary.startup_seconds:.1f} s of cluster "
           f"start and model loading); results in {os.path.abspath(args.save_path)}"
           + (f", errors in {os.path.join(os.path.abspath(args.save_path), ERRORS_FILE)}" if summary.failed else ""))
     return 1 if summary.failed or done < summary.total else 0

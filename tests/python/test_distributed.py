@@ -53,7 +53,7 @@ def client(ocr):
     # the crash tests short.
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=40)
+                                           dashboard_address=":0", silence_logs=40)
     client = distributed.Client(cluster)
     yield client
     client.close()
@@ -182,7 +182,7 @@ def test_killed_worker_loses_and_duplicates_nothing(client, images, reference, t
     marker = tmp_path / "killed.pid"
     client.register_worker_plugin(KillOnce(str(marker)), name="kill-once")
     try:
-        summary = hd.run_batch(str(images), tmp_path / "out", client=client, task_size=2)
+        summary = hd.run_batch(str(images), tmp_path / "out", client=client, task_size=2, no_workers_timeout=120)
     finally:
         client.unregister_worker_plugin("kill-once")
     killed = int(marker.read_text())
@@ -193,6 +193,12 @@ def test_killed_worker_loses_and_duplicates_nothing(client, images, reference, t
     client.wait_for_workers(2, timeout=60)
     pids_after = set(client.run(os.getpid).values())
     assert killed not in pids_after and len(pids_after) == 2
+
+
+def set_allowed_failures(client, n):
+    def update(dask_scheduler):
+        dask_scheduler.allowed_failures = n
+    client.run_on_scheduler(update)
 
 
 class CrashOnPoison(distributed.WorkerPlugin):
@@ -224,15 +230,28 @@ def test_input_that_kills_every_worker_is_isolated(client, images, reference, tm
         shutil.copy(path, inputs)
     shutil.copy(good[0], inputs / "poison.png")
     client.register_worker_plugin(CrashOnPoison(), name="crash-on-poison")
+    # Given up after the first death (instead of the module's second), to keep the restarts few: the batch
+    # dies once, then the poison alone once.
+    set_allowed_failures(client, 0)
     try:
-        summary = hd.run_batch(str(inputs), tmp_path / "out", client=client, task_size=4)  # one task for all
+        summary = hd.run_batch(str(inputs), tmp_path / "out", client=client, task_size=4,  # one task for all
+                               no_workers_timeout=120)
     finally:
+        set_allowed_failures(client, 1)
         client.unregister_worker_plugin("crash-on-poison")
     assert (summary.ok, summary.failed) == (3, 1)
     assert summary.errors[0]["input_path"] == str(inputs / "poison.png")
     assert summary.errors[0]["category"] == "worker_died"
     assert_results_match(tmp_path / "out", rebased({str(p): reference[str(p)] for p in good}, inputs))
     client.wait_for_workers(2, timeout=60)
+
+
+def test_a_cluster_without_workers_fails_instead_of_hanging(images, tmp_path):
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as empty:
+        with pytest.raises(TimeoutError, match="no workers"):
+            list(hd.iter_batch(str(images), client=empty, save_path=tmp_path, no_workers_timeout=0.5))
+    assert result_files(tmp_path) == []
 
 
 def test_resume_skips_finished_inputs(client, images, reference, tmp_path):
@@ -300,7 +319,7 @@ def test_cli_batch_on_a_running_scheduler(cli, client, images, reference, tmp_pa
     out = tmp_path / "out"
     proc = run_cli(cli, "-i", str(images / "*.png"), "--save_path", str(out), "--scheduler", client.scheduler.address)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "on 2 workers x 1 threads" in proc.stdout
+    assert "on 2 workers x 1 thread," in proc.stdout
     assert_results_match(out, reference)
     assert client.status == "running" and len(client.nthreads()) == 2  # the cluster is left running
 
@@ -335,6 +354,9 @@ def test_cli_batch_usage_errors(cli, images, tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert hd.main(["-i", str(tmp_path / "empty"), "--save_path", str(tmp_path / "o")]) == 1
     assert "no image files" in capsys.readouterr().err
+    (tmp_path / "a_file").write_text("x")
+    assert hd.main(["-i", str(images), "--save_path", str(tmp_path / "a_file" / "out")]) == 4  # cannot write
+    assert "cannot create" in capsys.readouterr().err
 
 
 def test_missing_dask_is_reported(tmp_path):
