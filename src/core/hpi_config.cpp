@@ -43,7 +43,8 @@ void HpiConfig::validate() const {
       bad("backend_config.cpu_num_threads must be an integer in 1..1024");
   }
   if (auto it = backend_config.find("precision"); it != backend_config.end()) {
-    if (!it->is_string() || (*it != "fp32" && *it != "fp16")) bad("backend_config.precision must be fp32 or fp16");
+    if (!it->is_string() || (*it != "fp32" && *it != "fp16" && *it != "int8"))
+      bad("backend_config.precision must be fp32, fp16 or int8");
   }
 }
 
