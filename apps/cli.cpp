@@ -300,11 +300,11 @@ int cmd_benchmark(const CommonArgs& a, const BenchArgs& b) {
 
 struct QuantizeArgs {
   std::vector<fs::path> model_dirs;
-  fs::path calib_dir, json;
+  fs::path calib_dir, json, save_set;
   std::string method = "minmax", exclude;
   bool per_channel = true;
   std::string reduce_range = "auto";
-  int calib_images = 16, val_images = 8;
+  int calib_images = 16, val_images = 8, guard_rounds = 3;
 };
 
 std::set<std::string> split_names(const std::string& list) {
@@ -325,6 +325,7 @@ int cmd_quantize(const CommonArgs& a, const QuantizeArgs& q) {
   req.options.per_channel = q.per_channel;
   req.options.exclude = split_names(q.exclude);
   req.options.cpu_threads = a.options.cpu_threads;
+  req.max_sensitivity_rounds = q.guard_rounds;
   if (q.reduce_range != "auto") req.options.reduce_range = parse_bool(q.reduce_range);
   if (!q.calib_dir.empty()) {
     req.calibration = quant::load_image_dir(q.calib_dir, a.options.max_image_pixels);
@@ -333,6 +334,11 @@ int cmd_quantize(const CommonArgs& a, const QuantizeArgs& q) {
     req.calibration = bench::make_calibration_set(q.calib_images, bench::kCalibrationSeed);
   }
   req.validation = bench::make_calibration_set(q.val_images, bench::kValidationSeed);
+  if (!q.save_set.empty()) {
+    for (const char* sub : {"calibration", "validation"}) fs::create_directories(q.save_set / sub);
+    for (const auto& img : req.calibration) cv::imwrite((q.save_set / "calibration" / (img.name + ".png")).string(), img.image);
+    for (const auto& img : req.validation) cv::imwrite((q.save_set / "validation" / (img.name + ".png")).string(), img.image);
+  }
   std::fprintf(stderr, "calibrating on %zu images, guard on %zu validation images...\n", req.calibration.size(), req.validation.size());
   nlohmann::json reports = quant::build_int8_models(req);
   for (const auto& r : reports) {
@@ -413,7 +419,12 @@ int run(int argc, char** argv) {
   quantize->add_option("--val_images", quant_opts.val_images, "Generated validation images for the guard")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  quantize->add_option("--guard_rounds", quant_opts.guard_rounds,
+                       "Guard retries, each leaving more of the most sensitive layers in fp32 (1, 3, 6, ...)")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
   quantize->add_option("--json", quant_opts.json, "Also write the per-model reports as JSON");
+  quantize->add_option("--save_set", quant_opts.save_set, "Write the calibration and validation images to this directory");
   quantize->add_option("--cpu_threads", quant_args.options.cpu_threads, "Inference threads, 0 = all cores")->capture_default_str();
   quantize->add_option("--log_level", quant_args.log_level, "trace, debug, info, warning, error, off")->capture_default_str();
   quantize->add_flag("-v,--verbose", quant_args.verbose, "Log calibration and guard progress");

@@ -1,6 +1,7 @@
 // INT8: `hpocr quantize` -> accuracy guard -> HPI runs the INT8 model on rendered text with known content;
 // ONNX Runtime's optimised graph holds integer kernels; cache keying, invalidation and refusal; bad
-// calibration inputs. One quantisation (of a private copy of the recogniser, small sets) is shared.
+// calibration inputs. One quantisation (of a private copy of the textline classifier, the smallest model,
+// with small sets) is shared by the tests.
 #include <fstream>
 
 #include "hpi/engine_loader.h"
@@ -17,11 +18,11 @@ namespace {
 
 class Int8 : public PipelineTest {
  protected:
-  /// A private copy of the recogniser, quantised once with 8 calibration and 4 validation images.
-  static const fs::path& quantised_rec() {
+  /// A private copy of the classifier, quantised once with 8 calibration and 4 validation images.
+  static const fs::path& quantised_cls() {
     static const fs::path dir = [] {
-      fs::path d = temp_dir("int8-rec");
-      for (const auto& e : fs::directory_iterator(hpocr_home() / "models" / "PP-OCRv4_mobile_rec"))
+      fs::path d = temp_dir("int8-cls");
+      for (const auto& e : fs::directory_iterator(hpocr_home() / "models" / "ch_ppocr_mobile_v2.0_cls"))
         if (e.is_regular_file()) fs::copy_file(e.path(), d / e.path().filename());
       quantize_output() = run_cli("quantize --model_dir " + d.string() + " --calib_images 8 --val_images 4 --json " +
                                   (d / "report.json").string());
@@ -34,22 +35,22 @@ class Int8 : public PipelineTest {
     return r;
   }
   static nlohmann::json report() {
-    std::ifstream f(quantised_rec() / "report.json");
+    std::ifstream f(quantised_cls() / "report.json");
     return nlohmann::json::parse(f).at(0);
   }
-  static ModelDir rec_model() { return open_model_dir(quantised_rec(), "rec"); }
+  static ModelDir cls_model() { return open_model_dir(quantised_cls(), "cls"); }
 };
 
 TEST_F(Int8, QuantizeWritesAGuardedEntryThatHpiRunsOnKnownText) {
-  const fs::path dir = quantised_rec();
+  const fs::path dir = quantised_cls();
   ASSERT_EQ(quantize_output().exit_code, 0) << quantize_output().out;
   const nlohmann::json r = report();
   EXPECT_TRUE(r["passed"].get<bool>()) << r.dump(2);
-  EXPECT_GT(r["quantized_nodes"].get<int>(), 30) << "most Conv/MatMul layers should be quantised";
+  EXPECT_GE(r["quantized_nodes"].get<int>(), 50) << "the classifier's 53 Conv + 1 MatMul should be quantised";
   const fs::path entry = r["entry"].get<std::string>();
-  EXPECT_EQ(entry, hpi::int8_entry_dir(rec_model()));
+  EXPECT_EQ(entry, hpi::int8_entry_dir(cls_model()));
   EXPECT_EQ(entry.parent_path(), dir / ".cache" / "hpocr");
-  for (const char* f : {"inference.onnx", "inference.yml", "ppocr_keys_v1.txt", "guard.json", "quant.json"})
+  for (const char* f : {"inference.onnx", "inference.yml", "guard.json", "quant.json"})
     EXPECT_TRUE(fs::exists(entry / f)) << f;
   // The guard's verdict is recorded in the entry, with the measured CER figures.
   std::ifstream g(entry / "guard.json");
@@ -57,14 +58,19 @@ TEST_F(Int8, QuantizeWritesAGuardedEntryThatHpiRunsOnKnownText) {
   EXPECT_EQ(guard["passed"], r["passed"]);
   EXPECT_LE(guard["cer_increase_points"].get<double>(), 0.5);
 
-  // HPI with auto_config picks INT8 for this model on CPU, and the pipeline reads the known text.
+  // HPI with auto_config picks INT8 for this model on CPU, and the pipeline reads the known text (two lines
+  // upside down: the INT8 classifier must turn them).
   OcrOptions o;
-  o.text_recognition_model_dir = dir;
+  o.textline_orientation_model_dir = dir;
   o.enable_hpi = true;
   OcrPipeline p(o);
   EXPECT_NE(p.describe().find(entry.string()), std::string::npos) << p.describe();
   const std::vector<std::string> lines = {"Quarterly report 2026", "Invoice number 48213", "Total amount 1375.40"};
   RenderedPage page = render_lines(lines, latin_font());
+  for (size_t i : {0, 2}) {
+    cv::Mat line = page.image(page.line_rects[i] & cv::Rect(0, 0, page.image.cols, page.image.rows));
+    cv::rotate(line.clone(), line, cv::ROTATE_180);
+  }
   OcrResult res = p.predict(page.image, "int8_page");
   ASSERT_EQ(res.rec_texts.size(), lines.size());
   size_t errors = 0, chars = 0;
@@ -72,7 +78,8 @@ TEST_F(Int8, QuantizeWritesAGuardedEntryThatHpiRunsOnKnownText) {
     errors += edit_distance(without_spaces(res.rec_texts[i]), without_spaces(lines[i]));
     chars += char_count(without_spaces(lines[i]));
   }
-  EXPECT_LE(errors, chars / 50) << "INT8 recognition should read clean rendered text almost perfectly";
+  EXPECT_LE(errors, chars / 50) << "clean rendered text should be read almost perfectly";
+  EXPECT_EQ(res.textline_orientation_angles, (std::vector<int>{1, 0, 1}));
 }
 
 TEST_F(Int8, OnnxRuntimeRunsIntegerKernelsForTheQdqModel) {
@@ -91,7 +98,7 @@ TEST_F(Int8, OnnxRuntimeRunsIntegerKernelsForTheQdqModel) {
 }
 
 TEST_F(Int8, EntryIsKeyedOnTheModelBytesAndRefusedWhenTheGuardFailed) {
-  const ModelDir model = rec_model();
+  const ModelDir model = cls_model();
   ASSERT_TRUE(hpi::int8_status(model).usable) << hpi::int8_status(model).reason;
   LoadRequest req;
   req.enable_hpi = true;
@@ -101,10 +108,10 @@ TEST_F(Int8, EntryIsKeyedOnTheModelBytesAndRefusedWhenTheGuardFailed) {
 
   // A changed model (same directory, other bytes) misses the entry: fp32 with the reason.
   fs::path changed = temp_dir("int8-changed");
-  for (const auto& e : fs::directory_iterator(quantised_rec()))
+  for (const auto& e : fs::directory_iterator(quantised_cls()))
     if (e.is_regular_file()) fs::copy_file(e.path(), changed / e.path().filename());
   fs::create_directories(changed / ".cache");
-  fs::copy(quantised_rec() / ".cache", changed / ".cache", fs::copy_options::recursive);
+  fs::copy(quantised_cls() / ".cache", changed / ".cache", fs::copy_options::recursive);
   ModelDir copy = open_model_dir(changed, "rec");
   EXPECT_TRUE(hpi::int8_status(copy).usable) << "same bytes, same key: the entry travels with a copy";
   onnx::ModelProto proto = quant::load_onnx(copy.model_file);
@@ -120,7 +127,7 @@ TEST_F(Int8, EntryIsKeyedOnTheModelBytesAndRefusedWhenTheGuardFailed) {
 
   // A failed guard verdict makes HPI refuse the entry, even when INT8 is asked for.
   fs::path failed = temp_dir("int8-failed");
-  for (const auto& f : fs::directory_iterator(quantised_rec()))
+  for (const auto& f : fs::directory_iterator(quantised_cls()))
     if (f.is_regular_file()) fs::copy_file(f.path(), failed / f.path().filename());
   ModelDir third = open_model_dir(failed, "rec");
   fs::path entry = hpi::int8_entry_dir(third);
@@ -164,7 +171,7 @@ TEST_F(Int8, BadCalibrationInputsGiveClearErrors) {
 
 TEST_F(Int8, UnknownExcludedNodeIsRefused) {
   quant::Calibration calib;
-  calib.model = quant::load_onnx(rec_model().model_file);
+  calib.model = quant::load_onnx(cls_model().model_file);
   quant::normalise_graph(*calib.model.mutable_graph());
   quant::QuantOptions opts;
   opts.exclude = {"no_such_node"};
