@@ -390,7 +390,7 @@ int run(int argc, char** argv) {
   CommonArgs bench_args;
   BenchArgs bench_opts;
   auto* benchmark = app.add_subcommand("benchmark", "Measure latency, throughput, load time and memory on a generated set");
-  benchmark->add_option("--configs", bench_opts.configs, "Comma-separated: hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8")
+  benchmark->add_option("--configs", bench_opts.configs, "Comma-separated: hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8, int8_unguarded")
       ->capture_default_str();
   benchmark->add_option("--pages", bench_opts.pages, "Document pages in the set")->check(CLI::Range(1, 100))->capture_default_str();
   benchmark->add_option("--crops", bench_opts.crops, "Single-line crops in the set")->check(CLI::Range(0, 10000))->capture_default_str();

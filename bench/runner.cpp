@@ -72,14 +72,20 @@ BenchConfig named_config(const std::string& name, const OcrOptions& base) {
   else if (name == "batch1") c.options.enable_hpi = true, c.options.text_recognition_batch_size = 1;
   else if (name == "batch12") c.options.enable_hpi = true, c.options.text_recognition_batch_size = 12;
   else if (name == "no_cls") c.options.enable_hpi = true, c.options.use_textline_orientation = false;
-  else if (name == "fp32" || name == "int8") {  // HPI with the precision forced (int8: the `hpocr quantize` models)
+  else if (name == "fp32" || name == "int8" || name == "int8_unguarded") {
+    // HPI with the precision forced (int8: the `hpocr quantize` models where the guard passed; int8_unguarded:
+    // every INT8 model present, guard or not, to measure their speed).
     c.options.enable_hpi = true;
-    c.options.hpi_config.backend_config["precision"] = name;
-    for (auto& [module, config] : c.options.module_hpi_config) config.backend_config["precision"] = name;
+    auto set = [&](HpiConfig& config) {
+      config.backend_config["precision"] = name == "fp32" ? "fp32" : "int8";
+      if (name == "int8_unguarded") config.backend_config["int8_guard"] = false;
+    };
+    set(c.options.hpi_config);
+    for (auto& [module, config] : c.options.module_hpi_config) set(config);
   }
   else
     throw Error(ErrorCode::InvalidArgument,
-                "benchmark configuration '" + name + "' is unknown (hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8)");
+                "benchmark configuration '" + name + "' is unknown (hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8, int8_unguarded)");
   return c;
 }
 

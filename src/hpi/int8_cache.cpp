@@ -33,6 +33,7 @@ Int8Status int8_status(const ModelDir& model) {
     s.reason = "no INT8 version of this model in the cache (" + s.dir.string() + "); run `hpocr quantize` to build one";
     return s;
   }
+  s.present = true;
   std::ifstream in(s.dir / "guard.json");
   try {
     s.guard = nlohmann::json::parse(in);

@@ -18,6 +18,7 @@ std::filesystem::path int8_entry_dir(const ModelDir& model);
 
 struct Int8Status {
   bool usable = false;           ///< entry present, complete and the guard passed
+  bool present = false;          ///< the entry's model exists (whatever the guard said)
   std::filesystem::path dir;     ///< the entry (a model directory) when present
   std::string reason;            ///< why (not): for the logs and hpi-info
   nlohmann::json guard;          ///< guard.json when present

@@ -18,13 +18,13 @@ namespace {
 
 class Int8 : public PipelineTest {
  protected:
-  /// A private copy of the classifier, quantised once with 8 calibration and 4 validation images.
+  /// A private copy of the classifier, quantised once with 4 calibration and 3 validation images.
   static const fs::path& quantised_cls() {
     static const fs::path dir = [] {
       fs::path d = temp_dir("int8-cls");
       for (const auto& e : fs::directory_iterator(hpocr_home() / "models" / "ch_ppocr_mobile_v2.0_cls"))
         if (e.is_regular_file()) fs::copy_file(e.path(), d / e.path().filename());
-      quantize_output() = run_cli("quantize --model_dir " + d.string() + " --calib_images 8 --val_images 4 --json " +
+      quantize_output() = run_cli("quantize --model_dir " + d.string() + " --calib_images 4 --val_images 3 --json " +
                                   (d / "report.json").string());
       return d;
     }();
