@@ -244,6 +244,19 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
     nlohmann::json rounds = nlohmann::json::array();
     GuardVerdict verdict;
     std::map<std::string, int> kernels;
+    // A refused model is still published (HPI reports why; int8_guard: false runs it): keep the round that
+    // came closest to the limits, since leaving more layers in fp32 does not always help.
+    struct Best {
+      double violation = 1e300;
+      std::string model;
+      GuardVerdict verdict;
+      std::vector<std::string> excluded, quantized;
+      std::map<std::string, int> kernels;
+    } best;
+    auto violation = [&](const GuardVerdict& v) {
+      return std::max(0.0, v.cer_int8 - v.cer_fp32 - req.guard.max_cer_increase) / std::max(req.guard.max_cer_increase, 1e-9) +
+             std::max(0.0, req.guard.min_box_agreement - v.box_agreement) / std::max(1 - req.guard.min_box_agreement, 1e-9);
+    };
     for (int round = 0;; ++round) {
       onnx::ModelProto q = quantize(calib, options, &quantized);
       save_onnx(q, staging.path() / "inference.onnx");
@@ -262,6 +275,8 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
       verdict = judge(req.validation, reference, run_pipeline(candidate, req.validation, threads), req.guard);
       log::info("{}: guard round {} ({} layers left in fp32): {}", source.model_name, round, guard_excluded.size(), verdict.reason);
       rounds.push_back({{"excluded", guard_excluded.size()}, {"passed", verdict.passed}, {"result", verdict.to_json()}});
+      if (const double v = violation(verdict); v < best.violation)
+        best = {v, q.SerializeAsString(), verdict, guard_excluded, quantized, kernels};
       if (verdict.passed || round >= req.max_sensitivity_rounds) break;
       // Leave the most sensitive layers in fp32: 1, 3, 6, ... of them (grows with each round).
       if (sensitivity.empty()) {
@@ -273,6 +288,12 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
         guard_excluded.push_back(sensitivity[guard_excluded.size()].first);
         options.exclude.insert(guard_excluded.back());
       }
+    }
+    if (!best.model.empty() && !verdict.passed) {
+      std::ofstream f(staging.path() / "inference.onnx", std::ios::binary | std::ios::trunc);
+      f << best.model;
+      if (!f) throw Error(ErrorCode::Io, "cannot write " + (staging.path() / "inference.onnx").string());
+      verdict = best.verdict, guard_excluded = best.excluded, quantized = best.quantized, kernels = best.kernels;
     }
     nlohmann::json guard = verdict.to_json();
     guard["rounds"] = rounds;
