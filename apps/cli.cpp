@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include <CLI/CLI.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -21,7 +22,10 @@
 #include "batch.h"
 #include "bench/runner.h"
 #include "convert/converter.h"
+#include "hpi/int8_cache.h"
 #include "hpi/selection.h"
+#include "bench/calib_set.h"
+#include "quant/int8_build.h"
 #include "install_deps.h"
 #include "pipeline/pipeline_config.h"
 #include "progress.h"
@@ -47,6 +51,7 @@ struct CommonArgs {
   bool verbose = false;
   fs::path save_path;
   fs::path pipeline_config;
+  std::string precision;  ///< --precision; applied after parsing so that it wins over --hpi_config
 };
 
 void add_bool(CLI::App& app, const std::string& name, bool& target, const std::string& help) {
@@ -99,6 +104,10 @@ void add_pipeline_options(CLI::App& app, CommonArgs& a) {
   // Read before parsing (see run()), so that every other option overrides the file; declared for --help.
   app.add_option("--paddlex_config", a.pipeline_config, "PaddleX-style pipeline YAML (e.g. OCR.yaml); other options override it");
   app.add_option("--cpu_threads", o.cpu_threads, "Inference threads per model, 0 = all cores")->capture_default_str();
+  app.add_option("--precision", a.precision,
+                 "fp32, fp16 or int8 (int8: the models' INT8 versions built by `hpocr quantize`; default: automatic with "
+                 "--enable_hpi, which uses INT8 on CPU where it passed the accuracy guard)")
+      ->check(CLI::IsMember({"fp32", "fp16", "int8"}));
   add_bool(app, "--use_textline_orientation", o.use_textline_orientation, "Classify text lines as 0/180 degrees and fix them");
   add_unavailable(app, "--use_doc_orientation_classify", "Document orientation classification");
   add_unavailable(app, "--use_doc_unwarping", "Document unwarping");
@@ -152,8 +161,12 @@ void save_outputs(const OcrResult& r, const fs::path& dir) {
   save_visualization(r, dir, find_font());
 }
 
-void apply_logging(const CommonArgs& a) {
+/// Settings that depend on several options: the log level, and --precision over every hpi_config level.
+void apply_logging(CommonArgs& a) {
   log::set_level(a.verbose && a.log_level == "warning" ? "info" : a.log_level);
+  if (a.precision.empty()) return;
+  a.options.hpi_config.backend_config["precision"] = a.precision;
+  for (auto& [module, config] : a.options.module_hpi_config) config.backend_config["precision"] = a.precision;
 }
 
 int cmd_ocr(const fs::path& input, const CommonArgs& a) {
@@ -243,6 +256,8 @@ int cmd_hpi_info(const CommonArgs& a) {
       ModelDir m = open_model_dir(dir, module);
       std::printf("%s: %s [%s], %s\n%s", module, m.model_name.c_str(), to_string(m.format).c_str(), dir.c_str(),
                   hpi::make_plan(m, device, config, o.enable_hpi).describe().c_str());
+      hpi::Int8Status int8 = hpi::int8_status(m);
+      std::printf("  int8: %s\n", int8.reason.c_str());
     } catch (const Error& e) {
       std::printf("%s: %s\n", module, e.what());
     }
@@ -318,6 +333,66 @@ int cmd_serve(const CommonArgs& a, const serve::ServeOptions& s) {
   return kOk;
 }
 
+struct QuantizeArgs {
+  std::vector<fs::path> model_dirs;
+  fs::path calib_dir, json, save_set;
+  std::string method = "minmax", exclude;
+  bool per_channel = true;
+  std::string reduce_range = "auto";
+  int calib_images = 16, val_images = 8, guard_rounds = 3;
+};
+
+std::set<std::string> split_names(const std::string& list) {
+  std::set<std::string> out;
+  for (size_t start = 0; start <= list.size();) {
+    size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    if (end > start) out.insert(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+int cmd_quantize(const CommonArgs& a, const QuantizeArgs& q) {
+  quant::BuildRequest req;
+  req.model_dirs = q.model_dirs;
+  req.options.method = quant::parse_calib_method(q.method);
+  req.options.per_channel = q.per_channel;
+  req.options.exclude = split_names(q.exclude);
+  req.options.cpu_threads = a.options.cpu_threads;
+  req.max_sensitivity_rounds = q.guard_rounds;
+  if (q.reduce_range != "auto") req.options.reduce_range = parse_bool(q.reduce_range);
+  if (!q.calib_dir.empty()) {
+    req.calibration = quant::load_image_dir(q.calib_dir, a.options.max_image_pixels);
+  } else {
+    std::fprintf(stderr, "generating %d calibration images...\n", q.calib_images);
+    req.calibration = bench::make_calibration_set(q.calib_images, bench::kCalibrationSeed);
+  }
+  req.validation = bench::make_calibration_set(q.val_images, bench::kValidationSeed);
+  if (!q.save_set.empty()) {
+    for (const char* sub : {"calibration", "validation"}) fs::create_directories(q.save_set / sub);
+    for (const auto& img : req.calibration) cv::imwrite((q.save_set / "calibration" / (img.name + ".png")).string(), img.image);
+    for (const auto& img : req.validation) cv::imwrite((q.save_set / "validation" / (img.name + ".png")).string(), img.image);
+  }
+  std::fprintf(stderr, "calibrating on %zu images, guard on %zu validation images...\n", req.calibration.size(), req.validation.size());
+  nlohmann::json reports = quant::build_int8_models(req);
+  for (const auto& r : reports) {
+    std::printf("%s: %s\n  %s\n  %zu layers quantised, %zu left in fp32 by the guard; integer kernels %s\n  entry: %s\n",
+                r["model_name"].get<std::string>().c_str(),
+                r["passed"].get<bool>() ? "INT8 passed the accuracy guard (HPI will use it on CPU)"
+                                        : "INT8 REFUSED by the accuracy guard (fp32 stays in use)",
+                r["guard"].value(r["passed"].get<bool>() ? "summary" : "reason", std::string()).c_str(),
+                r["quantized_nodes"].get<size_t>(), r["excluded_layers"].size(), r["integer_kernels"].dump().c_str(),
+                r["entry"].get<std::string>().c_str());
+  }
+  if (!q.json.empty()) {
+    std::ofstream f(q.json);
+    f << reports.dump(2) << "\n";
+    if (!f) throw Error(ErrorCode::Io, "cannot write " + q.json.string());
+  }
+  return kOk;
+}
+
 /// --paddlex_config must be applied before the other options are parsed, so that they override it.
 void preload_pipeline_config(int argc, char** argv, OcrOptions& options) {
   for (int i = 1; i < argc; ++i) {
@@ -352,7 +427,7 @@ int run(int argc, char** argv) {
   CommonArgs bench_args;
   BenchArgs bench_opts;
   auto* benchmark = app.add_subcommand("benchmark", "Measure latency, throughput, load time and memory on a generated set");
-  benchmark->add_option("--configs", bench_opts.configs, "Comma-separated: hpi_off, hpi_on, threads1, batch1, batch12, no_cls")
+  benchmark->add_option("--configs", bench_opts.configs, "Comma-separated: hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8, int8_unguarded")
       ->capture_default_str();
   benchmark->add_option("--pages", bench_opts.pages, "Document pages in the set")->check(CLI::Range(1, 100))->capture_default_str();
   benchmark->add_option("--crops", bench_opts.crops, "Single-line crops in the set")->check(CLI::Range(0, 10000))->capture_default_str();
@@ -385,6 +460,35 @@ int run(int argc, char** argv) {
   auto* batch = app.add_subcommand("batch", "OCR of many images on a Dask cluster (local or remote); see hpocr batch --help");
   batch->prefix_command();
   batch->set_help_flag();
+  CommonArgs quant_args;
+  QuantizeArgs quant_opts;
+  auto* quantize = app.add_subcommand("quantize", "Build INT8 versions of the models (calibration, QDQ, accuracy guard) in the engine cache");
+  quantize->add_option("--model_dir", quant_opts.model_dirs, "Model directory to quantise (repeatable; default: the three default models)");
+  quantize->add_option("--calib_dir", quant_opts.calib_dir, "Directory of calibration images (default: a generated set)");
+  quantize->add_option("--method", quant_opts.method, "Activation range calibration")
+      ->check(CLI::IsMember({"minmax", "percentile", "entropy"}))
+      ->capture_default_str();
+  add_bool(*quantize, "--per_channel", quant_opts.per_channel, "Per-channel weight scales (Conv axis 0, MatMul axis 1)");
+  quantize->add_option("--exclude", quant_opts.exclude, "Comma-separated node names to keep in fp32");
+  quantize->add_option("--reduce_range", quant_opts.reduce_range,
+                       "7-bit weights: auto (on when the CPU lacks VNNI, where 8-bit weights can saturate), True or False")
+      ->check(CLI::IsMember({"auto", "True", "False", "true", "false"}))
+      ->capture_default_str();
+  quantize->add_option("--calib_images", quant_opts.calib_images, "Generated calibration images (without --calib_dir)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  quantize->add_option("--val_images", quant_opts.val_images, "Generated validation images for the guard")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  quantize->add_option("--guard_rounds", quant_opts.guard_rounds,
+                       "Guard retries, each leaving more of the most sensitive layers in fp32 (1, 3, 6, ...)")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
+  quantize->add_option("--json", quant_opts.json, "Also write the per-model reports as JSON");
+  quantize->add_option("--save_set", quant_opts.save_set, "Write the calibration and validation images to this directory");
+  quantize->add_option("--cpu_threads", quant_args.options.cpu_threads, "Inference threads, 0 = all cores")->capture_default_str();
+  quantize->add_option("--log_level", quant_args.log_level, "trace, debug, info, warning, error, off")->capture_default_str();
+  quantize->add_flag("-v,--verbose", quant_args.verbose, "Log calibration and guard progress");
   std::string deps_kind;
   auto* deps = app.add_subcommand("install_hpi_deps", "Install the runtime libraries HPI uses (cpu | gpu)");
   deps->add_option("device", deps_kind, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
@@ -425,6 +529,10 @@ int run(int argc, char** argv) {
       return cmd_serve(serve_args, serve_opts);
     }
     if (batch->parsed()) return exec_batch(batch->remaining());
+    if (quantize->parsed()) {
+      apply_logging(quant_args);
+      return cmd_quantize(quant_args, quant_opts);
+    }
     if (deps->parsed()) return install_hpi_deps(deps_kind) ? kOk : kModelFailed;
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -11,6 +11,7 @@
 #include "core/text_metrics.h"
 #include "core/timer.h"
 #include "hpi/engine_loader.h"
+#include "hpi/int8_cache.h"
 #include "hpocr/error.h"
 #include "hpocr/pipeline.h"
 #include "models/text_recognizer.h"
@@ -47,6 +48,15 @@ OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
     fs::create_directories(copy);
     for (const auto& entry : fs::directory_iterator(source))
       if (entry.is_regular_file()) fs::copy_file(entry.path(), copy / entry.path().filename(), fs::copy_options::overwrite_existing);
+    // The INT8 version (hpocr quantize) travels with the copy: its key hashes the model's bytes, not its path.
+    ModelDir original = open_model_dir(source, name), copied = open_model_dir(copy, name);
+    fs::path int8 = hpi::int8_entry_dir(original);
+    if (fs::exists(int8 / "inference.onnx")) {
+      fs::path target = hpi::int8_entry_dir(copied);
+      fs::create_directories(target);
+      for (const auto& entry : fs::directory_iterator(int8))
+        if (entry.is_regular_file()) fs::copy_file(entry.path(), target / entry.path().filename(), fs::copy_options::overwrite_existing);
+    }
     *dir = copy;
   }
   return o;
@@ -62,9 +72,20 @@ BenchConfig named_config(const std::string& name, const OcrOptions& base) {
   else if (name == "batch1") c.options.enable_hpi = true, c.options.text_recognition_batch_size = 1;
   else if (name == "batch12") c.options.enable_hpi = true, c.options.text_recognition_batch_size = 12;
   else if (name == "no_cls") c.options.enable_hpi = true, c.options.use_textline_orientation = false;
+  else if (name == "fp32" || name == "int8" || name == "int8_unguarded") {
+    // HPI with the precision forced (int8: the `hpocr quantize` models where the guard passed; int8_unguarded:
+    // every INT8 model present, guard or not, to measure their speed).
+    c.options.enable_hpi = true;
+    auto set = [&](HpiConfig& config) {
+      config.backend_config["precision"] = name == "fp32" ? "fp32" : "int8";
+      if (name == "int8_unguarded") config.backend_config["int8_guard"] = false;
+    };
+    set(c.options.hpi_config);
+    for (auto& [module, config] : c.options.module_hpi_config) set(config);
+  }
   else
     throw Error(ErrorCode::InvalidArgument,
-                "benchmark configuration '" + name + "' is unknown (hpi_off, hpi_on, threads1, batch1, batch12, no_cls)");
+                "benchmark configuration '" + name + "' is unknown (hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8, int8_unguarded)");
   return c;
 }
 
@@ -135,7 +156,7 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   for (const auto& img : set)
     if (img.kind == "line") crops.push_back(img.image);
   if (!crops.empty()) {
-    LoadRequest req{Device::parse(options.device), options.cpu_threads, options.enable_hpi, options.hpi_config, {}, nullptr};
+    LoadRequest req{Device::parse(options.device), options.cpu_threads, options.enable_hpi, options.hpi_config, {}, nullptr, {}};
     TextRecognizer rec(options.text_recognition_model_dir, req);
     rec.recognize(crops, options.text_recognition_batch_size);  // warm-up
     std::vector<double> per_run;

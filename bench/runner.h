@@ -23,7 +23,8 @@ struct RunSettings {
 /// Runs one configuration over the set and returns its report (see docs/performance.md for the fields).
 nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<BenchImage>& set, const RunSettings& run);
 
-/// Named configurations: hpi_off, hpi_on, threads1, batch1, batch12, no_cls. Error(InvalidArgument) for others.
+/// Named configurations: hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8 (HPI with the precision
+/// forced) and int8_unguarded (INT8 models even where the guard refused them). Error(InvalidArgument) for others.
 BenchConfig named_config(const std::string& name, const OcrOptions& base);
 
 /// A readable table of reports, with ratios against the first one and whether texts are identical.

@@ -21,4 +21,13 @@ Device Device::parse(std::string_view text) {
   return d;
 }
 
+std::string cpu_isa() {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512vnni")) return "avx512vnni";
+  return __builtin_cpu_supports("avx512f") ? "avx512" : __builtin_cpu_supports("avx2") ? "avx2" : "sse";
+#else
+  return "";
+#endif
+}
+
 }  // namespace hpocr

@@ -13,4 +13,8 @@ struct Device {
   std::string str() const { return type == "cpu" ? type : type + ":" + std::to_string(id); }
 };
 
+/// The CPU's widest vector instruction set for cache keys ("avx512vnni", "avx512", "avx2", "sse", or "" off
+/// x86): optimised graphs and INT8 kernels are chosen per instruction set.
+std::string cpu_isa();
+
 }  // namespace hpocr

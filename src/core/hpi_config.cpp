@@ -42,8 +42,11 @@ void HpiConfig::validate() const {
     if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 1024)
       bad("backend_config.cpu_num_threads must be an integer in 1..1024");
   }
+  if (auto it = backend_config.find("int8_guard"); it != backend_config.end() && !it->is_boolean())
+    bad("backend_config.int8_guard must be true or false");
   if (auto it = backend_config.find("precision"); it != backend_config.end()) {
-    if (!it->is_string() || (*it != "fp32" && *it != "fp16")) bad("backend_config.precision must be fp32 or fp16");
+    if (!it->is_string() || (*it != "fp32" && *it != "fp16" && *it != "int8"))
+      bad("backend_config.precision must be fp32, fp16 or int8");
   }
 }
 

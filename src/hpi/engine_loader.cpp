@@ -6,6 +6,7 @@
 #include "core/logging.h"
 #include "core/timer.h"
 #include "hpi/conversion.h"
+#include "hpi/int8_cache.h"
 #include "hpi/selection.h"
 #include "hpocr/error.h"
 
@@ -17,11 +18,40 @@ std::filesystem::path cache_entry(const ModelDir& model, const std::string& back
                                   const Device& device, const nlohmann::json& config, int cpu_threads) {
   std::string key = file_fingerprint(model.model_file) + "|" + version + "|" + device.str() + "|" + config.dump() + "|" +
                     std::to_string(cpu_threads);
-#if defined(__x86_64__)
-  // Optimised graphs may hold kernels chosen for this CPU's instruction set.
-  key += __builtin_cpu_supports("avx512f") ? "|avx512" : __builtin_cpu_supports("avx2") ? "|avx2" : "|sse";
-#endif
+  key += "|" + cpu_isa();  // optimised graphs may hold kernels chosen for this CPU's instruction set
   return cache_root_for(model.dir) / (backend + "-" + hash_hex(key));
+}
+
+/// The INT8 model to run instead of the fp32 one, if any. An explicit backend_config.precision wins; with
+/// auto_config HPI uses INT8 on CPU when the cache holds a version of the model that passed the guard.
+std::optional<ModelDir> int8_choice(const ModelDir& model, const LoadRequest& request, std::string& reason) {
+  const std::string wanted = request.hpi.backend_config.value("precision", std::string());
+  const bool automatic = wanted.empty() && request.enable_hpi && request.hpi.auto_config;
+  if (wanted != "int8" && !automatic) {
+    reason = wanted.empty() ? "fp32 (automatic INT8 needs enable_hpi with auto_config)" : wanted + " requested";
+    return std::nullopt;
+  }
+  if (request.device.type != "cpu") {
+    reason = "fp32: INT8 is implemented for CPU only";
+  } else {
+    hpi::Int8Status st = hpi::int8_status(model);
+    // backend_config.int8_guard: false runs an entry the guard refused (measurements, users who accept the loss).
+    const bool forced = wanted == "int8" && request.hpi.backend_config.value("int8_guard", true) == false && st.present;
+    if (forced && !st.usable) log::warn("{}: int8_guard is off: running the INT8 model although {}", model.model_name, st.reason);
+    if (st.usable || forced) try {
+        ModelDir m = open_model_dir(st.dir, model.model_name);
+        m.model_name = model.model_name;
+        reason = "int8: " + st.reason;
+        log::info("{}: {}", model.model_name, reason);
+        return m;
+      } catch (const Error& e) {
+        st.reason = std::string("the INT8 entry is unreadable: ") + e.what();
+      }
+    reason = "fp32: " + st.reason;
+  }
+  if (wanted == "int8") log::warn("{}: precision int8 refused, using fp32: {}", model.model_name, reason.substr(6));
+  else log::info("{}: {}", model.model_name, reason);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -32,6 +62,8 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
   log::info("{}: backend plan\n{}", model.model_name, plan.describe());
   nlohmann::json failed = nlohmann::json::array();
   for (const auto& r : plan.rejected) failed.push_back({{"backend", r.backend}, {"error", r.reason}});
+  std::string precision_reason;
+  const std::optional<ModelDir> int8 = int8_choice(model, request, precision_reason);
   std::string attempts;
   ErrorCode last = ErrorCode::BackendUnavailable;
   std::optional<ModelDir> converted;  // converted once, however many backends want ONNX
@@ -59,8 +91,24 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
       if (step.config.value("cache_optimized_model", false))
         opts.cache_dir = cache_entry(target, step.backend, backend->probe(request.device).version, request.device, step.config,
                                      request.cpu_threads);
-      LoadedEngine out{backend->load(target, opts), nullptr};
-      out.selection = {{"backend", step.backend}, {"reason", step.reason}, {"failed", failed}, {"load_ms", timer.lap()}};
+      std::unique_ptr<Engine> engine;
+      std::string precision = "fp32";
+      // INT8 entries are quantised from an ONNX model directory: they replace that model only.
+      if (int8 && step.backend == "onnxruntime" && !step.convert && !step.use_paddle) try {
+          EngineOptions int8_opts = opts;
+          if (!opts.cache_dir.empty())
+            int8_opts.cache_dir = cache_entry(*int8, step.backend, backend->probe(request.device).version, request.device,
+                                              step.config, request.cpu_threads);
+          engine = backend->load(*int8, int8_opts);
+          precision = "int8";
+        } catch (const Error& e) {
+          log::warn("{}: the INT8 model does not load, using fp32: {}", model.model_name, e.what());
+          precision_reason = std::string("fp32: the INT8 model does not load: ") + e.what();
+        }
+      if (!engine) engine = backend->load(target, opts);
+      LoadedEngine out{std::move(engine), nullptr};
+      out.selection = {{"backend", step.backend}, {"reason", step.reason},     {"failed", failed},
+                       {"load_ms", timer.lap()},  {"precision", precision}, {"precision_reason", precision_reason}};
       if (step.convert) out.selection["converted_model"] = target.model_file.string();
       log::info("{}: running on {} ({}), loaded in {:.1f} ms {}", model.model_name, step.backend, step.reason,
                 out.selection["load_ms"].get<double>(), out.engine->settings().dump());

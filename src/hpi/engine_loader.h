@@ -2,6 +2,7 @@
 // (hpi/selection.h) and configured from the prior knowledge, with an engine cache; without it a plain
 // default ONNX Runtime engine is built, the baseline HPI is measured against.
 #pragma once
+#include <functional>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,8 @@ struct LoadRequest {
   HpiConfig hpi;
   std::vector<int64_t> sample_input_shape;  ///< see EngineOptions::sample_input_shape
   const hpi::PriorKnowledge* knowledge = nullptr;  ///< null = PriorKnowledge::builtin()
+  /// Called with every input the loaded model runs on (calibration records the real pre-processed inputs).
+  std::function<void(const Tensor&)> input_observer;
 };
 
 struct LoadedEngine {
@@ -27,6 +30,9 @@ struct LoadedEngine {
 };
 
 /// Walks the plan: the first backend that loads wins; each failure is logged and the next one tried.
+/// On CPU with ONNX Runtime the INT8 version from the cache (hpi/int8_cache.h) replaces the model when
+/// backend_config.precision is int8, or automatically (enable_hpi + auto_config) when it passed the guard;
+/// selection["precision"] and ["precision_reason"] say which and why.
 /// Throws Error (the category of the last failure) listing every attempt when none works.
 LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request);
 

@@ -6,7 +6,7 @@ namespace hpocr {
 
 LoadedModel LoadedModel::open(const std::filesystem::path& path, std::string_view role, LoadRequest request,
                               std::vector<int64_t> sample_shape) {
-  LoadedModel m{open_model_dir(path, role), nullptr, nullptr};
+  LoadedModel m{open_model_dir(path, role), nullptr, nullptr, request.input_observer};
   request.sample_input_shape = std::move(sample_shape);
   LoadedEngine loaded = load_engine(m.dir, request);
   m.engine = std::move(loaded.engine);
@@ -25,6 +25,7 @@ nlohmann::json LoadedModel::settings() const {
 }
 
 Tensor LoadedModel::run_single(const Tensor& input, size_t expected_rank) const {
+  if (input_observer) input_observer(input);
   auto out = engine->run(std::span<const Tensor>(&input, 1));
   if (out.empty() || out[0].shape().size() != expected_rank || out[0].dtype() != DataType::Float32)
     throw Error(ErrorCode::Inference, dir.model_name + ": unexpected output " + (out.empty() ? "(none)" : out[0].describe()));

@@ -14,6 +14,7 @@ struct LoadedModel {
   ModelDir dir;
   std::unique_ptr<Engine> engine;
   nlohmann::json selection;  ///< which backend was chosen and why (hpi/engine_loader.h)
+  std::function<void(const Tensor&)> input_observer;  ///< LoadRequest::input_observer
 
   /// Opens the directory and loads the engine; errors name the role ("text detection", ...).
   /// `sample_shape` is a typical input, for backends that validate a model by a trial run.

@@ -31,7 +31,7 @@ struct OcrPipeline::Impl {
   /// The module's own hpi_config if given, else the pipeline's (the deepest level wins, as in PaddleX).
   static LoadRequest request(const OcrOptions& o, const char* module) {
     auto it = o.module_hpi_config.find(module);
-    return {Device::parse(o.device), o.cpu_threads, o.enable_hpi, it != o.module_hpi_config.end() ? it->second : o.hpi_config, {}, nullptr};
+    return {Device::parse(o.device), o.cpu_threads, o.enable_hpi, it != o.module_hpi_config.end() ? it->second : o.hpi_config, {}, nullptr, {}};
   }
 
   explicit Impl(OcrOptions o)

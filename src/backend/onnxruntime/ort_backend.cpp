@@ -87,7 +87,9 @@ class OrtEngine final : public Engine {
     if (threads > 0) so.SetIntraOpNumThreads(threads);
     settings_["cpu_num_threads"] = threads > 0 ? nlohmann::json(threads) : nlohmann::json("default");
     for (const auto& [key, value] : cfg.items()) {
-      if (key == "cpu_num_threads" || key == "cache_optimized_model" || key == "use_tensorrt_ep" || key == "precision") continue;
+      if (key == "cpu_num_threads" || key == "cache_optimized_model" || key == "use_tensorrt_ep" || key == "precision" ||
+          key == "int8_guard")
+        continue;
       if (key == "graph_optimization_level") {
         static const std::pair<const char*, GraphOptimizationLevel> levels[] = {
             {"disable", ORT_DISABLE_ALL}, {"basic", ORT_ENABLE_BASIC}, {"extended", ORT_ENABLE_EXTENDED}, {"all", ORT_ENABLE_ALL}};

@@ -1,0 +1,53 @@
+#include "hpi/int8_cache.h"
+
+#include <fstream>
+
+#include "backend/backend.h"
+#include "core/device.h"
+#include "core/file_util.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::hpi {
+
+// Bumped when the entry layout or the quantisation scheme changes, so old entries are not reused.
+constexpr const char* kInt8Format = "qdq-v1";
+
+fs::path int8_entry_dir(const ModelDir& model) {
+  const Backend* ort = find_backend("onnxruntime");
+  const std::string version = ort ? ort->probe(Device{}).version : "";
+  const std::string key = file_fingerprint(model.model_file) + "|" + version + "|" + cpu_isa() + "|" + kInt8Format;
+  return cache_root_for(model.dir) / ("int8-" + hash_hex(key));
+}
+
+Int8Status int8_status(const ModelDir& model) {
+  Int8Status s;
+  try {
+    s.dir = int8_entry_dir(model);
+  } catch (const std::exception& e) {
+    s.reason = std::string("cannot look up the INT8 cache entry: ") + e.what();
+    return s;
+  }
+  std::error_code ec;
+  if (!fs::exists(s.dir / "inference.onnx", ec)) {
+    s.reason = "no INT8 version of this model in the cache (" + s.dir.string() + "); run `hpocr quantize` to build one";
+    return s;
+  }
+  s.present = true;
+  std::ifstream in(s.dir / "guard.json");
+  try {
+    s.guard = nlohmann::json::parse(in);
+  } catch (const std::exception&) {
+    s.reason = "the INT8 entry " + s.dir.string() + " has no readable guard.json; run `hpocr quantize` again";
+    return s;
+  }
+  if (!s.guard.value("passed", false)) {
+    s.reason = "the INT8 version failed the accuracy guard (" + s.guard.value("reason", std::string("no reason recorded")) + ")";
+    return s;
+  }
+  s.usable = true;
+  s.reason = "INT8 version passed the accuracy guard (" + s.guard.value("summary", std::string()) + ")";
+  return s;
+}
+
+}  // namespace hpocr::hpi

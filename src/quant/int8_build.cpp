@@ -1,0 +1,338 @@
+#include "quant/int8_build.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include <opencv2/imgproc.hpp>
+
+#include "backend/backend.h"
+#include "core/device.h"
+#include "core/file_util.h"
+#include "core/image_decode.h"
+#include "core/logging.h"
+#include "core/text_metrics.h"
+#include "core/timer.h"
+#include "hpi/int8_cache.h"
+#include "hpocr/error.h"
+#include "hpocr/pipeline.h"
+#include "models/geometry.h"
+#include "models/text_detector.h"
+#include "models/text_recognizer.h"
+#include "models/textline_classifier.h"
+#include "quant/onnx_graph.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::quant {
+namespace {
+
+constexpr const char* kRoles[] = {"TextDetection", "TextLineOrientation", "TextRecognition"};
+constexpr size_t kMaxInputsPerModel = 48;  // calibration tensors kept per model (recognition batches add up fast)
+
+using RoleDirs = std::map<std::string, fs::path>;
+
+RoleDirs default_dirs() {
+  return {{"TextDetection", hpocr_home() / "models" / "PP-OCRv4_mobile_det"},
+          {"TextLineOrientation", hpocr_home() / "models" / "ch_ppocr_mobile_v2.0_cls"},
+          {"TextRecognition", hpocr_home() / "models" / "PP-OCRv4_mobile_rec"}};
+}
+
+/// fp32 on the plain engine: the guard's reference, and the candidate run with the INT8 directory given
+/// explicitly (precision fp32 keeps HPI from substituting anything).
+LoadRequest fp32_request(int threads) {
+  LoadRequest r;
+  r.cpu_threads = threads;
+  r.hpi.backend_config = {{"precision", "fp32"}};
+  return r;
+}
+
+/// Runs the fp32 models over the images as the pipeline does and records each model's pre-processed inputs.
+/// Detection runs with the long side limited to 960 px so that the exposed activations of a page fit in memory.
+std::map<std::string, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, const std::vector<LabelledImage>& images, int threads) {
+  std::map<std::string, std::vector<Tensor>> inputs;
+  auto request = [&](const std::string& role) {
+    LoadRequest r = fp32_request(threads);
+    r.input_observer = [&inputs, role](const Tensor& t) {
+      if (inputs[role].size() < kMaxInputsPerModel) inputs[role].push_back(t);  // shares the buffer, no copy
+    };
+    return r;
+  };
+  TextDetector det(dirs.at("TextDetection"), request("TextDetection"));
+  TextlineClassifier cls(dirs.at("TextLineOrientation"), request("TextLineOrientation"));
+  TextRecognizer rec(dirs.at("TextRecognition"), request("TextRecognition"));
+  TextDetParams params;
+  params.limit_type = "max";
+  params.limit_side_len = 960;
+  for (const auto& img : images) {
+    auto boxes = det.detect(img.image, params);
+    std::vector<Quad> quads;
+    for (const auto& b : boxes) quads.push_back(b.quad);
+    std::vector<cv::Mat> crops;
+    for (size_t i : reading_order(quads)) crops.push_back(crop_text_region(img.image, quads[i]));
+    if (crops.empty()) continue;
+    auto orient = cls.classify(crops, 6);
+    for (size_t i = 0; i < crops.size(); ++i)
+      if (orient[i].class_id == 1) cv::rotate(crops[i], crops[i], cv::ROTATE_180);
+    rec.recognize(crops, 6);
+  }
+  return inputs;
+}
+
+std::vector<OcrResult> run_pipeline(const RoleDirs& dirs, const std::vector<LabelledImage>& set, int threads) {
+  OcrOptions o;
+  o.text_detection_model_dir = dirs.at("TextDetection");
+  o.textline_orientation_model_dir = dirs.at("TextLineOrientation");
+  o.text_recognition_model_dir = dirs.at("TextRecognition");
+  o.cpu_threads = threads;
+  o.hpi_config.backend_config = {{"precision", "fp32"}};
+  OcrPipeline pipeline(o);
+  std::vector<OcrResult> out;
+  for (const auto& img : set) out.push_back(pipeline.predict(img.image, img.name));
+  return out;
+}
+
+double quad_iou(const Quad& a, const Quad& b) {
+  std::vector<cv::Point2f> pa(a.begin(), a.end()), pb(b.begin(), b.end()), inter;
+  const double aa = cv::contourArea(pa), ab = cv::contourArea(pb);
+  if (aa <= 0 || ab <= 0) return 0;
+  const double i = cv::intersectConvexConvex(pa, pb, inter, true);
+  return i / (aa + ab - i);
+}
+
+/// Share of boxes in `from` that overlap some box of `to` with IoU >= min_iou.
+size_t matched(const std::vector<Quad>& from, const std::vector<Quad>& to, double min_iou) {
+  size_t n = 0;
+  for (const auto& q : from) {
+    double best = 0;
+    for (const auto& r : to) best = std::max(best, quad_iou(q, r));
+    n += best >= min_iou;
+  }
+  return n;
+}
+
+void copy_files(const fs::path& from, const fs::path& to) {
+  for (const auto& e : fs::directory_iterator(from)) {
+    const std::string ext = e.path().extension().string();
+    if (!e.is_regular_file() || ext == ".onnx" || ext == ".pdmodel" || ext == ".pdiparams") continue;
+    fs::copy_file(e.path(), to / e.path().filename(), fs::copy_options::overwrite_existing);
+  }
+}
+
+void write_json(const fs::path& file, const nlohmann::json& j) {
+  std::ofstream f(file);
+  f << j.dump(2) << "\n";
+  if (!f) throw Error(ErrorCode::Io, "cannot write " + file.string());
+}
+
+}  // namespace
+
+nlohmann::json GuardVerdict::to_json() const {
+  return {{"passed", passed},
+          {"cer_fp32", cer_fp32},
+          {"cer_int8", cer_int8},
+          {"cer_increase_points", 100.0 * (cer_int8 - cer_fp32)},
+          {"box_agreement", box_agreement},
+          {"boxes_fp32", boxes_fp32},
+          {"boxes_int8", boxes_int8},
+          {passed ? "summary" : "reason", reason}};
+}
+
+GuardVerdict judge(const std::vector<LabelledImage>& set, const std::vector<OcrResult>& fp32, const std::vector<OcrResult>& int8,
+                   const GuardThresholds& t) {
+  GuardVerdict v;
+  size_t chars = 0, err32 = 0, err8 = 0, m32 = 0, m8 = 0;
+  for (size_t i = 0; i < set.size() && i < fp32.size() && i < int8.size(); ++i) {
+    std::string truth, a, b;
+    for (const auto& l : set[i].lines) truth += without_spaces(l);
+    for (const auto& l : fp32[i].rec_texts) a += without_spaces(l);
+    for (const auto& l : int8[i].rec_texts) b += without_spaces(l);
+    if (truth.empty()) truth = a;  // unlabelled image: fp32 is the reference
+    chars += char_count(truth);
+    err32 += edit_distance(a, truth);
+    err8 += edit_distance(b, truth);
+    v.boxes_fp32 += fp32[i].dt_polys.size();
+    v.boxes_int8 += int8[i].dt_polys.size();
+    m32 += matched(fp32[i].dt_polys, int8[i].dt_polys, t.min_iou);
+    m8 += matched(int8[i].dt_polys, fp32[i].dt_polys, t.min_iou);
+  }
+  v.cer_fp32 = chars ? static_cast<double>(err32) / chars : 0;
+  v.cer_int8 = chars ? static_cast<double>(err8) / chars : 0;
+  const size_t most = std::max(v.boxes_fp32, v.boxes_int8);
+  v.box_agreement = most ? static_cast<double>(std::min(m32, m8)) / most : 1.0;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "CER %.2f%% fp32 vs %.2f%% int8 (limit +%.2f points), boxes agree %.1f%% (limit %.1f%%, IoU >= %.2f)",
+                100 * v.cer_fp32, 100 * v.cer_int8, 100 * t.max_cer_increase, 100 * v.box_agreement, 100 * t.min_box_agreement,
+                t.min_iou);
+  const bool cer_ok = v.cer_int8 - v.cer_fp32 <= t.max_cer_increase + 1e-12, boxes_ok = v.box_agreement >= t.min_box_agreement;
+  v.passed = cer_ok && boxes_ok;
+  v.reason = buf;
+  return v;
+}
+
+std::vector<LabelledImage> load_image_dir(const fs::path& dir, int64_t max_image_pixels) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(ErrorCode::InvalidInput, "--calib_dir " + dir.string() + " is not a directory");
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw Error(ErrorCode::InvalidInput, "--calib_dir " + dir.string() + " is empty: put calibration images in it");
+  std::vector<LabelledImage> out;
+  std::string skipped;
+  for (const auto& f : files) {
+    try {
+      auto bytes = read_file(f);
+      out.push_back({f.filename().string(), decode_image(bytes, max_image_pixels, f.string()), {}});
+    } catch (const Error& e) {
+      log::warn("calibration: skipping {}", e.what());
+      if (skipped.size() < 400) skipped += "\n  " + std::string(e.what());
+    }
+  }
+  if (out.empty())
+    throw Error(ErrorCode::InvalidInput, "--calib_dir " + dir.string() + " holds no decodable image (" + std::to_string(files.size()) +
+                                             " files):" + skipped);
+  return out;
+}
+
+std::string model_role(const fs::path& dir) {
+  ModelDir m = open_model_dir(dir, "quantisation");
+  const YAML::Node name = yaml_at(m.config, {"PostProcess", "name"});
+  const std::string post = name && name.IsScalar() ? name.as<std::string>() : "";
+  if (post == "DBPostProcess") return "TextDetection";
+  if (post == "ClsPostProcess") return "TextLineOrientation";
+  if (post == "CTCLabelDecode") return "TextRecognition";
+  throw Error(ErrorCode::ModelFormat, dir.string() + ": cannot tell which PP-OCR model this is (inference.yml PostProcess.name is '" +
+                                          post + "'; expected DBPostProcess, ClsPostProcess or CTCLabelDecode)");
+}
+
+nlohmann::json build_int8_models(const BuildRequest& req) {
+  if (req.calibration.empty()) throw Error(ErrorCode::InvalidInput, "no calibration images");
+  if (req.validation.empty()) throw Error(ErrorCode::InvalidInput, "no validation images for the accuracy guard");
+  RoleDirs dirs = default_dirs();
+  std::vector<std::string> targets;
+  for (const auto& d : req.model_dirs) {
+    const std::string role = model_role(d);
+    dirs[role] = d;
+    if (std::find(targets.begin(), targets.end(), role) != targets.end())
+      throw Error(ErrorCode::InvalidArgument, "two --model_dir options name a " + role + " model; quantise them one at a time");
+    targets.push_back(role);
+  }
+  if (targets.empty()) targets.assign(std::begin(kRoles), std::end(kRoles));
+  const int threads = req.options.cpu_threads;
+
+  Timer timer;
+  log::info("calibration: running the fp32 models on {} images", req.calibration.size());
+  auto inputs = collect_inputs(dirs, req.calibration, threads);
+  log::info("validation: running the fp32 pipeline on {} images", req.validation.size());
+  const auto reference = run_pipeline(dirs, req.validation, threads);
+
+  nlohmann::json reports = nlohmann::json::array();
+  for (const auto& role : targets) {
+    const ModelDir source = open_model_dir(dirs.at(role), role);
+    nlohmann::json report = {{"model_name", source.model_name}, {"role", role}, {"model_dir", source.dir.string()}};
+    const auto& samples = inputs[role];
+    if (samples.empty())
+      throw Error(ErrorCode::InvalidInput, source.model_name + ": the calibration images gave it no input (no text was detected in any)");
+    Calibration calib = calibrate(source.model_file, samples, req.options);
+    TempDirectory staging("hpocr-int8");
+    copy_files(source.dir, staging.path());
+
+    QuantOptions options = req.options;
+    std::vector<std::pair<std::string, double>> sensitivity;
+    std::vector<std::string> guard_excluded, quantized;
+    nlohmann::json rounds = nlohmann::json::array();
+    GuardVerdict verdict;
+    std::map<std::string, int> kernels;
+    // A refused model is still published (HPI reports why; int8_guard: false runs it): keep the round that
+    // came closest to the limits, since leaving more layers in fp32 does not always help.
+    struct Best {
+      double violation = 1e300;
+      std::string model;
+      GuardVerdict verdict;
+      std::vector<std::string> excluded, quantized;
+      std::map<std::string, int> kernels;
+    } best;
+    auto violation = [&](const GuardVerdict& v) {
+      return std::max(0.0, v.cer_int8 - v.cer_fp32 - req.guard.max_cer_increase) / std::max(req.guard.max_cer_increase, 1e-9) +
+             std::max(0.0, req.guard.min_box_agreement - v.box_agreement) / std::max(1 - req.guard.min_box_agreement, 1e-9);
+    };
+    for (int round = 0;; ++round) {
+      onnx::ModelProto q = quantize(calib, options, &quantized);
+      save_onnx(q, staging.path() / "inference.onnx");
+      // A QDQ model that ORT runs in fp32 is a defect: the optimised graph must hold integer kernels.
+      TempDirectory scratch("hpocr-int8-check");
+      write_optimized_graph(staging.path() / "inference.onnx", scratch.path() / "optimized.onnx", threads);
+      kernels = integer_kernels(load_onnx(scratch.path() / "optimized.onnx"));
+      if (kernels.empty()) {
+        verdict = {};
+        verdict.reason = "ONNX Runtime runs no integer kernels for the quantised model (it would run in fp32)";
+        rounds.push_back({{"excluded", guard_excluded.size()}, {"passed", false}, {"reason", verdict.reason}});
+        break;
+      }
+      RoleDirs candidate = dirs;
+      candidate[role] = staging.path();
+      verdict = judge(req.validation, reference, run_pipeline(candidate, req.validation, threads), req.guard);
+      log::info("{}: guard round {} ({} layers left in fp32): {}", source.model_name, round, guard_excluded.size(), verdict.reason);
+      rounds.push_back({{"excluded", guard_excluded.size()}, {"passed", verdict.passed}, {"result", verdict.to_json()}});
+      if (const double v = violation(verdict); v < best.violation)
+        best = {v, q.SerializeAsString(), verdict, guard_excluded, quantized, kernels};
+      if (verdict.passed || round >= req.max_sensitivity_rounds) break;
+      // Leave the most sensitive layers in fp32: 1, 3, 6, ... of them (grows with each round).
+      if (sensitivity.empty()) {
+        std::vector<Tensor> few(samples.begin(), samples.begin() + std::min<size_t>(samples.size(), 4));
+        sensitivity = layer_sensitivity(calib, req.options, few);
+      }
+      const size_t want = std::min(sensitivity.size(), static_cast<size_t>((round + 1) * (round + 2) / 2));
+      while (guard_excluded.size() < want) {
+        guard_excluded.push_back(sensitivity[guard_excluded.size()].first);
+        options.exclude.insert(guard_excluded.back());
+      }
+    }
+    if (!best.model.empty() && !verdict.passed) {
+      std::ofstream f(staging.path() / "inference.onnx", std::ios::binary | std::ios::trunc);
+      f << best.model;
+      if (!f) throw Error(ErrorCode::Io, "cannot write " + (staging.path() / "inference.onnx").string());
+      verdict = best.verdict, guard_excluded = best.excluded, quantized = best.quantized, kernels = best.kernels;
+    }
+    nlohmann::json guard = verdict.to_json();
+    guard["rounds"] = rounds;
+    guard["excluded_layers"] = guard_excluded;
+    guard["thresholds"] = {{"max_cer_increase_points", 100 * req.guard.max_cer_increase},
+                           {"min_box_agreement", req.guard.min_box_agreement},
+                           {"min_iou", req.guard.min_iou}};
+    guard["validation_images"] = req.validation.size();
+    if (!verdict.passed) guard["reason"] = verdict.reason + "; INT8 is refused for this model, fp32 is used";
+    nlohmann::json quant = {{"source_model", source.model_file.string()},
+                            {"source_fingerprint", file_fingerprint(source.model_file)},
+                            {"format", "QDQ, opset 13, uint8 asymmetric activations, int8 symmetric weights"},
+                            {"method", to_string(req.options.method)},
+                            {"per_channel", req.options.per_channel},
+                            {"reduce_range", req.options.reduce_range},
+                            {"cpu_isa", cpu_isa()},
+                            {"user_excluded", std::vector<std::string>(req.options.exclude.begin(), req.options.exclude.end())},
+                            {"guard_excluded", guard_excluded},
+                            {"quantized_nodes", quantized.size()},
+                            {"integer_kernels", kernels},
+                            {"calibration_images", req.calibration.size()},
+                            {"calibration_inputs", samples.size()}};
+    write_json(staging.path() / "guard.json", guard);
+    write_json(staging.path() / "quant.json", quant);
+    const fs::path entry = hpi::int8_entry_dir(source);
+    std::error_code ec;
+    fs::remove_all(entry, ec);  // a new quantisation replaces the previous one
+    if (!publish_directory(entry, [&](const fs::path& tmp) { copy_files(staging.path(), tmp), fs::copy_file(staging.path() / "inference.onnx", tmp / "inference.onnx"); }))
+      throw Error(ErrorCode::Io, "cannot write the INT8 cache entry " + entry.string());
+    report["entry"] = entry.string();
+    report["passed"] = verdict.passed;
+    report["guard"] = verdict.to_json();
+    report["excluded_layers"] = guard_excluded;
+    report["quantized_nodes"] = quantized.size();
+    report["integer_kernels"] = kernels;
+    reports.push_back(report);
+  }
+  log::info("quantisation done in {:.1f} s", timer.lap() / 1000);
+  return reports;
+}
+
+}  // namespace hpocr::quant

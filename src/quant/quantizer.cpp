@@ -1,0 +1,460 @@
+#include "quant/quantizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "backend/backend.h"
+#include "core/device.h"
+#include "core/file_util.h"
+#include "core/logging.h"
+#include "hpocr/error.h"
+#include "quant/onnx_graph.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::quant {
+namespace {
+
+constexpr int kBins = 2048;
+
+/// Conv and MatMul: ORT 1.30 fuses their QDQ form into integer kernels on CPU. ConvTranspose is left in fp32:
+/// ORT keeps DQ -> ConvTranspose -> Q as an fp32 ConvTranspose (checked in the optimised graph), which
+/// would cost accuracy and Q/DQ time for no integer kernel.
+bool quantizable_op(const onnx::NodeProto& n) {
+  return n.domain().empty() && (n.op_type() == "Conv" || n.op_type() == "MatMul");
+}
+
+/// Activation inputs of a quantisable node: Conv/ConvTranspose input 0, MatMul inputs 0 and 1 when not constant.
+std::vector<std::string> activation_inputs(const onnx::NodeProto& n, const std::map<std::string, int>& inits) {
+  std::vector<std::string> out;
+  const int count = n.op_type() == "MatMul" ? 2 : 1;
+  for (int i = 0; i < count && i < n.input_size(); ++i)
+    if (!inits.count(n.input(i))) out.push_back(n.input(i));
+  return out;
+}
+
+/// The fp32 model with `extra` tensors added as graph outputs, loaded on ONNX Runtime from a temporary file.
+class Runner {
+ public:
+  Runner(const onnx::ModelProto& model, const std::vector<std::string>& extra, int threads) : tmp_("hpocr-quant") {
+    onnx::ModelProto m = model;
+    std::set<std::string> outputs;
+    for (const auto& o : m.graph().output()) outputs.insert(o.name());
+    for (const auto& name : extra) {
+      if (!outputs.insert(name).second) continue;
+      auto* vi = m.mutable_graph()->add_output();
+      vi->set_name(name);
+      vi->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+    }
+    ModelDir dir{tmp_.path(), tmp_.path() / "inference.onnx", ModelFormat::Onnx, "calibration", {}};
+    save_onnx(m, dir.model_file);
+    const Backend* ort = find_backend("onnxruntime");
+    if (!ort) throw Error(ErrorCode::BackendUnavailable, "quantisation needs the onnxruntime backend");
+    EngineOptions opts;
+    opts.cpu_threads = threads;
+    engine_ = ort->load(dir, opts);
+  }
+
+  /// Every output by name.
+  std::map<std::string, Tensor> run(const Tensor& input) const {
+    auto out = engine_->run(std::span<const Tensor>(&input, 1));
+    std::map<std::string, Tensor> named;
+    for (size_t i = 0; i < out.size(); ++i) named[engine_->signature().outputs[i].name] = std::move(out[i]);
+    return named;
+  }
+
+ private:
+  TempDirectory tmp_;
+  std::unique_ptr<Engine> engine_;
+};
+
+/// The tensors calibration observes: activations in and out of quantisable nodes, and the inputs of
+/// Softmax-like nodes (their rank decides the opset-13 rewrite).
+std::vector<std::string> observed_tensors(const onnx::GraphProto& g) {
+  auto inits = initializer_index(g);
+  std::set<std::string> seen;
+  std::vector<std::string> out;
+  auto add = [&](const std::string& t) {
+    if (!t.empty() && !inits.count(t) && seen.insert(t).second) out.push_back(t);
+  };
+  for (const auto& n : g.node()) {
+    if (quantizable_op(n)) {
+      for (const auto& t : activation_inputs(n, inits)) add(t);
+      add(n.output(0));
+    } else if (n.op_type() == "Softmax" || n.op_type() == "LogSoftmax" || n.op_type() == "Hardmax") {
+      add(n.input(0));
+    }
+  }
+  return out;
+}
+
+/// Threshold on |x| minimising the KL divergence between the clipped histogram and its 128-level
+/// quantisation (the TensorRT entropy calibration).
+float entropy_threshold(const std::vector<double>& hist, float max_abs) {
+  const int levels = 128;
+  double best = std::numeric_limits<double>::max();
+  int best_i = kBins;
+  for (int i = levels; i <= kBins; i += 8) {
+    std::vector<double> p(hist.begin(), hist.begin() + i);
+    for (int k = i; k < kBins; ++k) p[i - 1] += hist[k];
+    std::vector<double> q(i, 0.0);
+    const double step = static_cast<double>(i) / levels;
+    for (int l = 0; l < levels; ++l) {
+      int b0 = static_cast<int>(l * step), b1 = std::max(b0 + 1, static_cast<int>((l + 1) * step));
+      double sum = 0;
+      int nonzero = 0;
+      for (int k = b0; k < b1; ++k) sum += hist[k], nonzero += hist[k] > 0;
+      for (int k = b0; k < b1; ++k) q[k] = hist[k] > 0 ? sum / nonzero : 0;
+    }
+    double ps = 0, qs = 0;
+    for (int k = 0; k < i; ++k) ps += p[k], qs += q[k];
+    if (ps <= 0 || qs <= 0) continue;
+    double kl = 0;
+    for (int k = 0; k < i; ++k)
+      if (p[k] > 0) kl += p[k] / ps * std::log((p[k] / ps) / std::max(q[k] / qs, 1e-12));
+    if (kl < best) best = kl, best_i = i;
+  }
+  return max_abs * static_cast<float>(best_i) / kBins;
+}
+
+float percentile_threshold(const std::vector<double>& hist, float max_abs, double keep = 0.99999) {
+  double total = 0;
+  for (double h : hist) total += h;
+  double acc = 0;
+  for (int k = 0; k < kBins; ++k) {
+    acc += hist[k];
+    if (acc >= keep * total) return max_abs * static_cast<float>(k + 1) / kBins;
+  }
+  return max_abs;
+}
+
+struct ActQuant {
+  float scale;
+  uint8_t zero_point;
+};
+
+ActQuant activation_params(Range r) {
+  float lo = std::min(r.lo, 0.f), hi = std::max(r.hi, 0.f);
+  if (hi - lo < 1e-6f) hi = lo + 1e-6f;
+  float scale = (hi - lo) / 255.f;
+  long zp = std::lround(-lo / scale);
+  return {scale, static_cast<uint8_t>(std::clamp(zp, 0l, 255l))};
+}
+
+}  // namespace
+
+bool QuantOptions::default_reduce_range() { return cpu_isa() != "avx512vnni"; }
+
+CalibMethod parse_calib_method(std::string_view name) {
+  if (name == "minmax") return CalibMethod::MinMax;
+  if (name == "percentile") return CalibMethod::Percentile;
+  if (name == "entropy") return CalibMethod::Entropy;
+  throw Error(ErrorCode::InvalidArgument, "calibration method '" + std::string(name) + "' is unknown (minmax, percentile, entropy)");
+}
+
+std::string to_string(CalibMethod m) {
+  return m == CalibMethod::MinMax ? "minmax" : m == CalibMethod::Percentile ? "percentile" : "entropy";
+}
+
+Calibration calibrate(const fs::path& model_file, const std::vector<Tensor>& inputs, const QuantOptions& options) {
+  if (inputs.empty()) throw Error(ErrorCode::InvalidInput, "calibration needs at least one input for " + model_file.string());
+  Calibration c;
+  c.model = load_onnx(model_file);
+  normalise_graph(*c.model.mutable_graph());
+  int folded = fold_batchnorm(*c.model.mutable_graph());
+  const auto tensors = observed_tensors(c.model.graph());
+  log::info("{}: {} BatchNormalization folded, observing {} activations on {} inputs", model_file.string(), folded,
+            tensors.size(), inputs.size());
+  Runner runner(c.model, tensors, options.cpu_threads);
+  std::map<std::string, std::vector<double>> hists;
+  for (int pass = 0; pass < (options.method == CalibMethod::MinMax ? 1 : 2); ++pass) {
+    for (const auto& input : inputs) {
+      auto out = runner.run(input);
+      for (const auto& name : tensors) {
+        auto it = out.find(name);
+        if (it == out.end() || it->second.dtype() != DataType::Float32) continue;
+        auto values = it->second.values<float>();
+        if (pass == 0) {
+          c.ranks[name] = static_cast<int>(it->second.shape().size());
+          if (values.empty()) continue;
+          auto [mn, mx] = std::minmax_element(values.begin(), values.end());
+          auto r = c.ranges.try_emplace(name, Range{*mn, *mx});
+          if (!r.second) r.first->second = {std::min(r.first->second.lo, *mn), std::max(r.first->second.hi, *mx)};
+        } else {
+          auto rit = c.ranges.find(name);
+          if (rit == c.ranges.end()) continue;
+          const float max_abs = std::max(std::abs(rit->second.lo), std::abs(rit->second.hi));
+          if (max_abs <= 0) continue;
+          auto& h = hists.try_emplace(name, std::vector<double>(kBins, 0.0)).first->second;
+          const float k = kBins / max_abs;
+          for (float v : values) h[std::min(kBins - 1, static_cast<int>(std::abs(v) * k))] += 1;
+        }
+      }
+    }
+  }
+  for (auto& [name, h] : hists) {
+    Range& r = c.ranges[name];
+    const float max_abs = std::max(std::abs(r.lo), std::abs(r.hi));
+    const float t = options.method == CalibMethod::Entropy ? entropy_threshold(h, max_abs) : percentile_threshold(h, max_abs);
+    r = {std::max(r.lo, -t), std::min(r.hi, t)};
+  }
+  c.samples = inputs.size();
+  return c;
+}
+
+onnx::ModelProto quantize(const Calibration& calib, const QuantOptions& options, std::vector<std::string>* quantized) {
+  for (const auto& ex : options.exclude) {
+    bool found = false;
+    for (const auto& n : calib.model.graph().node()) found = found || n.name() == ex;
+    if (!found) throw Error(ErrorCode::InvalidArgument, "--exclude: the model has no node named '" + ex + "'");
+  }
+  onnx::ModelProto model = calib.model;
+  upgrade_to_opset13(model, calib.ranks);
+  onnx::GraphProto& g = *model.mutable_graph();
+  auto inits = initializer_index(g);
+  auto init = [&](const std::string& name) -> const onnx::TensorProto* {
+    auto it = inits.find(name);
+    return it == inits.end() ? nullptr : &g.initializer(it->second);
+  };
+
+  // 1. Which nodes run in INT8: a quantisable op with constant weights where applicable, ranges for every
+  //    activation in and out, and not excluded by the user.
+  std::set<int> qnodes;
+  for (int i = 0; i < g.node_size(); ++i) {
+    const auto& n = g.node(i);
+    if (!quantizable_op(n) || options.exclude.count(n.name())) continue;
+    if (n.op_type() != "MatMul" && (n.input_size() < 2 || !init(n.input(1)))) continue;
+    if (n.op_type() == "ConvTranspose" || n.op_type() == "Conv") {
+      const auto* w = init(n.input(1));
+      if (w->data_type() != onnx::TensorProto::FLOAT || w->dims_size() < 3) continue;
+      if (n.input_size() > 2 && !n.input(2).empty() && !init(n.input(2))) continue;
+    }
+    bool ok = calib.ranges.count(n.output(0)) > 0;
+    for (const auto& t : activation_inputs(n, inits)) ok = ok && calib.ranges.count(t);
+    if (ok) qnodes.insert(i);
+  }
+
+  // 2. Activation tensors that get a QuantizeLinear/DequantizeLinear pair. A quantised node's output is
+  //    re-read through the pair by every consumer (ORT fuses DQ -> op -> Q only when Q is the sole consumer);
+  //    other tensors only for quantised consumers, so fp32 layers keep reading fp32 values.
+  std::map<std::string, bool> qdq;  // tensor -> replace in all consumers
+  for (int i : qnodes) {
+    const auto& n = g.node(i);
+    for (const auto& t : activation_inputs(n, inits)) qdq.try_emplace(t, false);
+    qdq[n.output(0)] = true;
+  }
+  std::map<std::string, ActQuant> params;
+  std::vector<onnx::NodeProto> head;  // graph-input pairs and weight DequantizeLinear nodes
+  auto add_scale_zp = [&](const std::string& t, const ActQuant& a) {
+    *g.add_initializer() = make_tensor<float>(t + "_scale", onnx::TensorProto::FLOAT, {}, {a.scale});
+    *g.add_initializer() = make_tensor<uint8_t>(t + "_zero_point", onnx::TensorProto::UINT8, {}, {a.zero_point});
+  };
+  auto qdq_nodes = [&](const std::string& t) {
+    onnx::NodeProto q, dq;
+    q.set_op_type("QuantizeLinear");
+    q.set_name(t + "_QuantizeLinear");
+    for (const auto& in : {t, t + "_scale", t + "_zero_point"}) q.add_input(in);
+    q.add_output(t + "_quantized");
+    dq.set_op_type("DequantizeLinear");
+    dq.set_name(t + "_DequantizeLinear");
+    for (const auto& in : {t + "_quantized", t + "_scale", t + "_zero_point"}) dq.add_input(in);
+    dq.add_output(t + "_dequantized");
+    return std::make_pair(q, dq);
+  };
+  for (const auto& [t, all] : qdq) {
+    params[t] = activation_params(calib.ranges.at(t));
+    add_scale_zp(t, params[t]);
+  }
+
+  // 3. Weights: int8 symmetric, per output channel; biases int32 at scale input_scale * weight_scale.
+  for (int i : qnodes) {
+    onnx::NodeProto& n = *g.mutable_node(i);
+    const onnx::TensorProto* w = init(n.input(1));
+    if (!w) continue;  // MatMul with two activations
+    if (w->data_type() != onnx::TensorProto::FLOAT) continue;
+    std::vector<int64_t> dims(w->dims().begin(), w->dims().end());
+    // ConvTranspose weights are [C_in, C_out/group, ...] and MatMul's [K, N]: their channels are axis 1.
+    int axis = n.op_type() == "Conv" ? 0 : 1;
+    if (n.op_type() == "MatMul" && dims.size() != 2) axis = -1;
+    const bool per_channel = options.per_channel && axis >= 0;
+    const int64_t channels = per_channel ? dims[axis] : 1;
+    int64_t outer = 1, inner = 1;
+    for (int d = 0; d < static_cast<int>(dims.size()); ++d)
+      if (per_channel && d < axis) outer *= dims[d];
+      else if (per_channel && d > axis) inner *= dims[d];
+    if (!per_channel) inner = 1, outer = 1;
+    auto wv = tensor_floats(*w);
+    const int64_t total = static_cast<int64_t>(wv.size());
+    auto channel_of = [&](int64_t idx) { return per_channel ? (idx / inner) % channels : 0; };
+    std::vector<float> maxabs(channels, 0.f), wscale(channels);
+    for (int64_t k = 0; k < total; ++k) maxabs[channel_of(k)] = std::max(maxabs[channel_of(k)], std::abs(wv[k]));
+    const long qmax = options.reduce_range ? 63 : 127;
+    for (int64_t c = 0; c < channels; ++c) wscale[c] = maxabs[c] > 0 ? maxabs[c] / static_cast<float>(qmax) : 1.f;
+    std::vector<int8_t> wq(total);
+    for (int64_t k = 0; k < total; ++k)
+      wq[k] = static_cast<int8_t>(std::clamp(std::lround(wv[k] / wscale[channel_of(k)]), -qmax, qmax));
+    (void)outer;
+    const std::string base = n.name() + "_W";
+    const std::vector<int64_t> cdims = per_channel ? std::vector<int64_t>{channels} : std::vector<int64_t>{};
+    *g.add_initializer() = make_tensor(base + "_quantized", onnx::TensorProto::INT8, dims, wq);
+    *g.add_initializer() = make_tensor(base + "_scale", onnx::TensorProto::FLOAT, cdims, wscale);
+    *g.add_initializer() = make_tensor(base + "_zero_point", onnx::TensorProto::INT8, cdims, std::vector<int8_t>(channels, 0));
+    onnx::NodeProto dq;
+    dq.set_op_type("DequantizeLinear");
+    dq.set_name(base + "_DequantizeLinear");
+    for (const auto& in : {base + "_quantized", base + "_scale", base + "_zero_point"}) dq.add_input(in);
+    dq.add_output(base + "_dequantized");
+    if (per_channel) {
+      auto* a = dq.add_attribute();
+      a->set_name("axis");
+      a->set_type(onnx::AttributeProto::INT);
+      a->set_i(axis);
+    }
+    head.push_back(dq);
+    const std::string bias_name = n.input_size() > 2 ? n.input(2) : "";
+    n.set_input(1, base + "_dequantized");
+    if (n.op_type() != "MatMul" && !bias_name.empty()) {
+      const auto bv = tensor_floats(*init(bias_name));
+      const float in_scale = params.at(n.input(0)).scale;
+      const int64_t out_channels = static_cast<int64_t>(bv.size());
+      std::vector<float> bscale(out_channels);
+      std::vector<int32_t> bq(out_channels);
+      for (int64_t c = 0; c < out_channels; ++c) {
+        bscale[c] = in_scale * wscale[per_channel ? c % channels : 0];
+        double v = std::round(bv[c] / bscale[c]);
+        bq[c] = static_cast<int32_t>(std::clamp(v, -2147483647.0, 2147483647.0));
+      }
+      const std::string b = n.name() + "_B";
+      *g.add_initializer() = make_tensor(b + "_quantized", onnx::TensorProto::INT32, {out_channels}, bq);
+      *g.add_initializer() = make_tensor(b + "_scale", onnx::TensorProto::FLOAT, {out_channels}, bscale);
+      *g.add_initializer() = make_tensor(b + "_zero_point", onnx::TensorProto::INT32, {out_channels}, std::vector<int32_t>(out_channels, 0));
+      onnx::NodeProto bdq;
+      bdq.set_op_type("DequantizeLinear");
+      bdq.set_name(b + "_DequantizeLinear");
+      for (const auto& in : {b + "_quantized", b + "_scale", b + "_zero_point"}) bdq.add_input(in);
+      bdq.add_output(b + "_dequantized");
+      auto* a = bdq.add_attribute();
+      a->set_name("axis");
+      a->set_type(onnx::AttributeProto::INT);
+      a->set_i(0);
+      head.push_back(bdq);
+      n.set_input(2, b + "_dequantized");
+    }
+  }
+
+  // 4. Rewire consumers and rebuild the node list in topological order (pairs right after their producer).
+  for (int i = 0; i < g.node_size(); ++i) {
+    auto& n = *g.mutable_node(i);
+    const bool is_q = qnodes.count(i) > 0;
+    for (int k = 0; k < n.input_size(); ++k) {
+      auto it = qdq.find(n.input(k));
+      if (it != qdq.end() && (it->second || is_q)) n.set_input(k, n.input(k) + "_dequantized");
+    }
+  }
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+  for (auto& n : head) *nodes.Add() = std::move(n);
+  for (const auto& in : g.input())
+    if (qdq.count(in.name())) {
+      auto [q, dq] = qdq_nodes(in.name());
+      *nodes.Add() = q;
+      *nodes.Add() = dq;
+    }
+  for (int i = 0; i < g.node_size(); ++i) {
+    const auto n = g.node(i);
+    *nodes.Add() = n;
+    for (const auto& out : n.output())
+      if (qdq.count(out)) {
+        auto [q, dq] = qdq_nodes(out);
+        *nodes.Add() = q;
+        *nodes.Add() = dq;
+      }
+  }
+  g.mutable_node()->Swap(&nodes);
+  // Drop the fp32 weights nothing reads any more.
+  std::set<std::string> used;
+  for (const auto& n : g.node())
+    for (const auto& in : n.input()) used.insert(in);
+  google::protobuf::RepeatedPtrField<onnx::TensorProto> live;
+  for (auto& t : *g.mutable_initializer())
+    if (used.count(t.name())) *live.Add() = std::move(t);
+  g.mutable_initializer()->Swap(&live);
+  if (quantized) {
+    quantized->clear();
+    for (int i : qnodes) quantized->push_back(calib.model.graph().node(i).name());
+  }
+  return model;
+}
+
+std::vector<std::pair<std::string, double>> layer_sensitivity(const Calibration& calib, const QuantOptions& options,
+                                                              const std::vector<Tensor>& inputs) {
+  std::vector<std::string> names;
+  onnx::ModelProto q = quantize(calib, options, &names);
+  // Node outputs of the quantised nodes (same tensor names in both graphs, before their QuantizeLinear).
+  std::map<std::string, std::string> out_of;  // node -> output tensor
+  std::map<std::string, std::string> producer;  // tensor -> quantised node
+  for (const auto& n : calib.model.graph().node())
+    if (std::find(names.begin(), names.end(), n.name()) != names.end()) out_of[n.name()] = n.output(0), producer[n.output(0)] = n.name();
+  std::vector<std::string> tensors;
+  for (const auto& [n, t] : out_of) tensors.push_back(t);
+  Runner fp32(calib.model, tensors, options.cpu_threads), int8(q, tensors, options.cpu_threads);
+  std::map<std::string, std::pair<double, double>> err;  // tensor -> (sum sq diff, sum sq ref)
+  for (const auto& input : inputs) {
+    auto a = fp32.run(input), b = int8.run(input);
+    for (const auto& t : tensors) {
+      auto ia = a.find(t), ib = b.find(t);
+      if (ia == a.end() || ib == b.end() || ia->second.numel() != ib->second.numel()) continue;
+      auto va = ia->second.values<float>(), vb = ib->second.values<float>();
+      auto& e = err[t];
+      for (size_t k = 0; k < va.size(); ++k) e.first += double(va[k] - vb[k]) * (va[k] - vb[k]), e.second += double(va[k]) * va[k];
+    }
+  }
+  auto nmse = [&](const std::string& t) {
+    auto it = err.find(t);
+    return it == err.end() || it->second.second <= 0 ? 0.0 : it->second.first / it->second.second;
+  };
+  // What a layer adds: its output error minus the worst error already present in its quantised inputs.
+  std::map<std::string, std::string> produced_by;  // any tensor -> producing node
+  for (const auto& n : calib.model.graph().node())
+    for (const auto& o : n.output()) produced_by[o] = n.name();
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& n : calib.model.graph().node()) {
+    auto it = out_of.find(n.name());
+    if (it == out_of.end()) continue;
+    double upstream = 0;
+    for (const auto& in : n.input())
+      if (producer.count(in)) upstream = std::max(upstream, nmse(in));
+    out.emplace_back(n.name(), nmse(it->second) - upstream);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+std::map<std::string, int> integer_kernels(const onnx::ModelProto& optimized) {
+  static const std::set<std::string> kInteger = {"QLinearConv",   "ConvInteger",          "MatMulInteger",   "QLinearMatMul",
+                                                 "MatMulIntegerToFloat", "QLinearAdd", "QLinearMul", "QLinearConcat",
+                                                 "QLinearGlobalAveragePool", "QLinearAveragePool", "QLinearSigmoid",
+                                                 "QLinearLeakyRelu", "QLinearConvTranspose", "DynamicQuantizeMatMul",
+                                                 "QGemm", "QLinearSoftmax", "QLinearWhere", "QLinearReduceMean"};
+  std::map<std::string, int> out;
+  for (const auto& n : optimized.graph().node())
+    if (kInteger.count(n.op_type())) ++out[n.op_type()];
+  return out;
+}
+
+void write_optimized_graph(const fs::path& model_file, const fs::path& optimized_file, int cpu_threads) {
+  TempDirectory tmp("hpocr-optimized");
+  ModelDir dir{model_file.parent_path(), model_file, ModelFormat::Onnx, model_file.stem().string(), {}};
+  EngineOptions opts;
+  opts.cpu_threads = cpu_threads;
+  opts.backend_config = {{"graph_optimization_level", "all"}, {"cache_optimized_model", true}};
+  opts.cache_dir = tmp.path() / "entry";  // the backend writes model.optimized.onnx there (its engine cache)
+  const Backend* ort = find_backend("onnxruntime");
+  if (!ort) throw Error(ErrorCode::BackendUnavailable, "the onnxruntime backend is not built in");
+  ort->load(dir, opts);
+  std::error_code ec;
+  fs::copy_file(opts.cache_dir / "model.optimized.onnx", optimized_file, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw Error(ErrorCode::Io, "ONNX Runtime did not write its optimised graph for " + model_file.string() + ": " + ec.message());
+}
+
+}  // namespace hpocr::quant

@@ -1,0 +1,188 @@
+// INT8: `hpocr quantize` -> accuracy guard -> HPI runs the INT8 model on rendered text with known content;
+// ONNX Runtime's optimised graph holds integer kernels; cache keying, invalidation and refusal; bad
+// calibration inputs. One quantisation (of a private copy of the textline classifier, the smallest model,
+// with small sets) is shared by the tests.
+#include <fstream>
+
+#include "hpi/engine_loader.h"
+#include "hpi/int8_cache.h"
+#include "hpocr/error.h"
+#include "pipeline_fixture.h"
+#include "quant/onnx_graph.h"
+#include "quant/quantizer.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::test {
+namespace {
+
+class Int8 : public PipelineTest {
+ protected:
+  /// A private copy of the classifier, quantised once with 4 calibration and 3 validation images.
+  static const fs::path& quantised_cls() {
+    static const fs::path dir = [] {
+      fs::path d = temp_dir("int8-cls");
+      for (const auto& e : fs::directory_iterator(hpocr_home() / "models" / "ch_ppocr_mobile_v2.0_cls"))
+        if (e.is_regular_file()) fs::copy_file(e.path(), d / e.path().filename());
+      quantize_output() = run_cli("quantize --model_dir " + d.string() + " --calib_images 4 --val_images 3 --json " +
+                                  (d / "report.json").string());
+      return d;
+    }();
+    return dir;
+  }
+  static CommandResult& quantize_output() {
+    static CommandResult r;
+    return r;
+  }
+  static nlohmann::json report() {
+    std::ifstream f(quantised_cls() / "report.json");
+    return nlohmann::json::parse(f).at(0);
+  }
+  static ModelDir cls_model() { return open_model_dir(quantised_cls(), "cls"); }
+};
+
+TEST_F(Int8, QuantizeWritesAGuardedEntryThatHpiRunsOnKnownText) {
+  const fs::path dir = quantised_cls();
+  ASSERT_EQ(quantize_output().exit_code, 0) << quantize_output().out;
+  const nlohmann::json r = report();
+  EXPECT_TRUE(r["passed"].get<bool>()) << r.dump(2);
+  EXPECT_GE(r["quantized_nodes"].get<int>(), 50) << "the classifier's 53 Conv + 1 MatMul should be quantised";
+  const fs::path entry = r["entry"].get<std::string>();
+  EXPECT_EQ(entry, hpi::int8_entry_dir(cls_model()));
+  EXPECT_EQ(entry.parent_path(), dir / ".cache" / "hpocr");
+  for (const char* f : {"inference.onnx", "inference.yml", "guard.json", "quant.json"})
+    EXPECT_TRUE(fs::exists(entry / f)) << f;
+  // The guard's verdict is recorded in the entry, with the measured CER figures.
+  std::ifstream g(entry / "guard.json");
+  nlohmann::json guard = nlohmann::json::parse(g);
+  EXPECT_EQ(guard["passed"], r["passed"]);
+  EXPECT_LE(guard["cer_increase_points"].get<double>(), 0.5);
+
+  // HPI with auto_config picks INT8 for this model on CPU, and the pipeline reads the known text (two lines
+  // upside down: the INT8 classifier must turn them).
+  OcrOptions o;
+  o.textline_orientation_model_dir = dir;
+  o.enable_hpi = true;
+  OcrPipeline p(o);
+  EXPECT_NE(p.describe().find(entry.string()), std::string::npos) << p.describe();
+  const std::vector<std::string> lines = {"Quarterly report 2026", "Invoice number 48213", "Total amount 1375.40"};
+  RenderedPage page = render_lines(lines, latin_font());
+  for (size_t i : {0, 2}) {
+    cv::Mat line = page.image(page.line_rects[i] & cv::Rect(0, 0, page.image.cols, page.image.rows));
+    cv::rotate(line.clone(), line, cv::ROTATE_180);
+  }
+  OcrResult res = p.predict(page.image, "int8_page");
+  ASSERT_EQ(res.rec_texts.size(), lines.size());
+  size_t errors = 0, chars = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    errors += edit_distance(without_spaces(res.rec_texts[i]), without_spaces(lines[i]));
+    chars += char_count(without_spaces(lines[i]));
+  }
+  EXPECT_LE(errors, chars / 50) << "clean rendered text should be read almost perfectly";
+  EXPECT_EQ(res.textline_orientation_angles, (std::vector<int>{1, 0, 1}));
+}
+
+TEST_F(Int8, OnnxRuntimeRunsIntegerKernelsForTheQdqModel) {
+  const fs::path entry = report()["entry"].get<std::string>();
+  fs::path out = temp_dir("int8-opt") / "optimized.onnx";
+  quant::write_optimized_graph(entry / "inference.onnx", out, 0);
+  onnx::ModelProto opt = quant::load_onnx(out);
+  auto kernels = quant::integer_kernels(opt);
+  int integer = 0, float_conv = 0;
+  for (const auto& [op, n] : kernels) integer += n;
+  for (const auto& n : opt.graph().node()) float_conv += n.op_type() == "Conv" || n.op_type() == "FusedConv";
+  // Every quantised Conv/MatMul must have become an integer kernel; a QDQ graph left in fp32 is a defect.
+  EXPECT_GE(integer, report()["quantized_nodes"].get<int>()) << nlohmann::json(kernels).dump();
+  EXPECT_GT(kernels["QLinearConv"], 0);
+  EXPECT_EQ(float_conv, static_cast<int>(report()["excluded_layers"].size())) << "fp32 convolutions left in the optimised graph";
+}
+
+TEST_F(Int8, EntryIsKeyedOnTheModelBytesAndRefusedWhenTheGuardFailed) {
+  const ModelDir model = cls_model();
+  ASSERT_TRUE(hpi::int8_status(model).usable) << hpi::int8_status(model).reason;
+  LoadRequest req;
+  req.enable_hpi = true;
+  EXPECT_EQ(load_engine(model, req).selection["precision"], "int8");
+  req.hpi.backend_config["precision"] = "fp32";  // an explicit precision wins
+  EXPECT_EQ(load_engine(model, req).selection["precision"], "fp32");
+
+  // A changed model (same directory, other bytes) misses the entry: fp32 with the reason.
+  fs::path changed = temp_dir("int8-changed");
+  for (const auto& e : fs::directory_iterator(quantised_cls()))
+    if (e.is_regular_file()) fs::copy_file(e.path(), changed / e.path().filename());
+  fs::create_directories(changed / ".cache");
+  fs::copy(quantised_cls() / ".cache", changed / ".cache", fs::copy_options::recursive);
+  ModelDir copy = open_model_dir(changed, "rec");
+  EXPECT_TRUE(hpi::int8_status(copy).usable) << "same bytes, same key: the entry travels with a copy";
+  onnx::ModelProto proto = quant::load_onnx(copy.model_file);
+  proto.set_doc_string("changed");
+  quant::save_onnx(proto, copy.model_file);
+  hpi::Int8Status miss = hpi::int8_status(copy);
+  EXPECT_FALSE(miss.usable);
+  EXPECT_NE(miss.reason.find("hpocr quantize"), std::string::npos) << miss.reason;
+  req.hpi.backend_config["precision"] = "int8";
+  LoadedEngine e = load_engine(copy, req);
+  EXPECT_EQ(e.selection["precision"], "fp32");
+  EXPECT_NE(e.selection["precision_reason"].get<std::string>().find("no INT8 version"), std::string::npos);
+
+  // A failed guard verdict makes HPI refuse the entry, even when INT8 is asked for.
+  fs::path failed = temp_dir("int8-failed");
+  for (const auto& f : fs::directory_iterator(quantised_cls()))
+    if (f.is_regular_file()) fs::copy_file(f.path(), failed / f.path().filename());
+  ModelDir third = open_model_dir(failed, "rec");
+  fs::path entry = hpi::int8_entry_dir(third);
+  fs::create_directories(entry);
+  fs::path src = hpi::int8_entry_dir(model);
+  for (const auto& f : fs::directory_iterator(src))
+    if (f.is_regular_file()) fs::copy_file(f.path(), entry / f.path().filename());
+  std::ofstream(entry / "guard.json", std::ios::trunc) << R"({"passed": false, "reason": "CER +2.00 points"})";
+  hpi::Int8Status refused = hpi::int8_status(third);
+  EXPECT_FALSE(refused.usable);
+  EXPECT_NE(refused.reason.find("failed the accuracy guard"), std::string::npos) << refused.reason;
+  EXPECT_EQ(load_engine(third, req).selection["precision"], "fp32");
+}
+
+TEST_F(Int8, BadCalibrationInputsGiveClearErrors) {
+  fs::path empty = temp_dir("calib-empty");
+  auto r = run_cli("quantize --calib_dir " + empty.string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("is empty"), std::string::npos) << r.out;
+
+  fs::path junk = temp_dir("calib-junk");
+  std::ofstream(junk / "notes.txt") << "not an image";
+  std::ofstream(junk / "broken.png") << "\x89PNG garbage";
+  r = run_cli("quantize --calib_dir " + junk.string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("no decodable image"), std::string::npos) << r.out;
+
+  r = run_cli("quantize --calib_dir " + (empty / "missing").string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("not a directory"), std::string::npos) << r.out;
+
+  r = run_cli("quantize --method median");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = run_cli("ocr -i x.png --precision int4");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+
+  fs::path not_a_model = temp_dir("calib-model");
+  r = run_cli("quantize --model_dir " + not_a_model.string());
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+}
+
+TEST_F(Int8, UnknownExcludedNodeIsRefused) {
+  quant::Calibration calib;
+  calib.model = quant::load_onnx(cls_model().model_file);
+  quant::normalise_graph(*calib.model.mutable_graph());
+  quant::QuantOptions opts;
+  opts.exclude = {"no_such_node"};
+  try {
+    quant::quantize(calib, opts);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("no_such_node"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace hpocr::test
