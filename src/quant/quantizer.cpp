@@ -47,7 +47,10 @@ class Runner {
       vi->set_name(name);
       vi->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
     }
-    ModelDir dir{tmp_.path(), tmp_.path() / "inference.onnx", ModelFormat::Onnx, "calibration", {}};
+    ModelDir dir;
+    dir.dir = tmp_.path();
+    dir.model_file = tmp_.path() / "inference.onnx";
+    dir.model_name = "calibration";
     save_onnx(m, dir.model_file);
     const Backend* ort = find_backend("onnxruntime");
     if (!ort) throw Error(ErrorCode::BackendUnavailable, "quantisation needs the onnxruntime backend");
@@ -444,7 +447,10 @@ std::map<std::string, int> integer_kernels(const onnx::ModelProto& optimized) {
 
 void write_optimized_graph(const fs::path& model_file, const fs::path& optimized_file, int cpu_threads) {
   TempDirectory tmp("hpocr-optimized");
-  ModelDir dir{model_file.parent_path(), model_file, ModelFormat::Onnx, model_file.stem().string(), {}};
+  ModelDir dir;
+  dir.dir = model_file.parent_path();
+  dir.model_file = model_file;
+  dir.model_name = model_file.stem().string();
   EngineOptions opts;
   opts.cpu_threads = cpu_threads;
   opts.backend_config = {{"graph_optimization_level", "all"}, {"cache_optimized_model", true}};

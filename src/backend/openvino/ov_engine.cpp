@@ -267,7 +267,10 @@ class OvEngine final : public Engine {
   void check_run(ov_status_e status, const char* call, std::span<const Tensor> inputs) const {
     if (status == OV_OK) return;
     std::string shapes;
-    for (const auto& t : inputs) shapes += " " + t.describe();
+    for (const auto& t : inputs) {
+      shapes += ' ';
+      shapes += t.describe();
+    }
     throw Error(ErrorCode::Inference, name_ + ": OpenVINO " + call + " failed on input" + shapes + ": " + api_.describe(status));
   }
 
