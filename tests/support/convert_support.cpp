@@ -22,7 +22,8 @@ bool onnxruntime_available() {
 
 std::vector<Tensor> run_onnx_file(const fs::path& model_file, const std::vector<Tensor>& inputs) {
   const ModelDir model = open_model_dir(model_file, "test");
-  auto engine = find_backend("onnxruntime")->load(model, EngineOptions{});
+  const EngineOptions defaults;  // a named object: GCC 12 misreports a temporary's members as uninitialised
+  auto engine = find_backend("onnxruntime")->load(model, defaults);
   return engine->run(inputs);
 }
 
