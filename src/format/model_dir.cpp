@@ -18,6 +18,10 @@ std::string to_string(ModelFormat f) {
 namespace {
 // A default-constructed YAML::Node is a defined null (truthy); "absent" must be an undefined node.
 YAML::Node absent() { return YAML::Node(YAML::NodeType::Undefined); }
+/// The format of a Paddle program file: inference.json is PIR, inference.pdmodel legacy.
+ModelFormat paddle_format_of(const fs::path& program) {
+  return program.extension() == ".json" ? ModelFormat::PaddlePir : ModelFormat::PaddleLegacy;
+}
 }  // namespace
 
 YAML::Node yaml_at(const YAML::Node& root, std::initializer_list<const char*> keys) {
@@ -76,7 +80,7 @@ YAML::Node ModelDir::postprocess() const { return yaml_at(config, {"PostProcess"
 ModelFormat ModelDir::paddle_format() const {
   if (format != ModelFormat::Onnx) return format;
   if (paddle_model_file.empty()) return ModelFormat::Onnx;
-  return paddle_model_file.extension() == ".json" ? ModelFormat::PaddlePir : ModelFormat::PaddleLegacy;
+  return paddle_format_of(paddle_model_file);
 }
 
 ModelDir ModelDir::as_paddle() const {
@@ -112,7 +116,7 @@ ModelDir open_model_dir(const fs::path& given, std::string_view role) {
     } else if (!paddle.empty()) {
       // Backends that need ONNX get it converted (hpi/conversion.h).
       m.model_file = paddle;
-      m.format = paddle.extension() == ".json" ? ModelFormat::PaddlePir : ModelFormat::PaddleLegacy;
+      m.format = paddle_format_of(paddle);
       if (!fs::exists(path / "inference.pdiparams")) fail(m.model_file.filename().string() + " has no inference.pdiparams beside it");
     } else {
       fail("no model in the directory (expected inference.onnx, or inference.json / inference.pdmodel + inference.pdiparams)");

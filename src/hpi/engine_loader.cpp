@@ -88,17 +88,15 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
       }
       ModelDir paddle_view;
       const ModelDir& target = step.convert ? *converted : step.use_paddle ? (paddle_view = model.as_paddle()) : model;
-      if (step.config.value("cache_optimized_model", false))
-        opts.cache_dir = cache_entry(target, step.backend, backend->probe(request.device).version, request.device, step.config,
-                                     request.cpu_threads);
+      const bool cached = step.config.value("cache_optimized_model", false);
+      const std::string version = cached ? backend->probe(request.device).version : "";
+      if (cached) opts.cache_dir = cache_entry(target, step.backend, version, request.device, step.config, request.cpu_threads);
       std::unique_ptr<Engine> engine;
       std::string precision = "fp32";
       // INT8 entries are quantised from an ONNX model directory: they replace that model only.
       if (int8 && step.backend == "onnxruntime" && !step.convert && !step.use_paddle) try {
           EngineOptions int8_opts = opts;
-          if (!opts.cache_dir.empty())
-            int8_opts.cache_dir = cache_entry(*int8, step.backend, backend->probe(request.device).version, request.device,
-                                              step.config, request.cpu_threads);
+          if (cached) int8_opts.cache_dir = cache_entry(*int8, step.backend, version, request.device, step.config, request.cpu_threads);
           engine = backend->load(*int8, int8_opts);
           precision = "int8";
         } catch (const Error& e) {
