@@ -121,6 +121,26 @@ void GraphBuilder::unsupported(const paddle::Op& op, const std::string& what) co
   throw Error(ErrorCode::UnsupportedOp, model_name_ + ": operator " + op.type + ": " + what);
 }
 
+std::string as_i64(GraphBuilder& g, const std::string& var) {
+  if (const paddle::ConstTensor* c = g.constant(var)) return g.const_i64(c->as_ints());
+  if (g.dtype(var) == DType::Int64) return var;
+  const std::string out = g.fresh(var + "_i64");
+  attr_i(g.node("Cast", {var}, {out}), "to", onnx::TensorProto::INT64);
+  return out;
+}
+
+std::string concat_i64(GraphBuilder& g, const std::vector<std::string>& parts) {
+  std::vector<std::string> flat;
+  for (const auto& p : parts) {
+    const std::string one = g.fresh(p + "_1d");
+    g.node("Reshape", {as_i64(g, p), g.const_i64({1})}, {one});
+    flat.push_back(one);
+  }
+  const std::string out = g.fresh("concat_i64");
+  attr_i(g.node("Concat", flat, {out}), "axis", 0);
+  return out;
+}
+
 void attr_i(onnx::NodeProto& n, const std::string& name, int64_t v) {
   auto& a = *n.add_attribute();
   a.set_name(name);

@@ -73,6 +73,12 @@ void attr_s(onnx::NodeProto& n, const std::string& name, const std::string& v);
 void attr_ints(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v);
 void attr_floats(onnx::NodeProto& n, const std::string& name, const std::vector<float>& v);
 
+/// An int64 tensor from an integer variable (Paddle uses int32 for shapes, sizes and indices); constants are
+/// folded into an int64 initializer.
+std::string as_i64(GraphBuilder& g, const std::string& var);
+/// One-element tensors (ShapeTensor, SizeTensor, StartsTensorList, ...) concatenated into one int64 vector.
+std::string concat_i64(GraphBuilder& g, const std::vector<std::string>& parts);
+
 /// ONNX element type of a Paddle type.
 int onnx_type(paddle::DType t);
 

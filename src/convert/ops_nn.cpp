@@ -136,16 +136,7 @@ Mapper interp(bool bilinear) {
     };
     auto size_list = op.inputs.find("SizeTensor");
     if (size_list != op.inputs.end() && !size_list->second.empty()) {
-      std::vector<std::string> parts;
-      for (const auto& v : size_list->second) {
-        const std::string cast = g.fresh(v + "_i64"), one = g.fresh(v + "_1d");
-        attr_i(g.node("Cast", {g.use(v)}, {cast}), "to", onnx::TensorProto::INT64);
-        g.node("Reshape", {cast, g.const_i64({1})}, {one});
-        parts.push_back(one);
-      }
-      const std::string hw = g.fresh("hw");
-      attr_i(g.node("Concat", parts, {hw}), "axis", 0);
-      sizes_from_hw(hw);
+      sizes_from_hw(concat_i64(g, size_list->second));
     } else if (auto out_size = op.input("OutSize")) {
       // Reshaped to [2] so that shape inference sees a 4-element `sizes` even when OutSize's length is unknown.
       const std::string cast = g.fresh("out_size_i64"), hw = g.fresh("hw");

@@ -12,28 +12,6 @@ using paddle::ConstTensor;
 using paddle::DType;
 using paddle::Op;
 
-/// An int64 1-D tensor from a run-time integer tensor (Paddle uses int32 for shapes and indices).
-std::string as_i64(GraphBuilder& g, const std::string& var) {
-  if (const ConstTensor* c = g.constant(var)) return g.const_i64(c->as_ints());
-  if (g.dtype(var) == DType::Int64) return var;
-  const std::string out = g.fresh(var + "_i64");
-  attr_i(g.node("Cast", {var}, {out}), "to", onnx::TensorProto::INT64);
-  return out;
-}
-
-/// A list of one-element tensors (ShapeTensor, StartsTensorList, ...) concatenated into one int64 vector.
-std::string concat_i64(GraphBuilder& g, const std::vector<std::string>& parts) {
-  std::vector<std::string> flat;
-  for (const auto& p : parts) {
-    const std::string one = g.fresh(p + "_1d");
-    g.node("Reshape", {as_i64(g, p), g.const_i64({1})}, {one});
-    flat.push_back(one);
-  }
-  const std::string out = g.fresh("concat_i64");
-  attr_i(g.node("Concat", flat, {out}), "axis", 0);
-  return out;
-}
-
 /// An int64 vector operand from, in Paddle's order of precedence, a tensor slot, a tensor-list slot, or an
 /// attribute; empty when none is present.
 std::string int_operand(const Op& op, GraphBuilder& g, const std::string& tensor_slot, const std::string& list_slot,
