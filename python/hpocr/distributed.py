@@ -349,13 +349,25 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
     threads = sum(client.nthreads().values())
     queue = deque(paths)
     singles: deque = deque()  # inputs of tasks that killed their workers, to be run one per task
+    # Single inputs whose task killed its worker too. A task that merely shared the worker with the culprit dies
+    # the same way, so these run once more alone on the cluster, after everything else: only then is a death
+    # the input's own.
+    quarantine: deque = deque()
+    alone = False  # a quarantined input is running, nothing else is
     running: dict[Any, list[str]] = {}
     run_id = uuid.uuid4().hex[:8]
     counter = 0
     checked = time.monotonic()
 
+    def submit(batch: list[str]) -> None:
+        nonlocal counter
+        counter += 1
+        future = client.submit(_ocr_task, name, batch, save_dir, save_img, resume,
+                               key=f"hpocr-ocr-{run_id}-{counter}", pure=False)
+        running[future] = batch
+
     def submit_more() -> None:
-        nonlocal counter, threads, checked
+        nonlocal threads, checked, alone
         if time.monotonic() - checked > 1.0:  # workers may come and go (one scheduler call a second at most)
             threads = sum(client.nthreads().values()) or threads
             checked = time.monotonic()
@@ -367,10 +379,10 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
             else:
                 size = task_size or auto_task_size(len(queue), threads)
                 batch = [queue.popleft() for _ in range(min(size, len(queue)))]
-            counter += 1
-            future = client.submit(_ocr_task, name, batch, save_dir, save_img, resume,
-                                   key=f"hpocr-ocr-{run_id}-{counter}", pure=False)
-            running[future] = batch
+            submit(batch)
+        alone = not running and bool(quarantine)
+        if alone:
+            submit([quarantine.popleft()])
 
     poll = min(5.0, no_workers_timeout)
     workerless_since = None
@@ -391,25 +403,29 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
                                        f"{len(running)} tasks were waiting") from None
                 continue
             for future in [f for f in running if f.done()]:
-                yield from _records_of(future, running.pop(future), singles)
+                yield from _records_of(future, running.pop(future), singles, None if alone else quarantine)
             submit_more()
     finally:
         if running:
             client.cancel(list(running))
 
 
-def _records_of(future: Any, batch: list[str], singles: deque) -> list[dict]:
+def _records_of(future: Any, batch: list[str], singles: deque, quarantine: Optional[deque]) -> list[dict]:
     """The records of a finished task. A task whose workers kept dying is split: its inputs go to ``singles``
-    (run one per task); a single input that still kills them is an error record."""
+    (run one per task); a single input whose worker died goes to ``quarantine`` (run alone), and one that kills
+    its worker while running alone (``quarantine`` is None) is an error record."""
     try:
         return future.result()
     except KilledWorker as err:
         if len(batch) > 1:
             singles.extend(batch)
             return []
+        if quarantine is not None:
+            quarantine.extend(batch)
+            return []
         return [{"input_path": batch[0], "status": "error", "category": "worker_died",
-                 "error": f"the worker process died each time it processed this input ({err}); "
-                          "it may crash the pipeline or exhaust the worker's memory"}]
+                 "error": f"the worker process died each time it processed this input, alone on the cluster "
+                          f"({err}); it may crash the pipeline or exhaust the worker's memory"}]
 
 
 @dataclass
