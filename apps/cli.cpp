@@ -124,34 +124,37 @@ void add_pipeline_options(CLI::App& app, CommonArgs& a) {
   app.add_option("--text_recognition_batch_size", o.text_recognition_batch_size, "Recognition batch size")->capture_default_str();
   app.add_option("--textline_orientation_batch_size", o.textline_orientation_batch_size, "Orientation batch size")
       ->capture_default_str();
-  app.add_option("--max_image_pixels", o.max_image_pixels, "Refuse larger images before decoding")->capture_default_str();
+  app.add_option("--max_image_pixels", o.max_image_pixels, "Refuse larger images (and PDF pages at 144 DPI) before decoding")
+      ->capture_default_str();
+  app.add_option("--max_pdf_pages", o.max_pdf_pages, "Refuse PDFs with more pages (0: no limit)")->capture_default_str();
   app.add_option("--log_level", a.log_level, "trace, debug, info, warning, error, off")->capture_default_str();
   app.add_flag("-v,--verbose", a.verbose, "Log model settings and per-stage timings (same as --log_level info)");
 }
 
-bool is_image_name(const fs::path& p) {
-  static const char* exts[] = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".pbm", ".pgm", ".ppm", ".pnm"};
+bool is_input_name(const fs::path& p) {
+  static const char* exts[] = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".pbm", ".pgm", ".ppm", ".pnm", ".pdf"};
   std::string e = p.extension().string();
   std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
   return std::find(std::begin(exts), std::end(exts), e) != std::end(exts);
 }
 
-/// A file given directly is always tried; a directory contributes its image files, sorted.
+/// A file given directly is always tried; a directory contributes its image and PDF files, sorted.
 std::vector<fs::path> collect_inputs(const fs::path& input) {
   std::error_code ec;
   if (!fs::is_directory(input, ec)) return {input};
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(input, ec))
-    if (is_image_name(e.path()) && !fs::is_directory(e.path(), ec)) files.push_back(e.path());
+    if (is_input_name(e.path()) && !fs::is_directory(e.path(), ec)) files.push_back(e.path());
   if (ec) throw Error(ErrorCode::InvalidInput, input.string() + ": cannot list directory (" + ec.message() + ")");
   std::sort(files.begin(), files.end());
-  if (files.empty()) throw Error(ErrorCode::InvalidInput, input.string() + ": no image files (jpg, png, bmp, tiff, webp, pnm) in directory");
+  if (files.empty()) throw Error(ErrorCode::InvalidInput, input.string() + ": no image or PDF files (jpg, png, bmp, tiff, webp, pnm, pdf) in directory");
   return files;
 }
 
 void print_result(const OcrResult& r) {
-  std::printf("%s  (%dx%d, %zu text lines, %.1f ms)\n", r.input_path.c_str(), r.image.cols, r.image.rows, r.rec_texts.size(),
-              r.timings.total);
+  std::string page = r.page_index ? " page " + std::to_string(*r.page_index + 1) : "";
+  std::printf("%s%s  (%dx%d, %zu text lines, %.1f ms)\n", r.input_path.c_str(), page.c_str(), r.image.cols, r.image.rows,
+              r.rec_texts.size(), r.timings.total);
   for (size_t i = 0; i < r.rec_texts.size(); ++i) std::printf("  %.3f  %s\n", r.rec_scores[i], r.rec_texts[i].c_str());
   std::fflush(stdout);
 }
@@ -178,10 +181,11 @@ int cmd_ocr(const fs::path& input, const CommonArgs& a) {
   for (const auto& f : files) {
     progress.start(f.filename().string());
     try {
-      OcrResult r = pipeline.predict_file(f);
-      progress.clear();
-      print_result(r);
-      if (!a.save_path.empty()) save_outputs(r, a.save_path);
+      pipeline.predict_document(f, [&](OcrResult&& r) {
+        progress.clear();
+        print_result(r);
+        if (!a.save_path.empty()) save_outputs(r, a.save_path);
+      });
     } catch (const Error& e) {
       if (e.code() != ErrorCode::InvalidInput) throw;
       progress.clear();
@@ -416,7 +420,7 @@ int run(int argc, char** argv) {
   CommonArgs ocr_args, demo_args;
   fs::path input;
   auto* ocr = app.add_subcommand("ocr", "Recognise text in an image or every image of a directory");
-  ocr->add_option("-i,--input", input, "Image file or directory")->required();
+  ocr->add_option("-i,--input", input, "Image or PDF file (one result per page), or a directory of them")->required();
   add_pipeline_options(*ocr, ocr_args);
   auto* demo = app.add_subcommand("demo", "Render a sample page with known text, OCR it and check the result");
   add_pipeline_options(*demo, demo_args);
@@ -455,6 +459,7 @@ int run(int argc, char** argv) {
   serve->add_option("--http_threads", serve_opts.http_threads, "Connection threads, 0 = workers + max_queue + 4")->capture_default_str();
   add_bool(*serve, "--visualize", serve_opts.visualize, "Return ocrImage/inputImage unless the request sets visualize");
   serve->add_option("--config", serve_args.pipeline_config, "Same as --paddlex_config");
+  serve_args.options.max_pdf_pages = 100;  // a server bounds the work one request can ask for
   add_pipeline_options(*serve, serve_args);
   // Everything after `batch` goes to the Python entry point, --help included (see batch.h).
   auto* batch = app.add_subcommand("batch", "OCR of many images on a Dask cluster (local or remote); see hpocr batch --help");

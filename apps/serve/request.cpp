@@ -10,6 +10,7 @@
 
 #include "core/base64.h"
 #include "hpocr/error.h"
+#include "io/pdf_document.h"
 #include "io/result_io.h"
 
 namespace hpocr::serve {
@@ -187,11 +188,36 @@ OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy)
   } catch (const Error& e) {
     throw HttpError(400, std::string("file: ") + e.what());
   }
-  static constexpr std::string_view kPdfMagic = "%PDF-";
-  bool looks_pdf = req.file.size() >= kPdfMagic.size() && std::equal(kPdfMagic.begin(), kPdfMagic.end(), req.file.begin());
-  if (file_type == 0 || (!file_type && looks_pdf))
-    throw HttpError(415, "PDF input is not supported in this build: send each page as an image (fileType 1)");
-  if (looks_pdf) throw HttpError(415, "fileType is 1 (image) but file holds a PDF, and PDF input is not supported in this build");
+  const bool looks_pdf = looks_like_pdf(req.file);
+  if (file_type == 1 && looks_pdf) unprocessable("fileType is 1 (image) but file holds a PDF: send fileType 0 or leave it out");
+  if (file_type == 0 && !looks_pdf) unprocessable("fileType is 0 (PDF) but file is not a PDF (no %PDF- header)");
+  if (looks_pdf) {
+    // Opened here only to refuse bad or oversized documents before they take a worker; pages render there.
+    std::optional<PdfDocument> pdf;
+    try {
+      pdf.emplace(req.file, "file");
+    } catch (const Error& e) {
+      throw HttpError(400, e.what());
+    }
+    req.pdf_pages = pdf->page_count();
+    const int limit = policy.defaults.max_pdf_pages;
+    if (limit > 0 && req.pdf_pages > limit)
+      throw HttpError(413, fmt::format("the PDF has {} pages, above the server's limit of {} pages (--max_pdf_pages)",
+                                       req.pdf_pages, limit));
+    const int64_t max_pixels = policy.defaults.max_image_pixels;
+    for (int i = 0; i < req.pdf_pages; ++i) {
+      cv::Size size;
+      try {
+        size = pdf->page_size(i);
+      } catch (const Error& e) {
+        throw HttpError(400, e.what());
+      }
+      if (static_cast<double>(size.width) * size.height > static_cast<double>(max_pixels))
+        throw HttpError(413, fmt::format("PDF page {} is {}x{} pixels at {:g} DPI, above the server's limit of {} pixels "
+                                         "(--max_image_pixels)", i + 1, size.width, size.height, kPdfRenderDpi, max_pixels));
+    }
+    return req;
+  }
 
   const int64_t max_pixels = policy.defaults.max_image_pixels;
   std::optional<ImageHeader> header;
@@ -225,21 +251,29 @@ std::string error_body(const std::string& log_id, int status, std::string_view m
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string success_body(const std::string& log_id, const OcrResult& r, bool visualize, const std::filesystem::path& font) {
-  nlohmann::ordered_json pruned = to_json(r);
-  pruned.erase("input_path");  // as PaddleX's prune_result
-  nlohmann::ordered_json item{{"prunedResult", std::move(pruned)}, {"ocrImage", nullptr}};
-  if (visualize) {
-    item["ocrImage"] = jpeg_base64(render_visualization(r, font));
-    item["inputImage"] = jpeg_base64(r.image);
+std::string success_body(const std::string& log_id, const std::vector<OcrResult>& pages, bool pdf, bool visualize,
+                         const std::filesystem::path& font) {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array(), sizes = nlohmann::ordered_json::array();
+  for (const OcrResult& r : pages) {
+    nlohmann::ordered_json pruned = to_json(r);
+    pruned.erase("input_path");  // as PaddleX's prune_result
+    nlohmann::ordered_json item{{"prunedResult", std::move(pruned)}, {"ocrImage", nullptr}};
+    if (visualize) {
+      item["ocrImage"] = jpeg_base64(render_visualization(r, font));
+      item["inputImage"] = jpeg_base64(r.image);
+    }
+    items.push_back(std::move(item));
+    sizes.push_back({{"width", r.image.cols}, {"height", r.image.rows}});
   }
-  nlohmann::ordered_json j{
-      {"logId", log_id},
-      {"errorCode", 0},
-      {"errorMsg", "Success"},
-      {"result",
-       {{"ocrResults", nlohmann::ordered_json::array({std::move(item)})},
-        {"dataInfo", {{"width", r.image.cols}, {"height", r.image.rows}, {"type", "image"}}}}}};
+  nlohmann::ordered_json info;
+  if (pdf)
+    info = {{"numPages", pages.size()}, {"pages", std::move(sizes)}, {"type", "pdf"}};
+  else if (!sizes.empty())
+    info = {{"width", sizes[0]["width"]}, {"height", sizes[0]["height"]}, {"type", "image"}};
+  nlohmann::ordered_json j{{"logId", log_id},
+                           {"errorCode", 0},
+                           {"errorMsg", "Success"},
+                           {"result", {{"ocrResults", std::move(items)}, {"dataInfo", std::move(info)}}}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -34,15 +34,17 @@ struct RequestPolicy {
 
 /// A validated POST /ocr request.
 struct OcrRequest {
-  std::vector<unsigned char> file;   ///< the decoded image bytes
-  ImageHeader header;                ///< checked: supported format, complete, within the pixel limit
+  std::vector<unsigned char> file;   ///< the decoded image or PDF bytes
+  ImageHeader header;                ///< images: checked (supported format, complete, within the pixel limit)
+  int pdf_pages = 0;                 ///< PDFs: the page count (checked against max_pdf_pages); 0 for an image
   PredictParams params;
   bool visualize = true;
 };
 
-/// Parses and validates a POST /ocr body. Throws HttpError: 400 malformed JSON/base64/image or a URL,
-/// 413 an image above max_image_pixels (read from its header, nothing decoded), 415 PDF input,
-/// 422 schema violations (unknown field, wrong type, out-of-range parameter, bad fileType).
+/// Parses and validates a POST /ocr body. Throws HttpError: 400 malformed JSON/base64/image/PDF or a URL,
+/// 413 an image above max_image_pixels (read from its header, nothing decoded) or a PDF above max_pdf_pages,
+/// 422 schema violations (unknown field, wrong type, out-of-range parameter, bad fileType or a fileType that
+/// contradicts the bytes).
 OcrRequest parse_ocr_request(std::string_view body, const RequestPolicy& policy);
 
 /// A random RFC 4122 version-4 UUID, the logId of a response.
@@ -52,9 +54,10 @@ std::string new_log_id();
 std::string error_body(const std::string& log_id, int status, std::string_view message);
 
 /// The body of a successful POST /ocr: {logId, errorCode: 0, errorMsg: "Success", result: {ocrResults:
-/// [{prunedResult, ocrImage, inputImage}], dataInfo}}. prunedResult is the CLI's JSON without input_path;
-/// ocrImage/inputImage are base64 JPEGs when `visualize`, else null.
-std::string success_body(const std::string& log_id, const OcrResult& result, bool visualize,
+/// [{prunedResult, ocrImage, inputImage}], dataInfo}}, one ocrResults entry per page. prunedResult is the
+/// CLI's JSON without input_path; ocrImage/inputImage are base64 JPEGs when `visualize`, else null. dataInfo is
+/// {width, height, type: "image"} for an image, {numPages, pages: [{width, height}], type: "pdf"} for a PDF.
+std::string success_body(const std::string& log_id, const std::vector<OcrResult>& pages, bool pdf, bool visualize,
                          const std::filesystem::path& font);
 
 /// Maximum nesting depth of the JSON text (arrays and objects), counted without parsing it.

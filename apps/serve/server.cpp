@@ -257,8 +257,10 @@ struct Server::Impl {
       }
       Reply reply;
       try {
-        OcrResult r = pipeline.predict_bytes(job->request.file, "file", job->request.params);
-        reply = {200, success_body(job->log_id, r, job->request.visualize, font)};
+        std::vector<OcrResult> pages;
+        pipeline.predict_document_bytes(job->request.file, "file", [&](OcrResult&& r) { pages.push_back(std::move(r)); },
+                                        job->request.params);
+        reply = {200, success_body(job->log_id, pages, job->request.pdf_pages > 0, job->request.visualize, font)};
       } catch (const Error& e) {
         int status = status_for(e.code());
         if (status >= 500) log::warn("request {}: {}", job->log_id, e.what());

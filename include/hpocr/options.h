@@ -56,7 +56,8 @@ struct OcrOptions {
   int text_recognition_batch_size = 6;
   int textline_orientation_batch_size = 6;
 
-  std::int64_t max_image_pixels = 100'000'000;  ///< images above this are refused before decoding
+  std::int64_t max_image_pixels = 100'000'000;  ///< images (and rendered PDF pages) above this are refused before decoding
+  int max_pdf_pages = 0;                         ///< PDFs with more pages are refused before any page is rendered; 0 = no limit
 
   /// Throws Error(InvalidArgument) naming the first bad value.
   void validate() const;

@@ -1,6 +1,7 @@
 // The OCR pipeline: detection -> (textline orientation) -> recognition.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -37,6 +38,17 @@ class OcrPipeline {
   /// Decodes in-memory encoded image bytes, then OCR.
   OcrResult predict_bytes(std::span<const unsigned char> bytes, const std::string& input_path = "",
                           const PredictParams& params = {}) const;
+
+  /// Receives each page's result as soon as the page is done.
+  using PageSink = std::function<void(OcrResult&&)>;
+  /// OCR of a file that may hold several pages: an image gives one result, a PDF one per page (page_index set;
+  /// rendered at 144 DPI as PaddleOCR does, each page within max_image_pixels, at most max_pdf_pages pages),
+  /// passed to `sink` page by page so that a long document needs memory for one page. Error(InvalidInput) for
+  /// bad files; the pages before a bad page have been delivered.
+  void predict_document(const std::filesystem::path& path, const PageSink& sink, const PredictParams& params = {}) const;
+  /// predict_document on in-memory bytes (an encoded image or a PDF).
+  void predict_document_bytes(std::span<const unsigned char> bytes, const std::string& input_path, const PageSink& sink,
+                              const PredictParams& params = {}) const;
 
   const OcrOptions& options() const;
   /// One line per model: name, directory, backend and its settings.

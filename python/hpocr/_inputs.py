@@ -1,7 +1,7 @@
-"""What ``predict()`` accepts, expanded lazily into single images.
+"""What ``predict()`` accepts, expanded lazily into single inputs.
 
-An input is a path (``str`` or ``os.PathLike``) to an image file or to a directory (its image files, sorted,
-as the CLI takes them), encoded image ``bytes``, a NumPy image, or a list/tuple of those.
+An input is a path (``str`` or ``os.PathLike``) to an image or PDF file or to a directory (its image and PDF
+files, sorted, as the CLI takes them), encoded image or PDF ``bytes``, a NumPy image, or a list/tuple of those.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ import numpy as np
 
 from .errors import InvalidInputError
 
-#: File name extensions taken from a directory (the CLI's list).
+#: Image file name extensions.
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp",
                               ".pbm", ".pgm", ".ppm", ".pnm"})
+#: File name extensions taken from a directory by predict() (the CLI's list): images and PDFs.
+INPUT_EXTENSIONS = IMAGE_EXTENSIONS | {".pdf"}
 
 #: Dtypes the native side reads directly; other numeric dtypes are converted here first.
 _NATIVE_DTYPES = frozenset(np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16, np.int32,
@@ -39,16 +41,19 @@ class ImageInput:
         return self.data if self.data is not None else self.array
 
 
-def list_directory(directory: str) -> list[str]:
-    """The image files of a directory, sorted by name (the CLI's order). InvalidInputError when there are none."""
+def list_directory(directory: str, extensions: frozenset = INPUT_EXTENSIONS) -> list[str]:
+    """The files of a directory with one of ``extensions``, sorted by name (the CLI's order).
+    InvalidInputError when there are none."""
     try:
         names = sorted(os.listdir(directory))
     except OSError as err:
         raise InvalidInputError(f"{directory}: cannot list directory ({err.strerror})") from None
     files = [os.path.join(directory, n) for n in names
-             if os.path.splitext(n)[1].lower() in IMAGE_EXTENSIONS and not os.path.isdir(os.path.join(directory, n))]
+             if os.path.splitext(n)[1].lower() in extensions and not os.path.isdir(os.path.join(directory, n))]
     if not files:
-        raise InvalidInputError(f"{directory}: no image files (jpg, png, bmp, tiff, webp, pnm) in directory")
+        kinds = "image or PDF files (jpg, png, bmp, tiff, webp, pnm, pdf)" if ".pdf" in extensions else \
+            "image files (jpg, png, bmp, tiff, webp, pnm)"
+        raise InvalidInputError(f"{directory}: no {kinds} in directory")
     return files
 
 

@@ -74,13 +74,21 @@ def _is_image_name(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS
 
 
+def _is_pdf(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return b"%PDF-" in f.read(1024)
+    except OSError:
+        return False  # reported by the pipeline, with its reason
+
+
 def _expand_one(spec: str, base: str) -> list[str]:
     if "://" in spec:
         raise InvalidInputError(f"{spec}: URLs (fsspec) are not supported yet; pass local or shared-filesystem "
                                 "paths")
     path = os.path.join(base, os.path.expanduser(spec))
     if os.path.isdir(path):
-        return [os.path.abspath(p) for p in list_directory(path)]
+        return [os.path.abspath(p) for p in list_directory(path, IMAGE_EXTENSIONS)]
     if glob.has_magic(spec):
         matches = sorted(p for p in glob.glob(path, recursive=True) if _is_image_name(p) and os.path.isfile(p))
         if not matches:
@@ -241,6 +249,9 @@ def _ocr_task(name: str, paths: list[str], save_path: Optional[str], save_img: b
             continue
         start = time.perf_counter()
         try:
+            if _is_pdf(path):  # one result file per input here; `hpocr ocr` and predict() read PDFs page by page
+                raise InvalidInputError(f"{path}: PDF input is not supported by batch runs yet; use hpocr ocr or "
+                                        "PaddleOCR.predict")
             res = ocr.predict(path)[0]
         except HpocrError as err:
             records.append({**record, "status": "error", "error": str(err), "category": err.category})

@@ -41,6 +41,7 @@ _NATIVE_PARAMS = {
     "cpu_threads": "int",
     "hpi_config": "dict",
     "max_image_pixels": "int",
+    "max_pdf_pages": "int",
 }
 
 #: predict() arguments that change the pipeline's options for one call.
@@ -126,7 +127,8 @@ class PaddleOCR:
     ``*_model_name`` accept the name of the model that is loaded (hpocr does not download models).
     Document preprocessing (``use_doc_orientation_classify``, ``use_doc_unwarping``), word boxes and
     Paddle-Inference-only settings are accepted when off, refused with InvalidArgumentError when on.
-    ``max_image_pixels`` (hpocr only) refuses larger images before decoding.
+    ``max_image_pixels`` (hpocr only) refuses larger images (and PDF pages at 144 DPI) before decoding;
+    ``max_pdf_pages`` (hpocr only; 0, the default, is no limit) refuses PDFs with more pages.
 
     One object may be used from several threads at once; inference releases the GIL.
     Raises TypeError for unknown arguments or wrong types, InvalidArgumentError (a ValueError) for bad values,
@@ -174,6 +176,7 @@ class PaddleOCR:
         mkldnn_cache_capacity: Optional[int] = None,
         paddlex_config: Optional[str | os.PathLike | dict] = None,
         max_image_pixels: Optional[int] = None,
+        max_pdf_pages: Optional[int] = None,
     ):
         args = dict(locals())
         del args["self"]
@@ -275,19 +278,20 @@ class PaddleOCR:
     @staticmethod
     def _results(native: Any, params: dict, source: Any) -> Iterator[OCRResult]:
         for item in iter_inputs(source):
-            if item.path is not None:
-                yield OCRResult(native.predict_path(item.path, params=params))
+            if item.path is not None:  # a PDF gives one result per page
+                yield from map(OCRResult, native.predict_path(item.path, params=params))
             elif item.data is not None:
-                yield OCRResult(native.predict_bytes(item.data, params=params))
+                yield from map(OCRResult, native.predict_bytes(item.data, params=params))
             else:
                 yield OCRResult(native.predict_array(item.array, params=params))
 
     def predict(self, input: Any, **kwargs: Any) -> list[OCRResult]:
-        """OCR of ``input``; returns one :class:`OCRResult` per image.
+        """OCR of ``input``; returns one :class:`OCRResult` per image or PDF page.
 
-        ``input``: an image path (str or os.PathLike), a directory (its image files, sorted by name), encoded
-        image bytes, a NumPy image (HxWx3 uint8 BGR, HxW gray, HxWx4 BGRA; uint16/float/... converted) or a list
-        of those. The keyword arguments of :meth:`predict_iter` (PaddleOCR's per-call overrides such as
+        ``input``: an image or PDF path (str or os.PathLike), a directory (its image and PDF files, sorted by
+        name), encoded image or PDF bytes, a NumPy image (HxWx3 uint8 BGR, HxW gray, HxWx4 BGRA; uint16/float/...
+        converted) or a list of those. PDF pages are rendered at 144 DPI (as PaddleOCR does) and their results
+        carry ``page_index``. The keyword arguments of :meth:`predict_iter` (PaddleOCR's per-call overrides such as
         ``text_det_thresh``) apply to this call only (turning the orientation classifier on for a pipeline
         created without it loads that model once).
         Raises InvalidInputError (a ValueError) for missing, unreadable or corrupt images, TypeError for

@@ -68,6 +68,7 @@ OcrOptions resolve_options(const std::string& config_file, const py::dict& overr
     else if (key == "text_recognition_batch_size") o.text_recognition_batch_size = as_int();
     else if (key == "textline_orientation_batch_size") o.textline_orientation_batch_size = as_int();
     else if (key == "max_image_pixels") o.max_image_pixels = cast_option<std::int64_t>(v, key, "an integer");
+    else if (key == "max_pdf_pages") o.max_pdf_pages = as_int();
     else if (key == "hpi_config") o.hpi_config = HpiConfig::from_json(py_to_json(v, key));
     else throw Error(ErrorCode::InvalidArgument, "unknown pipeline option '" + key + "'");
   }
@@ -106,7 +107,8 @@ std::string options_json(const OcrOptions& o) {
       {"text_rec_score_thresh", o.text_rec_score_thresh},
       {"text_recognition_batch_size", o.text_recognition_batch_size},
       {"textline_orientation_batch_size", o.textline_orientation_batch_size},
-      {"max_image_pixels", o.max_image_pixels}};
+      {"max_image_pixels", o.max_image_pixels},
+      {"max_pdf_pages", o.max_pdf_pages}};
   return j.dump();
 }
 
@@ -147,6 +149,14 @@ struct Result {
 };
 
 /// The OCR pipeline; every predict_* releases the GIL while it runs.
+/// The results `run` passes to its page sink, in order.
+template <class Run>
+std::vector<Result> collect(Run&& run) {
+  std::vector<Result> out;
+  run([&](OcrResult&& r) { out.push_back({std::move(r)}); });
+  return out;
+}
+
 class Pipeline {
  public:
   Pipeline(const std::string& config_file, const py::dict& overrides) {
@@ -155,10 +165,11 @@ class Pipeline {
     pipeline_ = std::make_unique<OcrPipeline>(std::move(o));
   }
 
-  Result predict_path(const std::string& path, const py::dict& params) const {
+  /// One result per image, or per page of a PDF.
+  std::vector<Result> predict_path(const std::string& path, const py::dict& params) const {
     PredictParams p = predict_params(params);
     py::gil_scoped_release nogil;
-    return {pipeline_->predict_file(path, p)};
+    return collect([&](const OcrPipeline::PageSink& sink) { pipeline_->predict_document(path, sink, p); });
   }
 
   Result predict_array(const py::handle& array, const std::string& name, const py::dict& params) const {
@@ -168,14 +179,15 @@ class Pipeline {
     return {pipeline_->predict(image, name, p)};
   }
 
-  Result predict_bytes(const py::bytes& data, const std::string& name, const py::dict& params) const {
+  std::vector<Result> predict_bytes(const py::bytes& data, const std::string& name, const py::dict& params) const {
     PredictParams pp = predict_params(params);
     char* p = nullptr;
     py::ssize_t size = 0;
     if (PyBytes_AsStringAndSize(data.ptr(), &p, &size) != 0) throw py::error_already_set();
     // `data` is immutable and referenced by the caller for the whole call.
     py::gil_scoped_release nogil;
-    return {pipeline_->predict_bytes({reinterpret_cast<const unsigned char*>(p), static_cast<size_t>(size)}, name, pp)};
+    std::span<const unsigned char> bytes{reinterpret_cast<const unsigned char*>(p), static_cast<size_t>(size)};
+    return collect([&](const OcrPipeline::PageSink& sink) { pipeline_->predict_document_bytes(bytes, name, sink, pp); });
   }
 
   std::string describe() const { return pipeline_->describe(); }

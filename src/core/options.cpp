@@ -42,6 +42,7 @@ void OcrOptions::validate() const {
   if (textline_orientation_batch_size < 1 || textline_orientation_batch_size > 1024)
     bad("textline_orientation_batch_size", std::to_string(textline_orientation_batch_size), "1..1024");
   if (max_image_pixels < 1) bad("max_image_pixels", std::to_string(max_image_pixels), "a positive pixel count");
+  if (max_pdf_pages < 0) bad("max_pdf_pages", std::to_string(max_pdf_pages), "a page count >= 0 (0: no limit)");
   hpi_config.validate();
   for (const auto& [module, config] : module_hpi_config) {
     if (module != "TextDetection" && module != "TextRecognition" && module != "TextLineOrientation")

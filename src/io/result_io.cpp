@@ -94,7 +94,9 @@ cv::Mat render_visualization(const OcrResult& r, const fs::path& font) {
 
 std::string output_stem(const OcrResult& r) {
   auto stem = fs::path(r.input_path).stem().string();
-  return stem.empty() ? "image" : stem;
+  if (stem.empty()) stem = "image";
+  // A PDF page is named like PaddleX's results: <stem>_<page_index>.
+  return r.page_index ? stem + "_" + std::to_string(*r.page_index) : stem;
 }
 
 fs::path save_json(const OcrResult& r, const fs::path& dir) {

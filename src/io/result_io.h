@@ -16,7 +16,7 @@ nlohmann::ordered_json to_json(const OcrResult& result);
 /// Boxes on the image (left) beside the recognised texts drawn in their boxes (right).
 cv::Mat render_visualization(const OcrResult& result, const std::filesystem::path& font);
 
-/// File stem for outputs: the input's stem, or "image".
+/// File stem for outputs: the input's stem, or "image"; with "_<page_index>" for a PDF page (as PaddleX).
 std::string output_stem(const OcrResult& result);
 
 /// Encodes `image` by the path's extension and writes it; Error(Io) with the reason on failure.

@@ -8,6 +8,7 @@
 #include "core/timer.h"
 #include "hpocr/error.h"
 #include "hpocr/pipeline.h"
+#include "io/pdf_document.h"
 #include "models/geometry.h"
 #include "models/text_detector.h"
 #include "models/text_recognizer.h"
@@ -67,26 +68,59 @@ std::string OcrPipeline::describe() const {
   return out;
 }
 
-OcrResult OcrPipeline::predict_file(const std::filesystem::path& path, const PredictParams& params) const {
+namespace {
+
+/// Decodes an encoded image and runs OCR; a PDF is refused with the way to read it.
+OcrResult predict_encoded(const OcrPipeline& pipeline, std::span<const unsigned char> bytes, const std::string& input_path,
+                          const std::string& name, const PredictParams& params) {
+  if (looks_like_pdf(bytes))
+    throw Error(ErrorCode::InvalidInput, name + ": holds a PDF; PDFs give one result per page (predict_document)");
   Timer timer;
-  auto bytes = read_file(path);
-  cv::Mat image = decode_image(bytes, impl_->options.max_image_pixels, path.string());
+  cv::Mat image = decode_image(bytes, pipeline.options().max_image_pixels, name);
   double decode = timer.lap();
-  OcrResult r = predict(image, path.string(), params);
+  OcrResult r = pipeline.predict(image, input_path, params);
   r.timings.decode = decode;
   r.timings.total += decode;
   return r;
 }
 
+}  // namespace
+
+OcrResult OcrPipeline::predict_file(const std::filesystem::path& path, const PredictParams& params) const {
+  return predict_encoded(*this, read_file(path), path.string(), path.string(), params);
+}
+
 OcrResult OcrPipeline::predict_bytes(std::span<const unsigned char> bytes, const std::string& input_path,
                                      const PredictParams& params) const {
+  return predict_encoded(*this, bytes, input_path, input_path.empty() ? "<bytes>" : input_path, params);
+}
+
+void OcrPipeline::predict_document(const std::filesystem::path& path, const PageSink& sink, const PredictParams& params) const {
+  predict_document_bytes(read_file(path), path.string(), sink, params);
+}
+
+void OcrPipeline::predict_document_bytes(std::span<const unsigned char> bytes, const std::string& input_path,
+                                         const PageSink& sink, const PredictParams& params) const {
+  const std::string name = input_path.empty() ? "<bytes>" : input_path;
+  if (!looks_like_pdf(bytes)) return sink(predict_encoded(*this, bytes, input_path, name, params));
   Timer timer;
-  cv::Mat image = decode_image(bytes, impl_->options.max_image_pixels, input_path.empty() ? "<bytes>" : input_path);
-  double decode = timer.lap();
-  OcrResult r = predict(image, input_path, params);
-  r.timings.decode = decode;
-  r.timings.total += decode;
-  return r;
+  PdfDocument pdf(bytes, name);
+  const int pages = pdf.page_count();
+  const int limit = impl_->options.max_pdf_pages;
+  if (limit > 0 && pages > limit)
+    throw Error(ErrorCode::InvalidInput, name + ": the PDF has " + std::to_string(pages) + " pages, above max_pdf_pages (" +
+                                             std::to_string(limit) + ")");
+  double open = timer.lap();
+  for (int i = 0; i < pages; ++i) {
+    cv::Mat page = pdf.render(i, impl_->options.max_image_pixels);
+    double decode = timer.lap() + (i == 0 ? open : 0.0);
+    OcrResult r = predict(page, input_path, params);
+    r.page_index = i;
+    r.timings.decode = decode;
+    r.timings.total += decode;
+    sink(std::move(r));
+    timer.lap();  // the sink's own time is not the next page's decoding
+  }
 }
 
 OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_path, const PredictParams& params) const {

@@ -17,6 +17,7 @@
 #include "core/base64.h"
 #include "serve_process.h"
 #include "support/bad_inputs.h"
+#include "support/pdf_writer.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -148,6 +149,37 @@ TEST_F(ServeTest, OcrAnswersPaddleXSchemaWithTheRenderedTexts) {
   EXPECT_EQ(form.status, 200) << form.body.dump().substr(0, 300);
 }
 
+TEST_F(ServeTest, PdfGivesOneResultPerPageInPageOrder) {
+  ServeProcess& s = main_server();
+  ASSERT_TRUE(s.started()) << s.output();
+  const std::vector<std::string> second = {"Page two: 2026"};
+  cv::Mat p1 = render_lines(kLines, test_font()).image, p2 = render_lines(second, latin_font()).image;
+  std::string pdf = base64_encode(make_pdf({p1, p2}));
+  auto c = client(s.port());
+  for (json type : {json(0), json(nullptr)}) {  // declared, or inferred from the bytes
+    Answer a = post(*c, json{{"file", pdf}, {"fileType", type}, {"visualize", false}}.dump());
+    ASSERT_EQ(a.status, 200) << a.body.dump().substr(0, 500);
+    const json& results = a.body["result"]["ocrResults"];
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(texts_of(a), kLines);
+    std::vector<std::string> texts2 = results[1]["prunedResult"]["rec_texts"];
+    ASSERT_EQ(texts2.size(), 1u);
+    EXPECT_EQ(without_spaces(texts2[0]), without_spaces(second[0]));
+    EXPECT_EQ(results[0]["prunedResult"]["page_index"], 0);
+    EXPECT_EQ(results[1]["prunedResult"]["page_index"], 1);
+    EXPECT_EQ(a.body["result"]["dataInfo"],
+              json({{"numPages", 2},
+                    {"pages", {{{"width", p1.cols}, {"height", p1.rows}}, {{"width", p2.cols}, {"height", p2.rows}}}},
+                    {"type", "pdf"}}));
+  }
+  // The server's page limit (100 by default) and a corrupt PDF are refused before OCR.
+  std::vector<cv::Mat> many(101, cv::Mat(8, 8, CV_8UC3, cv::Scalar(255, 255, 255)));
+  EXPECT_TRUE(is_error(post(*c, json{{"file", base64_encode(make_pdf(many))}}.dump()), 413));
+  auto truncated = make_pdf({p1});
+  truncated.resize(64);
+  EXPECT_TRUE(is_error(post(*c, json{{"file", base64_encode(truncated)}, {"fileType", 0}}.dump()), 400));
+}
+
 TEST_F(ServeTest, HealthAndMetricsEndpoints) {
   ServeProcess& s = main_server();
   ASSERT_TRUE(s.started()) << s.output();
@@ -202,7 +234,7 @@ TEST_F(ServeTest, BadInputCorpusGetsClearErrorsAndTheServerStaysUp) {
       {json{{"file", "@@@@"}}.dump(), 400},
       {json{{"file", page_b64().substr(1)}}.dump(), 400},
       {json{{"file", "https://example.com/page.png"}}.dump(), 400},
-      {json{{"file", page_b64()}, {"fileType", 0}}.dump(), 415},
+      {json{{"file", page_b64()}, {"fileType", 0}}.dump(), 422},
       {json{{"file", page_b64()}, {"fileType", 3}}.dump(), 422},
       {json{{"file", page_b64()}, {"textDetLimitSideLen", -64}}.dump(), 422},
       {json{{"file", page_b64()}, {"textDetUnclipRatio", 1e30}}.dump(), 422},

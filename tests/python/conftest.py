@@ -83,3 +83,29 @@ def same_ocr(a, b) -> None:
     np.testing.assert_array_equal(a["dt_polys"], b["dt_polys"])
     np.testing.assert_array_equal(a["rec_boxes"], b["rec_boxes"])
     np.testing.assert_allclose(a["rec_scores"], b["rec_scores"], rtol=0, atol=1e-5)
+
+
+def make_pdf(pages) -> bytes:
+    """A minimal PDF with one page per BGR uint8 image, sized so that 144 DPI renders it at its pixel size."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (3 + 3 * i) for i in range(len(pages))),
+                                                           len(pages))]
+    for i, image in enumerate(pages):
+        h, w = image.shape[:2]
+        pw, ph = w / 2, h / 2  # points at 144 DPI
+        draw = b"q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q" % (pw, ph)
+        rgb = np.ascontiguousarray(image[:, :, ::-1]).tobytes()
+        objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 %d 0 R >> >> "
+                    b"/Contents %d 0 R >>" % (pw, ph, 5 + 3 * i, 4 + 3 * i),
+                    b"<< /Length %d >>\nstream\n%s\nendstream" % (len(draw), draw),
+                    b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+                    b"/Length %d >>\nstream\n%s\nendstream" % (w, h, len(rgb), rgb)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -8,7 +8,7 @@ import types
 import numpy as np
 import pytest
 
-from conftest import LINES, import_hpocr, same_ocr
+from conftest import LINES, import_hpocr, make_pdf, same_ocr
 
 hpocr = import_hpocr()
 
@@ -94,6 +94,25 @@ def test_pathlike_list_and_directory(ocr, page, page_result, tmp_path):
     assert [r["input_path"] for r in results] == [str(tmp_path / "b.png"), None, str(tmp_path / "b.png")]
     for r in results:
         same_ocr(r, page_result)
+
+
+def test_pdf_gives_one_result_per_page(ocr, page, tmp_path):
+    second = hpocr._hpocr._render_lines(["Page2:2026-11-25"], 32)
+    pdf = make_pdf([page, second])
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(pdf)
+    hpocr._hpocr._write_image(str(tmp_path / "z.png"), page)
+    for pages in (ocr.predict(path), ocr.predict(pdf)):  # a path, or the bytes
+        assert [r["page_index"] for r in pages] == [0, 1]
+        assert pages[0]["rec_texts"] == LINES
+        assert [t.replace(" ", "") for t in pages[1]["rec_texts"]] == ["Page2:2026-11-25"]
+    results = ocr.predict(tmp_path)  # the directory: the PDF's pages, then the image
+    assert [(os.path.basename(r["input_path"]), r["page_index"]) for r in results] == \
+        [("scan.pdf", 0), ("scan.pdf", 1), ("z.png", None)]
+    results[1].save_all(tmp_path / "out")
+    assert sorted(os.listdir(tmp_path / "out")) == ["scan_1_ocr_res_img.png", "scan_1_res.json"]
+    with open(tmp_path / "out" / "scan_1_res.json", encoding="utf-8") as f:
+        assert json.load(f)["page_index"] == 1
 
 
 def test_list_of_arrays(ocr, page):

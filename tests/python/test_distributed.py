@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import import_hpocr
+from conftest import import_hpocr, make_pdf
 from test_cli_parity import assert_same_json
 
 hpocr = import_hpocr()
@@ -118,6 +118,19 @@ def test_result_names_and_clashes(tmp_path):
 
 
 # --- on the cluster --------------------------------------------------------------------------------------------
+
+
+def test_a_pdf_is_an_error_record_not_a_first_page(client, images, tmp_path):
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(make_pdf([hpocr._hpocr._render_lines(["INV-0001"], 32)]))
+    (tmp_path / "other.pdf").write_bytes(pdf.read_bytes())
+    with pytest.raises(hpocr.InvalidInputError, match="no image files"):  # batch directories list images only
+        hd.expand_inputs(str(tmp_path))
+    records = list(hd.iter_batch([str(pdf), str(images / "img_00.png")], client=client))
+    by_path = {r["input_path"]: r for r in records}
+    assert by_path[str(pdf)]["status"] == "error"
+    assert "PDF input is not supported by batch runs" in by_path[str(pdf)]["error"]
+    assert by_path[str(images / "img_00.png")]["status"] == "ok"
 
 
 def test_two_workers_give_the_single_process_results(client, images, reference, tmp_path):

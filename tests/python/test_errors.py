@@ -45,7 +45,7 @@ def test_non_image_bytes(ocr):
 
 
 def test_empty_directory(ocr, tmp_path):
-    with pytest.raises(hpocr.InvalidInputError, match="no image files"):
+    with pytest.raises(hpocr.InvalidInputError, match="no image or PDF files"):
         ocr.predict(str(tmp_path))
 
 
@@ -156,3 +156,24 @@ def test_model_name_must_match_the_model_dir(ocr, tmp_path):
     assert o.options["text_detection_model_dir"] == str(model_dir)
     with pytest.raises(hpocr.InvalidArgumentError, match="does not match"):
         hpocr.PaddleOCR(text_detection_model_dir=model_dir, text_detection_model_name="PP-OCRv5_mobile_det")
+
+
+def test_damaged_pdfs_are_refused(ocr, tmp_path):
+    with pytest.raises(hpocr.InvalidInputError, match="corrupt, truncated"):
+        ocr.predict(b"%PDF-1.4\n")
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                     b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    with pytest.raises(hpocr.InvalidInputError, match="broken.pdf: the PDF has no pages"):
+        ocr.predict(str(path))
+
+
+def test_pdf_page_limit(ocr, page):
+    from conftest import make_pdf
+
+    limited = hpocr.PaddleOCR(max_pdf_pages=1, use_textline_orientation=False)
+    with pytest.raises(hpocr.InvalidInputError, match="the PDF has 2 pages, above max_pdf_pages \\(1\\)"):
+        limited.predict(make_pdf([page, page]))
+    assert len(limited.predict(make_pdf([page]))) == 1
+    with pytest.raises(hpocr.InvalidArgumentError, match="max_pdf_pages"):
+        hpocr.PaddleOCR(max_pdf_pages=-1)

@@ -1,4 +1,5 @@
 #include "support/bad_inputs.h"
+#include "support/pdf_writer.h"
 
 #include <random>
 #include <stdexcept>
@@ -123,6 +124,18 @@ std::vector<BadImage> bad_image_corpus() {
   add("plain_text", ".png", text("hello, this is not an image\n"));
   add("html", ".jpg", text("<!doctype html><html><body>404</body></html>"));
   add("pdf_bytes", ".png", text("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"));
+  // PDFs. Poppler repairs damaged files the way viewers do, so a truncated or bit-flipped PDF may still give
+  // a (partial) page: only a clean result or a clean error is asked of those.
+  const Bytes pdf = make_pdf({img});
+  add("pdf_header_only", ".pdf", text("%PDF-1.4\n"));
+  add("pdf_truncated_head", ".pdf", prefix(pdf, 40));
+  add("pdf_truncated_half", ".pdf", prefix(pdf, pdf.size() / 2), false);
+  for (unsigned seed : {1u, 2u}) add("pdf_bitflip_" + std::to_string(seed), ".pdf", flip_bits(pdf, seed, 8), false);
+  add("pdf_no_pages", ".pdf", text("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                                   "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+                                   "trailer << /Root 1 0 R >>\n%%EOF\n"));
+  add("pdf_14400pt_page", ".pdf", make_blank_pdf(14400, 14400));  // 28800x28800 pixels at 144 DPI
+  add("pdf_zero_size_page", ".pdf", make_blank_pdf(0, 0), false);  // poppler falls back to a Letter page
   add("gif", ".png", text("GIF89a\x10\x00\x10\x00\x80\x00\x00"));
   add("elf", ".bmp", Bytes{0x7F, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   Bytes noise(4096);

@@ -14,6 +14,7 @@
 #include "serve/request.h"
 #include "serve/server.h"
 #include "support/bad_inputs.h"
+#include "support/pdf_writer.h"
 #include "unit_helpers.h"
 
 namespace hpocr::test {
@@ -26,11 +27,17 @@ using serve::parse_ocr_request;
 serve::RequestPolicy policy() {
   serve::RequestPolicy p;
   p.defaults.max_image_pixels = kCorpusMaxPixels;
+  p.defaults.max_pdf_pages = 2;
   return p;
 }
 
 std::string image_b64(int w = 64, int h = 32, const std::string& ext = ".png") {
   return base64_encode(encode(cv::Mat(h, w, CV_8UC3, cv::Scalar(255, 255, 255)), ext));
+}
+
+/// A PDF of `pages` white 64x32 pages.
+std::string pdf_b64(int pages) {
+  return base64_encode(make_pdf(std::vector<cv::Mat>(pages, cv::Mat(32, 64, CV_8UC3, cv::Scalar(255, 255, 255)))));
 }
 
 /// A valid request with `extra` merged in (a null value removes the key).
@@ -130,9 +137,13 @@ TEST(ServeRequest, MalformedBodiesAreRefusedWithTheirStatus) {
       {request({{"file", "Zg==" + b64}}), 400, "padding"},
       // base64 of something that is no (acceptable) image
       {request({{"file", base64_encode(std::vector<unsigned char>{'h', 'i', '!'})}}), 400, "not an image"},
-      {request({{"file", base64_encode(std::vector<unsigned char>{'%', 'P', 'D', 'F', '-', '1'})}}), 415, "PDF input is not supported"},
-      {request({{"file", base64_encode(std::vector<unsigned char>{'%', 'P', 'D', 'F', '-', '1'})}, {"fileType", nullptr}}), 415, "PDF input"},
-      {request({{"fileType", 0}}), 415, "PDF input is not supported in this build"},
+      {request({{"file", base64_encode(std::vector<unsigned char>{'%', 'P', 'D', 'F', '-', '1'})}, {"fileType", nullptr}}), 400, "corrupt, truncated"},
+      {request({{"file", base64_encode(std::vector<unsigned char>{'%', 'P', 'D', 'F', '-', '1'})}, {"fileType", 0}}), 400, "corrupt, truncated"},
+      {request({{"file", pdf_b64(1)}}), 422, "fileType is 1 (image) but file holds a PDF"},
+      {request({{"fileType", 0}}), 422, "fileType is 0 (PDF) but file is not a PDF"},
+      {request({{"file", pdf_b64(3)}, {"fileType", 0}}), 413, "the PDF has 3 pages, above the server's limit of 2 pages"},
+      {request({{"file", base64_encode(make_blank_pdf(1000, 1000))}, {"fileType", 0}}), 413,
+       "PDF page 1 is 2000x2000 pixels at 144 DPI, above the server's limit of 1000000 pixels"},
       {request({{"file", image_b64(2000, 2000)}}), 413, "above the server's limit of 1000000 pixels"},
       {request({{"file", image_b64(3, 300)}}), 400, "at least 4x4"},
       // wrong fileType
@@ -219,7 +230,7 @@ TEST(ServeResponse, SuccessBodyHasPrunedResultAndImages) {
   r.rec_boxes = {{1, 1, 50, 20}};
   r.dt_polys = r.rec_polys;
   r.textline_orientation_angles = {-1};
-  auto j = json::parse(serve::success_body("id", r, true, {}));
+  auto j = json::parse(serve::success_body("id", {r}, false, true, {}));
   EXPECT_EQ(j["errorCode"], 0);
   EXPECT_EQ(j["errorMsg"], "Success");
   const auto& item = j["result"]["ocrResults"][0];
@@ -232,9 +243,32 @@ TEST(ServeResponse, SuccessBodyHasPrunedResultAndImages) {
     ASSERT_FALSE(decoded.empty()) << key;
     EXPECT_EQ(decoded.rows, 40) << key;
   }
-  auto plain = json::parse(serve::success_body("id", r, false, {}));
+  auto plain = json::parse(serve::success_body("id", {r}, false, false, {}));
   EXPECT_TRUE(plain["result"]["ocrResults"][0]["ocrImage"].is_null());
   EXPECT_FALSE(plain["result"]["ocrResults"][0].contains("inputImage"));
+}
+
+TEST(ServeRequest, PdfIsAcceptedWithItsPageCount) {
+  for (json type : {json(0), json(nullptr)}) {
+    auto r = parse_ocr_request(request({{"file", pdf_b64(2)}, {"fileType", type}}), policy());
+    EXPECT_EQ(r.pdf_pages, 2);
+  }
+  EXPECT_EQ(parse_ocr_request(request(), policy()).pdf_pages, 0);
+}
+
+TEST(ServeResponse, PdfBodyHasOneResultPerPageAndPdfDataInfo) {
+  std::vector<OcrResult> pages(2);
+  pages[0].image = cv::Mat(40, 100, CV_8UC3);
+  pages[1].image = cv::Mat(60, 30, CV_8UC3);
+  for (int i = 0; i < 2; ++i) {
+    pages[i].input_path = "file";
+    pages[i].page_index = i;
+  }
+  auto j = json::parse(serve::success_body("id", pages, true, false, {}));
+  ASSERT_EQ(j["result"]["ocrResults"].size(), 2u);
+  EXPECT_EQ(j["result"]["ocrResults"][1]["prunedResult"]["page_index"], 1);
+  EXPECT_EQ(j["result"]["dataInfo"],
+            json({{"numPages", 2}, {"pages", {{{"width", 100}, {"height", 40}}, {{"width", 30}, {"height", 60}}}}, {"type", "pdf"}}));
 }
 
 TEST(ServeMetrics, PrometheusTextHasCountersHistogramAndGauges) {

@@ -1,0 +1,124 @@
+#include "io/pdf_document.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <poppler-document.h>
+#include <poppler-global.h>
+#include <poppler-image.h>
+#include <poppler-page-renderer.h>
+#include <poppler-page.h>
+
+#include "core/logging.h"
+#include "hpocr/error.h"
+
+namespace hpocr {
+namespace {
+
+// Poppler keeps process-wide state (its global parameters, font caches) that is not documented as safe for
+// concurrent use, and rendering is cheap next to OCR: one document operation at a time.
+std::mutex& poppler_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+// Poppler reports recoverable damage on stderr; route it to our log instead (once, before the first load).
+void route_poppler_messages() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    poppler::set_debug_error_function([](const std::string& message, void*) { log::debug("poppler: {}", message); },
+                                      nullptr);
+  });
+}
+
+/// Error(InvalidInput) "<name>: <what>", the shape of every input error (tools match on the name prefix).
+[[noreturn]] void invalid(const std::string& name, const std::string& what) {
+  throw Error(ErrorCode::InvalidInput, name + ": " + what);
+}
+
+}  // namespace
+
+bool looks_like_pdf(std::span<const unsigned char> bytes) {
+  constexpr std::string_view kMagic = "%PDF-";
+  auto head = bytes.first(std::min<size_t>(bytes.size(), 1024));
+  return std::search(head.begin(), head.end(), kMagic.begin(), kMagic.end()) != head.end();
+}
+
+PdfDocument::PdfDocument(std::span<const unsigned char> bytes, std::string name) : name_(std::move(name)) {
+  if (!looks_like_pdf(bytes)) invalid(name_, "not a PDF (no %PDF- header)");
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) invalid(name_, "PDF larger than 2 GiB");
+  route_poppler_messages();
+  poppler::byte_array data(bytes.begin(), bytes.end());
+  std::lock_guard lock(poppler_mutex());
+  doc_.reset(poppler::document::load_from_data(&data));
+  if (!doc_) invalid(name_, "corrupt, truncated or password-protected PDF (poppler could not open it)");
+  if (doc_->is_locked()) invalid(name_, "the PDF is encrypted with a password; decrypt it first");
+  if (doc_->pages() < 1) invalid(name_, "the PDF has no pages");
+}
+
+PdfDocument::~PdfDocument() {
+  std::lock_guard lock(poppler_mutex());
+  doc_.reset();
+}
+PdfDocument::PdfDocument(PdfDocument&&) noexcept = default;
+PdfDocument& PdfDocument::operator=(PdfDocument&&) noexcept = default;
+
+int PdfDocument::page_count() const { return doc_->pages(); }
+
+namespace {
+
+/// The page's pixel size at `dpi` from its crop box (rotation only swaps the sides).
+cv::Size pixel_size(const PdfDocument& doc, const poppler::page& page, int index, double dpi) {
+  poppler::rectf box = page.page_rect(poppler::crop_box);
+  double w = std::ceil(box.width() * dpi / 72.0), h = std::ceil(box.height() * dpi / 72.0);
+  // Beyond INT_MAX a side is no page (and would overflow cv::Size); the pixel limit refuses far less anyway.
+  if (!(w >= 1 && h >= 1 && w < INT_MAX && h < INT_MAX)) doc.page_error(index, "has an empty or invalid page box");
+  auto o = page.orientation();
+  bool swapped = o == poppler::page::landscape || o == poppler::page::seascape;
+  return swapped ? cv::Size(static_cast<int>(h), static_cast<int>(w)) : cv::Size(static_cast<int>(w), static_cast<int>(h));
+}
+
+}  // namespace
+
+void PdfDocument::page_error(int index, const std::string& what) const {
+  invalid(name_, "page " + std::to_string(index + 1) + " of " + std::to_string(page_count()) + " " + what);
+}
+
+std::unique_ptr<poppler::page> PdfDocument::open_page(int index) const {
+  if (index < 0 || index >= page_count()) invalid(name_, "no page " + std::to_string(index + 1));
+  std::unique_ptr<poppler::page> page(doc_->create_page(index));
+  if (!page) page_error(index, "cannot be read");
+  return page;
+}
+
+cv::Size PdfDocument::page_size(int index, double dpi) const {
+  std::lock_guard lock(poppler_mutex());
+  return pixel_size(*this, *open_page(index), index, dpi);
+}
+
+cv::Mat PdfDocument::render(int index, int64_t max_pixels, double dpi) const {
+  std::lock_guard lock(poppler_mutex());
+  auto page = open_page(index);
+  cv::Size size = pixel_size(*this, *page, index, dpi);
+  if (static_cast<double>(size.width) * size.height > static_cast<double>(max_pixels))
+    page_error(index, fmt::format("would be {}x{} pixels at {:g} DPI, above max_image_pixels ({})", size.width,
+                                      size.height, dpi, max_pixels));
+  poppler::page_renderer renderer;
+  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
+  renderer.set_image_format(poppler::image::format_bgr24);
+  renderer.set_paper_color(0xffffffff);  // opaque white, as a printed page
+  poppler::image image = renderer.render_page(page.get(), dpi, dpi);
+  if (!image.is_valid() || image.width() < 1 || image.height() < 1) page_error(index, "could not be rendered");
+  // Rows may be padded: wrap with the renderer's stride, then copy out of poppler's buffer.
+  cv::Mat view(image.height(), image.width(), CV_8UC3, const_cast<char*>(image.const_data()),
+               static_cast<size_t>(image.bytes_per_row()));
+  return view.clone();
+}
+
+}  // namespace hpocr

@@ -1,0 +1,52 @@
+// PDF input: pages rendered to images (poppler-cpp), as PaddleOCR reads PDFs (every page, 144 DPI).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace poppler {
+class document;
+class page;
+}
+
+namespace hpocr {
+
+/// PaddleX renders PDF pages at zoom 2 of the 72-point user space, i.e. 144 DPI; so do we, for the same boxes.
+inline constexpr double kPdfRenderDpi = 144.0;
+
+/// True when `bytes` start like a PDF ("%PDF-" within the first 1024 bytes, as readers accept it).
+bool looks_like_pdf(std::span<const unsigned char> bytes);
+
+/// A loaded PDF whose pages are rendered one at a time, so that a long document needs memory for one page.
+class PdfDocument {
+ public:
+  /// Parses `bytes` (copied). Error(InvalidInput) naming `name` for corrupt or truncated data, encrypted
+  /// documents and documents without pages.
+  PdfDocument(std::span<const unsigned char> bytes, std::string name);
+  ~PdfDocument();
+  PdfDocument(PdfDocument&&) noexcept;
+  PdfDocument& operator=(PdfDocument&&) noexcept;
+
+  /// Number of pages (at least 1).
+  int page_count() const;
+  /// Pixel size of page `index` (0-based) at `dpi`, from its crop box alone (nothing rendered). Error(InvalidInput)
+  /// when the page cannot be read or its box is empty.
+  cv::Size page_size(int index, double dpi = kPdfRenderDpi) const;
+  /// Throws Error(InvalidInput) "<name>: page i of n <what>".
+  [[noreturn]] void page_error(int index, const std::string& what) const;
+  /// Page `index` (0-based) as 8-bit BGR at `dpi`. Error(InvalidInput) when the page cannot be rendered or
+  /// would exceed `max_pixels` (checked from its size before any pixel memory is allocated).
+  cv::Mat render(int index, int64_t max_pixels, double dpi = kPdfRenderDpi) const;
+
+ private:
+  std::unique_ptr<poppler::page> open_page(int index) const;  // caller holds the poppler lock
+
+  std::unique_ptr<poppler::document> doc_;
+  std::string name_;
+};
+
+}  // namespace hpocr
