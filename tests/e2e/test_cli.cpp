@@ -111,7 +111,7 @@ TEST_F(CliTest, BadImagesGiveClearErrors) {
   expect_failure("ocr -i " + write_image(cv::Mat(1, 1, CV_8UC3, cv::Scalar(255, 255, 255)), dir_ / "dot.png").string(), 1,
                  "at least");
   fs::create_directories(dir_ / "nothing");
-  expect_failure("ocr -i " + (dir_ / "nothing").string(), 1, "no image files");
+  expect_failure("ocr -i " + (dir_ / "nothing").string(), 1, "no image or PDF files");
 }
 
 TEST_F(CliTest, DirectoryRunReportsBadFilesAndProcessesTheRest) {
