@@ -8,6 +8,18 @@
 namespace hpocr::test {
 namespace {
 
+/// Declares the conv's tensors on `o` (input x, filter w, optional bias b, output y); returns Paddle's input slots.
+std::map<std::string, std::vector<std::string>> conv_inputs(OneOp& o, const Tensor& x, const Tensor& w, const Tensor* b,
+                                                            const std::vector<int64_t>& y_shape) {
+  o.in("x", x).weight("w", w).out("y", y_shape);
+  std::map<std::string, std::vector<std::string>> inputs = {{"Input", {"x"}}, {"Filter", {"w"}}};
+  if (b) {
+    o.weight("b", *b);
+    inputs["Bias"] = {"b"};
+  }
+  return inputs;
+}
+
 const bool registered = register_tested_ops(
     {"conv2d", "depthwise_conv2d", "conv2d_transpose", "depthwise_conv2d_transpose", "pool2d", "batch_norm"});
 
@@ -43,12 +55,7 @@ testing::AssertionResult check_conv(const ConvCase& c) {
                                        (c.w_shape[3] - 1) * dil[1] + 1, c.strides[0], c.strides[1]);
   const Tensor expected = ref::conv2d(x, w, c.bias ? &b : nullptr, c.strides, p, dil, c.groups);
   OneOp o;
-  o.in("x", x).weight("w", w).out("y", expected.shape());
-  std::map<std::string, std::vector<std::string>> inputs = {{"Input", {"x"}}, {"Filter", {"w"}}};
-  if (c.bias) {
-    o.weight("b", b);
-    inputs["Bias"] = {"b"};
-  }
+  const auto inputs = conv_inputs(o, x, w, c.bias ? &b : nullptr, expected.shape());
   o.op(c.type, inputs, {{"Output", {"y"}}},
        {{"strides", c.strides}, {"paddings", c.paddings}, {"dilations", c.dilations}, {"groups", c.groups},
         {"padding_algorithm", c.algorithm}, {"data_format", std::string("NCHW")}});
@@ -107,12 +114,7 @@ testing::AssertionResult check_conv_transpose(const TransposeCase& c) {
   const Tensor expected = ref::conv2d_transpose(x, w, c.bias ? &b : nullptr, c.strides, p, dil, c.groups,
                                                 c.output_padding.empty() ? std::vector<int64_t>{0, 0} : c.output_padding);
   OneOp o;
-  o.in("x", x).weight("w", w).out("y", expected.shape());
-  std::map<std::string, std::vector<std::string>> inputs = {{"Input", {"x"}}, {"Filter", {"w"}}};
-  if (c.bias) {
-    o.weight("b", b);
-    inputs["Bias"] = {"b"};
-  }
+  const auto inputs = conv_inputs(o, x, w, c.bias ? &b : nullptr, expected.shape());
   o.op(c.type, inputs, {{"Output", {"y"}}},
        {{"strides", c.strides}, {"paddings", c.paddings}, {"dilations", c.dilations}, {"groups", c.groups},
         {"output_padding", c.output_padding}, {"padding_algorithm", c.algorithm}, {"data_format", std::string("NCHW")}});
