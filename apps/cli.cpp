@@ -167,9 +167,7 @@ void save_outputs(const OcrResult& r, const fs::path& dir) {
 /// Settings that depend on several options: the log level, and --precision over every hpi_config level.
 void apply_logging(CommonArgs& a) {
   log::set_level(a.verbose && a.log_level == "warning" ? "info" : a.log_level);
-  if (a.precision.empty()) return;
-  a.options.hpi_config.backend_config["precision"] = a.precision;
-  for (auto& [module, config] : a.options.module_hpi_config) config.backend_config["precision"] = a.precision;
+  if (!a.precision.empty()) a.options.set_precision(a.precision);
 }
 
 int cmd_ocr(const fs::path& input, const CommonArgs& a) {

@@ -61,6 +61,9 @@ struct OcrOptions {
 
   /// Throws Error(InvalidArgument) naming the first bad value.
   void validate() const;
+  /// Sets backend_config.precision ("fp32", "fp16" or "int8") in hpi_config and in every module's hpi_config,
+  /// over what they held (the CLI's --precision, the API's precision=). Error(InvalidArgument) for other values.
+  void set_precision(const std::string& precision);
 };
 
 /// Root of hpocr's user data: $HPOCR_HOME, else ~/.cache/hpocr.

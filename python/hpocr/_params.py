@@ -61,13 +61,13 @@ def check_unavailable(name: str, value: Any, what: str) -> None:
 def check_engine_compat(precision: Any, use_tensorrt: Any, enable_mkldnn: Any, mkldnn_cache_capacity: Any) -> None:
     """PaddleOCR's Paddle-Inference knobs: accepted when they mean what hpocr does anyway.
 
-    ``precision`` must be "fp32"; ``use_tensorrt`` must be False (TensorRT is chosen through
+    ``precision`` is "fp32", "fp16" (GPU backends) or "int8" (the INT8 models built by ``hpocr quantize``), as
+    the CLI's --precision (the native side applies it); ``use_tensorrt`` must be False (TensorRT is chosen through
     ``enable_hpi=True, hpi_config={"backend": "tensorrt"}``); ``enable_mkldnn`` and ``mkldnn_cache_capacity``
     concern Paddle Inference only and have no effect.
     """
-    if check_type("precision", precision, "str") not in (None, "fp32"):
-        raise InvalidArgumentError(f"precision={precision!r}: only 'fp32' is supported (use hpi_config "
-                                   "{'backend_config': {'precision': 'fp16'}} with enable_hpi=True for fp16 backends)")
+    if check_type("precision", precision, "str") not in (None, "fp32", "fp16", "int8"):
+        raise InvalidArgumentError(f"precision={precision!r}: expected 'fp32', 'fp16' or 'int8'")
     check_unavailable("use_tensorrt", use_tensorrt, "Paddle Inference's TensorRT subgraph engine")
     check_type("enable_mkldnn", enable_mkldnn, "bool")
     check_type("mkldnn_cache_capacity", mkldnn_cache_capacity, "int")

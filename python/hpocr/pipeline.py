@@ -42,6 +42,7 @@ _NATIVE_PARAMS = {
     "hpi_config": "dict",
     "max_image_pixels": "int",
     "max_pdf_pages": "int",
+    "precision": "str",
 }
 
 #: predict() arguments that change the pipeline's options for one call.

@@ -43,6 +43,7 @@ void translate_error(std::exception_ptr p) {
 OcrOptions resolve_options(const std::string& config_file, const py::dict& overrides) {
   OcrOptions o;
   if (!config_file.empty()) apply_pipeline_config(config_file, o);
+  std::optional<std::string> precision;  // applied last: it wins over every hpi_config level, as --precision
   for (auto item : overrides) {
     const std::string key = py::str(item.first);
     const py::handle v = item.second;
@@ -69,9 +70,11 @@ OcrOptions resolve_options(const std::string& config_file, const py::dict& overr
     else if (key == "textline_orientation_batch_size") o.textline_orientation_batch_size = as_int();
     else if (key == "max_image_pixels") o.max_image_pixels = cast_option<std::int64_t>(v, key, "an integer");
     else if (key == "max_pdf_pages") o.max_pdf_pages = as_int();
+    else if (key == "precision") precision = as_str();
     else if (key == "hpi_config") o.hpi_config = HpiConfig::from_json(py_to_json(v, key));
     else throw Error(ErrorCode::InvalidArgument, "unknown pipeline option '" + key + "'");
   }
+  if (precision) o.set_precision(*precision);
   o.validate();
   return o;
 }

@@ -209,6 +209,23 @@ def test_compatible_arguments_are_accepted(ocr):
     assert o.options["hpi_config"]["backend"] == "onnxruntime"
 
 
+def test_precision_reaches_every_engine(ocr, tmp_path, capfd):
+    import shutil
+
+    # Like the CLI's --precision, it wins over hpi_config's own.
+    o = hpocr.PaddleOCR(precision="int8", use_textline_orientation=False,
+                        hpi_config={"backend_config": {"precision": "fp32"}})
+    assert o.options["hpi_config"]["backend_config"]["precision"] == "int8"
+    # A model copy has no INT8 version yet: the engine says so and runs fp32.
+    rec = tmp_path / "rec"
+    shutil.copytree(os.path.join(hpocr._hpocr.hpocr_home(), "models", "PP-OCRv4_mobile_rec"), rec)
+    capfd.readouterr()
+    r = hpocr.PaddleOCR(precision="int8", use_textline_orientation=False,
+                        text_recognition_model_dir=str(rec)).predict(hpocr._hpocr._render_lines(LINES[:1], 32))[0]
+    assert r["rec_texts"] == LINES[:1]
+    assert "PP-OCRv4_mobile_rec: precision int8 refused, using fp32: no INT8 version" in capfd.readouterr().err
+
+
 def test_enable_hpi_gives_the_same_texts(ocr, page, page_result):
     r = hpocr.PaddleOCR(enable_hpi=True, hpi_config={"backend": "onnxruntime"}).predict(page)[0]
     assert r["rec_texts"] == page_result["rec_texts"]

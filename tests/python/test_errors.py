@@ -102,7 +102,7 @@ def test_positional_arguments_are_refused():
     ({"text_recognition_model_name": "en_PP-OCRv4_mobile_rec"}, "text_recognition_model_name"),
     ({"hpi_config": {"backend": "nonsense"}}, "nonsense"),
     ({"hpi_config": {"bogus": 1}}, "bogus"),
-    ({"precision": "fp16"}, "precision"),
+    ({"precision": "bf16"}, "precision"),
     ({"use_tensorrt": True}, "use_tensorrt"),
     ({"lang": "fr"}, "lang"),
     ({"doc_unwarping_model_dir": "/tmp"}, "doc_unwarping_model_dir"),

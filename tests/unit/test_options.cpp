@@ -83,6 +83,17 @@ TEST(Options, MessageCarriesTheBadValue) {
   EXPECT_TRUE(throws_error([&] { o.validate(); }, ErrorCode::InvalidArgument, "text_recognition_batch_size=-7"));
 }
 
+TEST(Options, PrecisionIsSetAtEveryHpiConfigLevel) {
+  OcrOptions o;
+  o.module_hpi_config["TextRecognition"].backend_config["precision"] = "fp32";
+  o.module_hpi_config["TextDetection"].backend = "onnxruntime";
+  o.set_precision("int8");
+  EXPECT_EQ(o.hpi_config.backend_config["precision"], "int8");
+  for (const auto& [module, config] : o.module_hpi_config) EXPECT_EQ(config.backend_config["precision"], "int8") << module;
+  EXPECT_NO_THROW(o.validate());
+  EXPECT_TRUE(throws_error([&] { o.set_precision("bf16"); }, ErrorCode::InvalidArgument, "precision='bf16' is invalid"));
+}
+
 TEST(Device, ParsesCpuAndGpu) {
   EXPECT_EQ(Device::parse("cpu").str(), "cpu");
   EXPECT_EQ(Device::parse("gpu").str(), "gpu:0");
