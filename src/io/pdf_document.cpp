@@ -53,9 +53,9 @@ PdfDocument::PdfDocument(std::span<const unsigned char> bytes, std::string name)
   if (!looks_like_pdf(bytes)) invalid(name_, "not a PDF (no %PDF- header)");
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) invalid(name_, "PDF larger than 2 GiB");
   route_poppler_messages();
-  poppler::byte_array data(bytes.begin(), bytes.end());
   std::lock_guard lock(poppler_mutex());
-  doc_.reset(poppler::document::load_from_data(&data));
+  // Not copied (a long PDF is large): poppler reads the caller's bytes, which outlive the document.
+  doc_.reset(poppler::document::load_from_raw_data(reinterpret_cast<const char*>(bytes.data()), static_cast<int>(bytes.size())));
   if (!doc_) invalid(name_, "corrupt, truncated or password-protected PDF (poppler could not open it)");
   if (doc_->is_locked()) invalid(name_, "the PDF is encrypted with a password; decrypt it first");
   if (doc_->pages() < 1) invalid(name_, "the PDF has no pages");

@@ -24,9 +24,11 @@ bool looks_like_pdf(std::span<const unsigned char> bytes);
 /// A loaded PDF whose pages are rendered one at a time, so that a long document needs memory for one page.
 class PdfDocument {
  public:
-  /// Parses `bytes` (copied). Error(InvalidInput) naming `name` for corrupt or truncated data, encrypted
-  /// documents and documents without pages.
+  /// Parses `bytes`, which must outlive the document (they are read in place, not copied). Error(InvalidInput)
+  /// naming `name` for corrupt or truncated data, encrypted documents and documents without pages.
   PdfDocument(std::span<const unsigned char> bytes, std::string name);
+  /// A temporary buffer would be gone before the document reads it.
+  PdfDocument(std::vector<unsigned char>&& bytes, std::string name) = delete;
   ~PdfDocument();
   PdfDocument(PdfDocument&&) noexcept;
   PdfDocument& operator=(PdfDocument&&) noexcept;

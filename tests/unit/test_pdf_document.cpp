@@ -40,7 +40,8 @@ TEST(PdfDocument, RecognisesThePdfHeader) {
 
 TEST(PdfDocument, RendersEachPageBackToItsImage) {
   const std::vector<cv::Mat> pages = {pattern(320, 200), pattern(96, 400)};
-  PdfDocument pdf(make_pdf(pages), "doc.pdf");
+  const auto file = make_pdf(pages);
+  PdfDocument pdf(file, "doc.pdf");
   ASSERT_EQ(pdf.page_count(), 2);
   for (int i = 0; i < 2; ++i) {
     SCOPED_TRACE(i);
@@ -61,16 +62,17 @@ TEST(PdfDocument, RendersEachPageBackToItsImage) {
 
 TEST(PdfDocument, DamagedAndOversizedDocumentsAreRefusedClearly) {
   auto good = make_pdf({pattern(64, 32)});
-  EXPECT_TRUE(refused([&] { PdfDocument(bytes("hello"), "a.pdf"); }, "a.pdf: not a PDF"));
-  EXPECT_TRUE(refused([&] { PdfDocument(bytes("%PDF-1.4\n"), "b.pdf"); }, "b.pdf: corrupt, truncated"));
+  const auto hello = bytes("hello"), header_only = bytes("%PDF-1.4\n");
+  EXPECT_TRUE(refused([&] { PdfDocument(hello, "a.pdf"); }, "a.pdf: not a PDF"));
+  EXPECT_TRUE(refused([&] { PdfDocument(header_only, "b.pdf"); }, "b.pdf: corrupt, truncated"));
   auto head = good;
   head.resize(40);
   EXPECT_TRUE(refused([&] { PdfDocument(head, "c.pdf"); }, "corrupt, truncated"));
-  EXPECT_TRUE(refused([&] {
-    PdfDocument(bytes("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> "
-                      "endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), "d.pdf");
-  }, "d.pdf: the PDF has no pages"));
-  PdfDocument huge(make_blank_pdf(14400, 14400), "e.pdf");
+  const auto no_pages = bytes("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] "
+                              "/Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  EXPECT_TRUE(refused([&] { PdfDocument(no_pages, "d.pdf"); }, "d.pdf: the PDF has no pages"));
+  const auto huge_file = make_blank_pdf(14400, 14400);
+  PdfDocument huge(huge_file, "e.pdf");
   EXPECT_EQ(huge.page_size(0), cv::Size(28800, 28800));
   EXPECT_TRUE(refused([&] { huge.render(0, 100'000'000); }, "e.pdf: page 1 of 1 would be 28800x28800 pixels at 144 DPI"));
   PdfDocument one(good, "f.pdf");
