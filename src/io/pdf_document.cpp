@@ -14,6 +14,7 @@
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
 
+#include "core/image_decode.h"
 #include "core/logging.h"
 #include "hpocr/error.h"
 
@@ -46,7 +47,13 @@ void route_poppler_messages() {
 bool looks_like_pdf(std::span<const unsigned char> bytes) {
   constexpr std::string_view kMagic = "%PDF-";
   auto head = bytes.first(std::min<size_t>(bytes.size(), 1024));
-  return std::search(head.begin(), head.end(), kMagic.begin(), kMagic.end()) != head.end();
+  if (std::search(head.begin(), head.end(), kMagic.begin(), kMagic.end()) == head.end()) return false;
+  // An image's signature comes first: the same text in its metadata does not make it a PDF.
+  try {
+    return !read_image_header(bytes);
+  } catch (const Error&) {
+    return false;  // a truncated image header: still an image
+  }
 }
 
 PdfDocument::PdfDocument(std::span<const unsigned char> bytes, std::string name) : name_(std::move(name)) {
@@ -65,8 +72,6 @@ PdfDocument::~PdfDocument() {
   std::lock_guard lock(poppler_mutex());
   doc_.reset();
 }
-PdfDocument::PdfDocument(PdfDocument&&) noexcept = default;
-PdfDocument& PdfDocument::operator=(PdfDocument&&) noexcept = default;
 
 int PdfDocument::page_count() const { return doc_->pages(); }
 
@@ -106,8 +111,8 @@ cv::Mat PdfDocument::render(int index, int64_t max_pixels, double dpi) const {
   auto page = open_page(index);
   cv::Size size = pixel_size(*this, *page, index, dpi);
   if (static_cast<double>(size.width) * size.height > static_cast<double>(max_pixels))
-    page_error(index, fmt::format("would be {}x{} pixels at {:g} DPI, above max_image_pixels ({})", size.width,
-                                      size.height, dpi, max_pixels));
+    page_error(index, fmt::format("would be {}x{} pixels at {:g} DPI, above max_image_pixels ({})", size.width, size.height,
+                                  dpi, max_pixels));
   poppler::page_renderer renderer;
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);

@@ -18,7 +18,8 @@ namespace hpocr {
 /// PaddleX renders PDF pages at zoom 2 of the 72-point user space, i.e. 144 DPI; so do we, for the same boxes.
 inline constexpr double kPdfRenderDpi = 144.0;
 
-/// True when `bytes` start like a PDF ("%PDF-" within the first 1024 bytes, as readers accept it).
+/// True when `bytes` start like a PDF ("%PDF-" within the first 1024 bytes, as readers accept it) and not with
+/// an image signature.
 bool looks_like_pdf(std::span<const unsigned char> bytes);
 
 /// A loaded PDF whose pages are rendered one at a time, so that a long document needs memory for one page.
@@ -30,8 +31,8 @@ class PdfDocument {
   /// A temporary buffer would be gone before the document reads it.
   PdfDocument(std::vector<unsigned char>&& bytes, std::string name) = delete;
   ~PdfDocument();
-  PdfDocument(PdfDocument&&) noexcept;
-  PdfDocument& operator=(PdfDocument&&) noexcept;
+  PdfDocument(const PdfDocument&) = delete;  // one owner: the document is released under the poppler lock
+  PdfDocument& operator=(const PdfDocument&) = delete;
 
   /// Number of pages (at least 1).
   int page_count() const;

@@ -36,6 +36,11 @@ TEST(PdfDocument, RecognisesThePdfHeader) {
   EXPECT_FALSE(looks_like_pdf({}));
   std::string late(1100, ' ');
   EXPECT_FALSE(looks_like_pdf(bytes(late + "%PDF-1.4")));
+  // A PNG whose metadata holds the same text is still an image.
+  auto png = encode(cv::Mat(8, 8, CV_8UC3, cv::Scalar(255, 255, 255)), ".png");
+  const std::string text_chunk = "%PDF-1.4 in a comment";
+  png.insert(png.begin() + 33, text_chunk.begin(), text_chunk.end());  // after the IHDR chunk
+  EXPECT_FALSE(looks_like_pdf(png));
 }
 
 TEST(PdfDocument, RendersEachPageBackToItsImage) {
