@@ -255,7 +255,9 @@ TEST(PriorKnowledge, BuiltInTableCoversTheDefaultModelsOnCpuAndGpu) {
   for (const char* m : {"PP-OCRv4_mobile_rec", "ch_ppocr_mobile_v2.0_cls"}) EXPECT_TRUE(pk.knows(m)) << m;
   auto cpu = pk.preferred("PP-OCRv4_mobile_det", "cpu");
   ASSERT_FALSE(cpu.empty());
-  EXPECT_TRUE(std::any_of(cpu.begin(), cpu.end(), [](const auto& c) { return c.backend == "onnxruntime"; }));
+  auto ort = std::find_if(cpu.begin(), cpu.end(), [](const auto& c) { return c.backend == "onnxruntime"; });
+  ASSERT_NE(ort, cpu.end());
+  EXPECT_EQ(ort->config.value("enable_mem_pattern", true), false);  // detectors: no per-shape memory pattern
   EXPECT_EQ(pk.preferred("PP-OCRv4_mobile_rec", "gpu").front().backend, "tensorrt");
   EXPECT_THROW(hpi::PriorKnowledge::parse("[1, 2"), Error);
 }
