@@ -157,6 +157,7 @@ struct Server::Impl {
       if (res.status == 413) msg += fmt::format(": the limit is {} bytes (--max_body_bytes)", options.max_body_bytes);
       if (res.status == 404) msg += ": " + req.method + " " + req.path + " (use POST /ocr, GET /health or GET /metrics)";
       res.set_content(error_body(new_log_id(), res.status, msg), "application/json");
+      counted(res, req.path);  // before it is written, like the handlers' own answers
       return httplib::Server::HandlerResponse::Handled;
     }));
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
@@ -170,8 +171,9 @@ struct Server::Impl {
       res.status = 500;
       res.set_content(error_body(new_log_id(), 500, msg), "application/json");
     });
-    // Responses made by httplib itself (404, malformed HTTP) are counted once written; the handlers count
-    // theirs before returning, so that a client that has its answer finds it in the next scrape.
+    // The handlers and the error handler count their responses before they are written, so that a client
+    // that has its answer finds it in the next scrape; what httplib answers without them (malformed HTTP) is
+    // counted once written.
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       if (!res.has_header(kCountedHeader)) metrics.count_response(req.path, res.status);
     });
@@ -192,7 +194,7 @@ struct Server::Impl {
   }
 
   /// Marks the response as counted by its handler and counts it.
-  void counted(httplib::Response& res, const char* path) {
+  void counted(httplib::Response& res, std::string_view path) {
     res.set_header(kCountedHeader, "1");
     metrics.count_response(path, res.status);
   }
