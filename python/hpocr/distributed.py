@@ -77,7 +77,7 @@ def _is_image_name(path: str) -> bool:
 def _is_pdf(path: str) -> bool:
     try:
         with open(path, "rb") as f:
-            return b"%PDF-" in f.read(1024)
+            return _hpocr._looks_like_pdf(f.read(1024))  # the rule predict() uses
     except OSError:
         return False  # reported by the pipeline, with its reason
 

@@ -12,6 +12,7 @@
 #include "hpocr/error.h"
 #include "hpocr/pipeline.h"
 #include "hpocr/version.h"
+#include "io/pdf_document.h"
 #include "io/result_io.h"
 #include "io/sample_page.h"
 #include "pipeline/pipeline_config.h"
@@ -281,6 +282,10 @@ PYBIND11_MODULE(_hpocr, m) {
       "set_log_level", [](const std::string& level) { log::set_level(level); }, py::arg("level"),
       "Native log level: trace, debug, info, warning (default), error, off.");
   m.def("find_font", [] { return find_font().string(); }, "Font used for visualisations ('' when none is installed).");
+  m.def("_looks_like_pdf", [](const py::bytes& head) {
+    std::string_view s = head;
+    return looks_like_pdf({reinterpret_cast<const unsigned char*>(s.data()), s.size()});
+  }, py::arg("head"), "True when the bytes (a file's first KiB is enough) are read as a PDF, by the core's rule.");
   m.def(
       "resolve_options",
       [](const std::string& config_file, const py::dict& overrides) { return options_json(resolve_options(config_file, overrides)); },
