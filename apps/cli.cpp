@@ -287,7 +287,13 @@ int cmd_benchmark(const CommonArgs& a, const BenchArgs& b) {
   auto set = bench::make_bench_set(b.pages, b.crops);
   if (!b.save_set.empty()) {
     fs::create_directories(b.save_set);
-    for (const auto& img : set) cv::imwrite((b.save_set / (img.name + ".png")).string(), img.image);
+    // The drawn text beside the images, so other engines (bench/peer_tesseract.py) can be scored on the same set.
+    nlohmann::ordered_json truth = nlohmann::ordered_json::array();
+    for (const auto& img : set) {
+      cv::imwrite((b.save_set / (img.name + ".png")).string(), img.image);
+      truth.push_back({{"image", img.name + ".png"}, {"kind", img.kind}, {"lines", img.lines}});
+    }
+    std::ofstream(b.save_set / "ground_truth.json") << truth.dump(1) << "\n";
   }
   std::vector<nlohmann::ordered_json> reports;
   for (const auto& c : configs) {
@@ -436,7 +442,7 @@ int run(int argc, char** argv) {
   benchmark->add_option("--repeats", bench_opts.repeats, "Measured passes")->check(CLI::Range(1, 1000))->capture_default_str();
   benchmark->add_option("--warmup", bench_opts.warmup, "Warm-up passes")->check(CLI::Range(0, 100))->capture_default_str();
   benchmark->add_option("--json", bench_opts.json, "Also write the reports as JSON");
-  benchmark->add_option("--save_set", bench_opts.save_set, "Write the generated images to this directory");
+  benchmark->add_option("--save_set", bench_opts.save_set, "Write the generated images and their text (ground_truth.json) to this directory");
   add_pipeline_options(*benchmark, bench_args);
   ConvertArgs convert_args;
   auto* conv = app.add_subcommand("convert", "Convert a Paddle model directory (inference.json or inference.pdmodel) to ONNX");

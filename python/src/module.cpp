@@ -8,6 +8,7 @@
 #include "bindings.h"
 #include "core/image_decode.h"
 #include "core/logging.h"
+#include "core/text_metrics.h"
 #include "format/model_dir.h"
 #include "hpocr/error.h"
 #include "hpocr/pipeline.h"
@@ -286,6 +287,8 @@ PYBIND11_MODULE(_hpocr, m) {
     std::string_view s = head;
     return looks_like_pdf({reinterpret_cast<const unsigned char*>(s.data()), s.size()});
   }, py::arg("head"), "True when the bytes (a file's first KiB is enough) are read as a PDF, by the core's rule.");
+  m.def("_edit_distance", &edit_distance, py::arg("a"), py::arg("b"),
+        "Levenshtein distance over the Unicode code points of two strings (the benchmark's accuracy measure).");
   m.def(
       "resolve_options",
       [](const std::string& config_file, const py::dict& overrides) { return options_json(resolve_options(config_file, overrides)); },

@@ -1,9 +1,12 @@
 // The benchmark harness as a quick smoke run (correctness of its report, not speed).
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "pipeline_fixture.h"
+
+namespace fs = std::filesystem;
 
 namespace hpocr::test {
 namespace {
@@ -11,7 +14,7 @@ namespace {
 TEST_F(PipelineTest, BenchmarkSmokeRunReportsEveryFigure) {
   auto dir = temp_dir("bench");
   CommandResult r = run_cli("benchmark --configs hpi_off,hpi_on --pages 1 --crops 4 --repeats 1 --warmup 0 --json " +
-                            (dir / "b.json").string());
+                            (dir / "b.json").string() + " --save_set " + (dir / "set").string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("ratios against hpi_off"), std::string::npos) << r.out;
   std::ifstream f(dir / "b.json");
@@ -27,6 +30,18 @@ TEST_F(PipelineTest, BenchmarkSmokeRunReportsEveryFigure) {
   }
   EXPECT_EQ(reports[0]["texts_hash"], reports[1]["texts_hash"]) << "HPI must not change the texts";
   EXPECT_EQ(run_cli("benchmark --configs warp9").exit_code, 2);
+
+  // The saved set: every image beside its drawn text (what bench/peer_tesseract.py scores other engines on).
+  std::ifstream t(dir / "set" / "ground_truth.json");
+  auto truth = nlohmann::json::parse(t);
+  ASSERT_EQ(truth.size(), 1u + 2u + 4u);  // a page, the receipt and the scene, 4 crops
+  for (const auto& item : truth) {
+    EXPECT_TRUE(fs::is_regular_file(dir / "set" / item["image"].get<std::string>())) << item["image"];
+    EXPECT_FALSE(item["lines"].empty()) << item["image"];
+  }
+  EXPECT_EQ(truth[0]["kind"], "page");
+  EXPECT_GE(truth[0]["lines"].size(), 30u);
+  EXPECT_EQ(truth.back()["kind"], "line");
 }
 
 }  // namespace
