@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <memory>
+#include <mutex>
 
 #include <onnx/onnx_pb.h>
 
@@ -49,11 +50,16 @@ ModelDir converted_to_onnx(const ModelDir& model, int opset) {
   const auto write = [&](const fs::path& dir) { convert::convert_model_dir(model.dir, dir / "inference.onnx", options); };
   if (publish_directory(entry, write)) return out;
   // No writable cache: convert for this run only. The engine reads the file while loading, so a temporary
-  // directory that lives as long as the process is enough.
+  // directory that lives as long as the process is enough (models load in parallel: hence the lock).
+  static std::mutex uncached_mutex;
   static std::vector<std::unique_ptr<TempDirectory>> uncached;
-  uncached.push_back(std::make_unique<TempDirectory>("hpocr-paddle2onnx"));
-  write(uncached.back()->path());
-  out.model_file = uncached.back()->path() / "inference.onnx";
+  fs::path dir;
+  {
+    std::lock_guard lock(uncached_mutex);
+    dir = uncached.emplace_back(std::make_unique<TempDirectory>("hpocr-paddle2onnx"))->path();
+  }
+  write(dir);
+  out.model_file = dir / "inference.onnx";
   return out;
 }
 

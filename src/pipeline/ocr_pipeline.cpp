@@ -1,4 +1,5 @@
-#include <thread>
+#include <future>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -21,28 +22,50 @@ std::filesystem::path model_dir_or_default(const std::filesystem::path& given, c
   return given.empty() ? hpocr_home() / "models" / default_name : given;
 }
 
-}  // namespace
-
-struct OcrPipeline::Impl {
-  OcrOptions options;
+/// The pipeline's models, without the options.
+struct PipelineModels {
   TextDetector detector;
   std::unique_ptr<TextlineClassifier> classifier;  // only when use_textline_orientation
   TextRecognizer recognizer;
+};
 
-  /// The module's own hpi_config if given, else the pipeline's (the deepest level wins, as in PaddleX).
-  static LoadRequest request(const OcrOptions& o, const char* module) {
-    auto it = o.module_hpi_config.find(module);
-    return {Device::parse(o.device), o.cpu_threads, o.enable_hpi, it != o.module_hpi_config.end() ? it->second : o.hpi_config, {}, nullptr, {}};
-  }
+/// The module's own hpi_config if given, else the pipeline's (the deepest level wins, as in PaddleX).
+LoadRequest load_request(const OcrOptions& o, const char* module) {
+  auto it = o.module_hpi_config.find(module);
+  return {Device::parse(o.device), o.cpu_threads, o.enable_hpi, it != o.module_hpi_config.end() ? it->second : o.hpi_config, {}, nullptr, {}};
+}
 
-  explicit Impl(OcrOptions o)
-      : options((o.validate(), std::move(o))),
-        detector(model_dir_or_default(options.text_detection_model_dir, "PP-OCRv4_mobile_det"), request(options, "TextDetection")),
-        recognizer(model_dir_or_default(options.text_recognition_model_dir, "PP-OCRv4_mobile_rec"), request(options, "TextRecognition")) {
-    if (options.use_textline_orientation)
-      classifier = std::make_unique<TextlineClassifier>(
-          model_dir_or_default(options.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"), request(options, "TextLineOrientation"));
+/// Loads the models in parallel: creating an engine (reading or optimising the graph, pre-packing the
+/// weights, converting a Paddle model) is single-threaded work per model, so the start of every process is
+/// shorter. Errors are reported in the order of a sequential load: detection, recognition, orientation.
+PipelineModels load_models(const OcrOptions& o) {
+  auto detector = std::async(std::launch::async, [&o] {
+    return TextDetector(model_dir_or_default(o.text_detection_model_dir, "PP-OCRv4_mobile_det"), load_request(o, "TextDetection"));
+  });
+  std::future<std::unique_ptr<TextlineClassifier>> classifier;
+  if (o.use_textline_orientation)
+    classifier = std::async(std::launch::async, [&o] {
+      return std::make_unique<TextlineClassifier>(model_dir_or_default(o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"),
+                                                  load_request(o, "TextLineOrientation"));
+    });
+  std::optional<TextRecognizer> recognizer;
+  std::exception_ptr recognizer_error;
+  try {
+    recognizer.emplace(model_dir_or_default(o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"), load_request(o, "TextRecognition"));
+  } catch (...) {
+    recognizer_error = std::current_exception();
   }
+  TextDetector det = detector.get();  // the other loads finish before an error leaves (future destructors wait)
+  if (recognizer_error) std::rethrow_exception(recognizer_error);
+  return {std::move(det), classifier.valid() ? classifier.get() : nullptr, std::move(*recognizer)};
+}
+
+}  // namespace
+
+struct OcrPipeline::Impl : PipelineModels {
+  OcrOptions options;
+
+  explicit Impl(OcrOptions o) : PipelineModels(load_models((o.validate(), o))), options(std::move(o)) {}
 };
 
 OcrPipeline::OcrPipeline(OcrOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
