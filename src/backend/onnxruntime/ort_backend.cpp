@@ -98,13 +98,15 @@ class OrtEngine final : public Engine {
         so.SetGraphOptimizationLevel(it->second);
       } else if (key == "intra_op_spinning") {
         so.AddConfigEntry("session.intra_op.allow_spinning", flag(key, value) ? "1" : "0");
+      } else if (key == "force_spinning_stop") {
+        so.AddConfigEntry("session.force_spinning_stop", flag(key, value) ? "1" : "0");
       } else if (key == "enable_cpu_mem_arena") {
         flag(key, value) ? so.EnableCpuMemArena() : so.DisableCpuMemArena();
       } else if (key == "enable_mem_pattern") {
         flag(key, value) ? so.EnableMemPattern() : so.DisableMemPattern();
       } else {
         bad_config(key, "a known onnxruntime key (cpu_num_threads, graph_optimization_level, intra_op_spinning, "
-                        "enable_cpu_mem_arena, enable_mem_pattern, cache_optimized_model, use_tensorrt_ep, precision)");
+                        "force_spinning_stop, enable_cpu_mem_arena, enable_mem_pattern, cache_optimized_model, use_tensorrt_ep, precision)");
       }
       settings_[key] = value;
     }
