@@ -258,6 +258,13 @@ TEST(PriorKnowledge, BuiltInTableCoversTheDefaultModelsOnCpuAndGpu) {
   auto ort = std::find_if(cpu.begin(), cpu.end(), [](const auto& c) { return c.backend == "onnxruntime"; });
   ASSERT_NE(ort, cpu.end());
   EXPECT_EQ(ort->config.value("enable_mem_pattern", true), false);  // detectors: no per-shape memory pattern
+  // Wherever ORT threads spin, they stop when a run returns: the next model of the pipeline needs the cores.
+  for (const char* m : {"PP-OCRv4_mobile_det", "PP-OCRv4_mobile_rec", "ch_ppocr_mobile_v2.0_cls", "my_own_model"})
+    for (const auto& c : pk.preferred(m, "cpu")) {
+      if (c.backend == "onnxruntime" && c.config.value("intra_op_spinning", false)) {
+        EXPECT_EQ(c.config.value("force_spinning_stop", false), true) << m;
+      }
+    }
   EXPECT_EQ(pk.preferred("PP-OCRv4_mobile_rec", "gpu").front().backend, "tensorrt");
   EXPECT_THROW(hpi::PriorKnowledge::parse("[1, 2"), Error);
 }
