@@ -19,10 +19,10 @@ import tempfile
 import time
 
 import psutil  # a dependency of distributed
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from hpocr import PaddleOCR
-from hpocr.distributed import expand_inputs, run_batch
+from hpocr.distributed import expand_inputs, local_cluster, run_batch
 
 
 def _cpu_seconds() -> float:
@@ -43,10 +43,9 @@ def single_process(paths):
 
 
 def batch(paths, workers, task_size=None):
-    """(wall s, CPU s, startup s) of hpocr batch over paths on a fresh local cluster."""
+    """(wall s, CPU s, startup s) of hpocr batch over paths on a fresh local cluster (the one hpocr batch starts)."""
     start = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=40) as cluster, Client(cluster) as client, \
+    with local_cluster(workers, 1) as cluster, Client(cluster) as client, \
             tempfile.TemporaryDirectory(prefix="hpocr_bench_") as out:
         client.wait_for_workers(workers)
         # Load the pipelines first (a run on one image), so that the CPU figures are the processing's.

@@ -23,7 +23,6 @@ import asyncio
 import glob
 import hashlib
 import json
-import math
 import os
 import sys
 import time
@@ -38,6 +37,7 @@ from .errors import HpocrError, InvalidArgumentError, InvalidInputError, OutputE
 from .pipeline import _NATIVE_PARAMS, PaddleOCR
 
 try:
+    import dask
     import distributed
     from distributed.diagnostics.plugin import WorkerPlugin
     from distributed.scheduler import KilledWorker
@@ -49,7 +49,8 @@ except ImportError as _err:  # reported by require_dask() / main(), so that the 
 else:
     _DASK_IMPORT_ERROR = None
 
-__all__ = ["run_batch", "iter_batch", "expand_inputs", "result_file_name", "PipelinePlugin", "BatchSummary", "main"]
+__all__ = ["run_batch", "iter_batch", "expand_inputs", "result_file_name", "PipelinePlugin", "BatchSummary",
+           "local_cluster", "main"]
 
 #: Name of the per-run error log in ``save_path`` (one JSON object per line: input_path, error, category).
 ERRORS_FILE = "errors.jsonl"
@@ -225,6 +226,19 @@ class PipelinePlugin(WorkerPlugin):
         return self._ocr
 
 
+def local_cluster(workers: int, threads_per_worker: int) -> Any:
+    """The LocalCluster ``hpocr batch`` starts without a scheduler: worker processes without Dask's statistical
+    profiler, which samples every thread's Python stack every 10 ms; OCR tasks run in native code, so it only
+    costs CPU (a worker's CPU per image 270 -> 233 ms on the benchmark set, docs/performance.md). On your own
+    cluster, set DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False for the workers to the same effect."""
+    require_dask()
+    # In every nanny's spec, so that workers restarted after a crash get it too. A nanny merges only the top
+    # level of this into its configuration: hence the whole configuration, with the one key changed.
+    config = dask.config.merge(dask.config.config, {"distributed": {"worker": {"profile": {"enabled": False}}}})
+    return distributed.LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker, processes=True,
+                                    dashboard_address=":0", silence_logs=40, config=config)
+
+
 def plugin_name(options: dict) -> str:
     """One plugin per distinct set of pipeline options, so runs with other options get their own pipeline."""
     digest = hashlib.sha1(json.dumps(options, sort_keys=True, default=str).encode()).hexdigest()[:12]
@@ -293,11 +307,27 @@ def register_pipeline(client: Any, options: dict, log_level: Optional[str] = Non
 # Client side
 
 
-def auto_task_size(remaining: int, total_threads: int) -> int:
-    """Guided self-scheduling: a quarter of each worker thread's share of the inputs still to submit, capped
-    so that huge runs still get short tasks. Tasks shrink towards the end of a run, so the last ones are small
-    and no worker is left with a long task (say, several large pages) while the others are idle."""
-    return max(1, min(_MAX_AUTO_TASK_SIZE, math.ceil(remaining / (4 * max(1, total_threads)))))
+def input_cost(path: str) -> int:
+    """An input's relative OCR cost, for task sizing: its file size (a page of text is a far larger file than
+    one text line, and takes far longer). Unreadable inputs count as tiny: they fail fast."""
+    try:
+        return max(1, os.path.getsize(path))
+    except OSError:
+        return 1
+
+
+def auto_task_size(costs: Iterable[int], remaining_cost: int, total_threads: int) -> int:
+    """Guided self-scheduling by cost: the next task takes inputs (``costs``, in queue order) while it holds at
+    most a quarter of each worker thread's share of the cost still to submit; at least one input, at most
+    _MAX_AUTO_TASK_SIZE. Tasks shrink towards the end of a run, and a large input (a page among text lines)
+    gets a task of its own, so no worker is left with a long task while the others are idle."""
+    target = remaining_cost / (4 * max(1, total_threads))
+    size, cost = 0, 0
+    for c in costs:
+        if size == _MAX_AUTO_TASK_SIZE or (size and cost + c > target):
+            break
+        size, cost = size + 1, cost + c
+    return max(1, size)
 
 
 def iter_batch(
@@ -358,7 +388,8 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
     if on_ready is not None:
         on_ready()
     threads = sum(client.nthreads().values())
-    queue = deque(paths)
+    queue = deque((path, input_cost(path)) for path in paths)
+    queue_cost = sum(cost for _, cost in queue)
     singles: deque = deque()  # inputs of tasks that killed their workers, to be run one per task
     # Single inputs whose task killed its worker too. A task that merely shared the worker with the culprit dies
     # the same way, so these run once more alone on the cluster, after everything else: only then is a death
@@ -378,7 +409,7 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
         running[future] = batch
 
     def submit_more() -> None:
-        nonlocal threads, checked, alone
+        nonlocal threads, checked, alone, queue_cost
         if time.monotonic() - checked > 1.0:  # workers may come and go (one scheduler call a second at most)
             threads = sum(client.nthreads().values()) or threads
             checked = time.monotonic()
@@ -388,8 +419,12 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
             if singles:
                 batch = [singles.popleft()]
             else:
-                size = task_size or auto_task_size(len(queue), threads)
-                batch = [queue.popleft() for _ in range(min(size, len(queue)))]
+                size = task_size or auto_task_size((cost for _, cost in queue), queue_cost, threads)
+                batch = []
+                for _ in range(min(size, len(queue))):
+                    path, cost = queue.popleft()
+                    batch.append(path)
+                    queue_cost -= cost
             submit(batch)
         alone = not running and bool(quarantine)
         if alone:
@@ -557,8 +592,7 @@ def run_batch(
     if own_client and scheduler:
         client = distributed.Client(scheduler)  # connect timeout: distributed.comm.timeouts.connect (30 s)
     elif own_client:
-        cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
-                                           dashboard_address=":0", silence_logs=40)
+        cluster = local_cluster(workers, threads)
         client = distributed.Client(cluster)
     try:
         client.wait_for_workers(1, timeout=no_workers_timeout)

@@ -30,6 +30,23 @@ cloudpickle.register_pickle_by_value(sys.modules[__name__])
 TEXTS = ["INV-0001", "高性能", "Total:42.50", "hpocr", "2026-11-25", "识别", "Batch-7", "X9Y8Z7"]
 
 
+def test_task_sizes_follow_the_cost_still_to_submit():
+    # Uniform inputs: a quarter of each thread's share (100 inputs, 2 threads -> 12).
+    assert hd.auto_task_size([1] * 100, 100, 2) == 12
+    # A large input (a page among text lines) gets a task of its own, and small ones stop before it.
+    assert hd.auto_task_size([1000] + [1] * 20, 1020, 2) == 1
+    assert hd.auto_task_size([1] * 10 + [1000], 1010, 2) == 10
+    # Never empty, never above the cap; the end of a run gets single inputs.
+    assert hd.auto_task_size([5], 5, 64) == 1
+    assert hd.auto_task_size([1] * 10000, 10000, 1) == 32
+
+
+def test_input_cost_is_the_file_size(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"x" * 1234)
+    assert hd.input_cost(str(tmp_path / "a.png")) == 1234
+    assert hd.input_cost(str(tmp_path / "missing.png")) == 1  # reported by the task, with its reason
+
+
 @pytest.fixture(scope="module")
 def images(tmp_path_factory, ocr):
     """A directory of small rendered images, one line each."""
@@ -52,8 +69,7 @@ def client(ocr):
     # allowed-failures 1 (Dask's default is 3): a task is given up after its second worker death, which keeps
     # the crash tests short.
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=":0", silence_logs=40)
+        cluster = hd.local_cluster(2, 1)  # the cluster hpocr batch starts
     client = distributed.Client(cluster)
     yield client
     client.close()
@@ -381,3 +397,9 @@ def test_missing_dask_is_reported(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stderr
     assert "apt install python3-dask python3-distributed" in proc.stderr
+
+
+def test_local_cluster_workers_run_without_the_profiler(client):
+    # Dask's profiler samples Python stacks every 10 ms; OCR runs in native code, so it would only cost CPU.
+    running = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+    assert running and not any(running.values())
