@@ -1,5 +1,4 @@
 #include <future>
-#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -42,22 +41,19 @@ PipelineModels load_models(const OcrOptions& o) {
   auto detector = std::async(std::launch::async, [&o] {
     return TextDetector(model_dir_or_default(o.text_detection_model_dir, "PP-OCRv4_mobile_det"), load_request(o, "TextDetection"));
   });
+  auto recognizer = std::async(std::launch::async, [&o] {
+    return TextRecognizer(model_dir_or_default(o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"), load_request(o, "TextRecognition"));
+  });
   std::future<std::unique_ptr<TextlineClassifier>> classifier;
   if (o.use_textline_orientation)
     classifier = std::async(std::launch::async, [&o] {
       return std::make_unique<TextlineClassifier>(model_dir_or_default(o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"),
                                                   load_request(o, "TextLineOrientation"));
     });
-  std::optional<TextRecognizer> recognizer;
-  std::exception_ptr recognizer_error;
-  try {
-    recognizer.emplace(model_dir_or_default(o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"), load_request(o, "TextRecognition"));
-  } catch (...) {
-    recognizer_error = std::current_exception();
-  }
-  TextDetector det = detector.get();  // the other loads finish before an error leaves (future destructors wait)
-  if (recognizer_error) std::rethrow_exception(recognizer_error);
-  return {std::move(det), classifier.valid() ? classifier.get() : nullptr, std::move(*recognizer)};
+  // get() in this order; when one throws, the other futures' destructors wait for their loads to finish.
+  TextDetector det = detector.get();
+  TextRecognizer rec = recognizer.get();
+  return {std::move(det), classifier.valid() ? classifier.get() : nullptr, std::move(rec)};
 }
 
 }  // namespace
