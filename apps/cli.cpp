@@ -109,6 +109,9 @@ void add_pipeline_options(CLI::App& app, CommonArgs& a) {
                  "--enable_hpi, which uses INT8 on CPU where it passed the accuracy guard)")
       ->check(CLI::IsMember({"fp32", "fp16", "int8"}));
   add_bool(app, "--use_textline_orientation", o.use_textline_orientation, "Classify text lines as 0/180 degrees and fix them");
+  add_bool(app, "--return_word_box", o.return_word_box, "Also give each line's words and their boxes (text_word, text_word_region)");
+  add_bool(app, "--paddle_compat", o.paddle_compat,
+           "PaddleOCR 3.x's exact behaviour: tight recognition crops, no orientation check (docs/accuracy.md)");
   add_unavailable(app, "--use_doc_orientation_classify", "Document orientation classification");
   add_unavailable(app, "--use_doc_unwarping", "Document unwarping");
   app.add_option("--text_detection_model_dir", o.text_detection_model_dir, "Text detection model directory");
@@ -121,7 +124,8 @@ void add_pipeline_options(CLI::App& app, CommonArgs& a) {
   app.add_option("--text_det_box_thresh", o.text_det.box_thresh, "Box score threshold")->capture_default_str();
   app.add_option("--text_det_unclip_ratio", o.text_det.unclip_ratio, "Box expansion ratio")->capture_default_str();
   app.add_option("--text_rec_score_thresh", o.text_rec_score_thresh, "Drop texts scored below this")->capture_default_str();
-  app.add_option("--text_recognition_batch_size", o.text_recognition_batch_size, "Recognition batch size")->capture_default_str();
+  app.add_option("--text_recognition_batch_size", o.text_recognition_batch_size, "Recognition batch size; 0 = automatic (HPI's schedule with --enable_hpi True, else 6)")
+      ->capture_default_str();
   app.add_option("--textline_orientation_batch_size", o.textline_orientation_batch_size, "Orientation batch size")
       ->capture_default_str();
   app.add_option("--max_image_pixels", o.max_image_pixels, "Refuse larger images (and PDF pages at 144 DPI) before decoding")
@@ -170,10 +174,31 @@ void apply_logging(CommonArgs& a) {
   if (!a.precision.empty()) a.options.set_precision(a.precision);
 }
 
+/// With HPI, one line per model on stderr (as PaddleX logs its backend): the backend, precision, threads and
+/// recognition schedule chosen, and why.
+void print_hpi_choice(const OcrPipeline& pipeline) {
+  if (!pipeline.options().enable_hpi) return;
+  for (const auto& m : pipeline.model_settings()) {
+    const auto& sel = m["selection"];
+    const auto& be = m["backend"];
+    std::string line = m["model_name"].get<std::string>() + ": " + sel.value("backend", std::string("?")) + ", " +
+                       sel.value("precision", std::string("fp32"));
+    if (be.contains("cpu_num_threads")) line += ", threads " + be["cpu_num_threads"].dump();
+    if (sel.contains("schedule")) {
+      const auto& s = sel["schedule"];
+      line += ", batch " + s.value("batch_size", nlohmann::json(0)).dump() + " x " +
+              s.value("parallel_runs", nlohmann::json(1)).dump() + " parallel, min width " + s.value("min_width", nlohmann::json(0)).dump();
+    }
+    if (be.value("engine_cache_hit", false)) line += ", cached engine";
+    std::fprintf(stderr, "[hpi] %s (%s)\n", line.c_str(), sel.value("reason", std::string()).c_str());
+  }
+}
+
 int cmd_ocr(const fs::path& input, const CommonArgs& a) {
   auto files = collect_inputs(input);
   OcrPipeline pipeline(a.options);
   log::info("models:\n{}", pipeline.describe());
+  if (a.log_level != "off" && a.log_level != "error") print_hpi_choice(pipeline);
   Progress progress(files.size(), files.size() > 1 && isatty(STDERR_FILENO));
   size_t failed = 0;
   for (const auto& f : files) {

@@ -138,8 +138,7 @@ OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy)
     unprocessable("useDocOrientationClassify: document orientation classification is not available in this build; use false");
   if (get_bool(body, "useDocUnwarping").value_or(false))
     unprocessable("useDocUnwarping: document unwarping is not available in this build; use false");
-  if (get_bool(body, "returnWordBox").value_or(false))
-    unprocessable("returnWordBox: word boxes are not available in this build; use false");
+  if (auto v = get_bool(body, "returnWordBox")) req.params.return_word_box = *v;
   if (auto v = get_bool(body, "useTextlineOrientation")) {
     if (*v && !policy.classifier_loaded)
       unprocessable("useTextlineOrientation: the server was started without the textline orientation model "

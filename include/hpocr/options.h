@@ -53,8 +53,14 @@ struct OcrOptions {
   bool use_textline_orientation = true;
   TextDetParams text_det;
   float text_rec_score_thresh = 0.0f;
-  int text_recognition_batch_size = 6;
+  /// 0 = automatic: with enable_hpi the schedule HPI chose for the recogniser, else 6 (PaddleOCR's default)
+  int text_recognition_batch_size = 0;
   int textline_orientation_batch_size = 6;
+  bool return_word_box = false;     ///< also give word texts and boxes per line (text_word, text_word_region)
+  /// PaddleOCR 3.x's exact behaviour: tight recognition crops and the classifier's orientation as it is.
+  /// Off (default): the recogniser sees a margin around each line, and unconfident readings are checked in
+  /// the other orientation; dt_polys/rec_polys are the same either way (docs/accuracy.md).
+  bool paddle_compat = false;
 
   std::int64_t max_image_pixels = 100'000'000;  ///< images (and rendered PDF pages) above this are refused before decoding
   int max_pdf_pages = 0;                         ///< PDFs with more pages are refused before any page is rendered; 0 = no limit

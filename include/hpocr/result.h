@@ -32,6 +32,10 @@ struct OcrResult {
   std::vector<float> rec_scores;
   std::vector<Quad> rec_polys;
   std::vector<std::array<int, 4>> rec_boxes;      ///< axis-aligned [x_min, y_min, x_max, y_max] of rec_polys
+  /// With return_word_box, per rec_texts entry: its words (a CJK character is a word of its own) and their quads.
+  std::vector<std::vector<std::string>> text_word;
+  std::vector<std::vector<Quad>> text_word_region;
+  bool return_word_box = false;
   TextDetParams text_det_params;
   float text_rec_score_thresh = 0;
   bool use_textline_orientation = false;

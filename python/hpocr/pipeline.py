@@ -36,6 +36,8 @@ _NATIVE_PARAMS = {
     "text_rec_score_thresh": "float",
     "text_recognition_batch_size": "int",
     "textline_orientation_batch_size": "int",
+    "return_word_box": "bool",
+    "paddle_compat": "bool",
     "device": "str",
     "enable_hpi": "bool",
     "cpu_threads": "int",
@@ -47,7 +49,7 @@ _NATIVE_PARAMS = {
 
 #: predict() arguments that change the pipeline's options for one call.
 _PREDICT_PARAMS = ("use_textline_orientation", "text_det_limit_side_len", "text_det_limit_type", "text_det_thresh",
-                   "text_det_box_thresh", "text_det_unclip_ratio", "text_rec_score_thresh")
+                   "text_det_box_thresh", "text_det_unclip_ratio", "text_rec_score_thresh", "return_word_box")
 
 #: Pipeline variants kept for predict() overrides (each holds its own loaded models).
 _MAX_VARIANTS = 4
@@ -95,11 +97,10 @@ def _is_default_dir(options: dict, key: str) -> bool:
     return os.path.abspath(options[f"{key}_model_dir"]) == os.path.abspath(default)
 
 
-def _check_features_off(use_doc_orientation_classify: Any, use_doc_unwarping: Any, return_word_box: Any) -> None:
+def _check_features_off(use_doc_orientation_classify: Any, use_doc_unwarping: Any) -> None:
     check_unavailable("use_doc_orientation_classify", use_doc_orientation_classify,
                       "document orientation classification")
     check_unavailable("use_doc_unwarping", use_doc_unwarping, "document unwarping")
-    check_unavailable("return_word_box", return_word_box, "returning word boxes")
 
 
 def _same(kind: str, a: Any, b: Any) -> bool:
@@ -178,6 +179,7 @@ class PaddleOCR:
         paddlex_config: Optional[str | os.PathLike | dict] = None,
         max_image_pixels: Optional[int] = None,
         max_pdf_pages: Optional[int] = None,
+        paddle_compat: Optional[bool] = None,
     ):
         args = dict(locals())
         del args["self"]
@@ -187,7 +189,7 @@ class PaddleOCR:
             if args[name] is not None:
                 raise InvalidArgumentError(f"{name}: document preprocessing models are not available in hpocr; "
                                            "pass None")
-        _check_features_off(use_doc_orientation_classify, use_doc_unwarping, return_word_box)
+        _check_features_off(use_doc_orientation_classify, use_doc_unwarping)
         check_engine_compat(precision, use_tensorrt, enable_mkldnn, mkldnn_cache_capacity)
 
         self._config = _PipelineConfig(paddlex_config)
@@ -270,7 +272,7 @@ class PaddleOCR:
         """Like :meth:`predict`, but yields one :class:`OCRResult` at a time: each image is read and processed
         only when the next result is asked for (directories are listed when reached)."""
         args = dict(locals())
-        _check_features_off(use_doc_orientation_classify, use_doc_unwarping, return_word_box)
+        _check_features_off(use_doc_orientation_classify, use_doc_unwarping)
         overrides = {name: check_type(name, args[name], _NATIVE_PARAMS[name]) for name in _PREDICT_PARAMS}
         check_source(input)
         native, params = self._pipeline_for(overrides)

@@ -112,7 +112,8 @@ class OCRResult(BaseResult):
     boxes, (N, 4, 2)), ``text_det_params``, ``text_type``, ``textline_orientation_angles`` (0, 1 = 180 degrees,
     -1 = not classified), ``text_rec_score_thresh``, ``return_word_box``, ``rec_texts``, ``rec_scores``,
     ``rec_polys`` ((M, 4, 2), the boxes whose text passed ``text_rec_score_thresh``) and ``rec_boxes`` ((M, 4),
-    ``[x_min, y_min, x_max, y_max]``). Its ``json["res"]`` equals the CLI's ``<stem>_res.json``.
+    ``[x_min, y_min, x_max, y_max]``); with ``return_word_box``, ``text_word`` (per text, its words) and
+    ``text_word_region`` (per text, one (4, 2) quad per word). Its ``json["res"]`` equals the CLI's ``<stem>_res.json``.
     """
 
     def __init__(self, native: Any):

@@ -70,6 +70,8 @@ OcrOptions resolve_options(const std::string& config_file, const py::dict& overr
     else if (key == "text_rec_score_thresh") o.text_rec_score_thresh = as_float();
     else if (key == "text_recognition_batch_size") o.text_recognition_batch_size = as_int();
     else if (key == "textline_orientation_batch_size") o.textline_orientation_batch_size = as_int();
+    else if (key == "return_word_box") o.return_word_box = as_bool();
+    else if (key == "paddle_compat") o.paddle_compat = as_bool();
     else if (key == "max_image_pixels") o.max_image_pixels = cast_option<std::int64_t>(v, key, "an integer");
     else if (key == "max_pdf_pages") o.max_pdf_pages = as_int();
     else if (key == "precision") precision = as_str();
@@ -112,6 +114,8 @@ std::string options_json(const OcrOptions& o) {
       {"text_rec_score_thresh", o.text_rec_score_thresh},
       {"text_recognition_batch_size", o.text_recognition_batch_size},
       {"textline_orientation_batch_size", o.textline_orientation_batch_size},
+      {"return_word_box", o.return_word_box},
+      {"paddle_compat", o.paddle_compat},
       {"max_image_pixels", o.max_image_pixels},
       {"max_pdf_pages", o.max_pdf_pages}};
   return j.dump();
@@ -221,6 +225,7 @@ class Pipeline {
     if (det_changed) p.text_det = det;
     if (py::object v = get("text_rec_score_thresh")) p.text_rec_score_thresh = v.cast<float>();
     if (py::object v = get("use_textline_orientation")) p.use_textline_orientation = v.cast<bool>();
+    if (py::object v = get("return_word_box")) p.return_word_box = v.cast<bool>();
     return p;
   }
 

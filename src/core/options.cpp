@@ -37,8 +37,8 @@ void OcrOptions::validate() const {
   if (cpu_threads < 0 || cpu_threads > 1024) bad("cpu_threads", std::to_string(cpu_threads), "0 (auto) .. 1024");
   if (!std::isfinite(text_rec_score_thresh) || text_rec_score_thresh < 0.f || text_rec_score_thresh > 1.f)
     bad("text_rec_score_thresh", std::to_string(text_rec_score_thresh), "a number in [0, 1]");
-  if (text_recognition_batch_size < 1 || text_recognition_batch_size > 1024)
-    bad("text_recognition_batch_size", std::to_string(text_recognition_batch_size), "1..1024");
+  if (text_recognition_batch_size < 0 || text_recognition_batch_size > 1024)
+    bad("text_recognition_batch_size", std::to_string(text_recognition_batch_size), "0 (auto) .. 1024");
   if (textline_orientation_batch_size < 1 || textline_orientation_batch_size > 1024)
     bad("textline_orientation_batch_size", std::to_string(textline_orientation_batch_size), "1..1024");
   if (max_image_pixels < 1) bad("max_image_pixels", std::to_string(max_image_pixels), "a positive pixel count");

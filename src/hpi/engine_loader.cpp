@@ -1,6 +1,8 @@
 #include "hpi/engine_loader.h"
 
+#include <algorithm>
 #include <optional>
+#include <thread>
 
 #include "core/file_util.h"
 #include "core/logging.h"
@@ -54,6 +56,21 @@ std::optional<ModelDir> int8_choice(const ModelDir& model, const LoadRequest& re
   return std::nullopt;
 }
 
+/// The step's schedule as the model class will run it. `parallel_runs: true` spends the thread budget on that
+/// many single-threaded runs side by side (the engine gets one thread), unless backend_config sets
+/// cpu_num_threads, which keeps one run with that many threads.
+nlohmann::json resolve_schedule(const hpi::PlanStep& step, EngineOptions& opts) {
+  nlohmann::json schedule = step.schedule;
+  if (!schedule.contains("parallel_runs")) return schedule;
+  int runs = 1;
+  if (schedule["parallel_runs"] == true && !step.config.contains("cpu_num_threads")) {
+    runs = opts.cpu_threads > 0 ? opts.cpu_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    opts.cpu_threads = 1;
+  }
+  schedule["parallel_runs"] = runs;
+  return schedule;
+}
+
 }  // namespace
 
 LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
@@ -75,6 +92,7 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
     opts.cpu_threads = request.cpu_threads;
     opts.backend_config = step.config;
     opts.sample_input_shape = request.sample_input_shape;
+    const nlohmann::json schedule = resolve_schedule(step, opts);
     Timer timer;
     try {
       if (step.convert && !converted) {
@@ -90,13 +108,13 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
       const ModelDir& target = step.convert ? *converted : step.use_paddle ? (paddle_view = model.as_paddle()) : model;
       const bool cached = step.config.value("cache_optimized_model", false);
       const std::string version = cached ? backend->probe(request.device).version : "";
-      if (cached) opts.cache_dir = cache_entry(target, step.backend, version, request.device, step.config, request.cpu_threads);
+      if (cached) opts.cache_dir = cache_entry(target, step.backend, version, request.device, step.config, opts.cpu_threads);
       std::unique_ptr<Engine> engine;
       std::string precision = "fp32";
       // INT8 entries are quantised from an ONNX model directory: they replace that model only.
       if (int8 && step.backend == "onnxruntime" && !step.convert && !step.use_paddle) try {
           EngineOptions int8_opts = opts;
-          if (cached) int8_opts.cache_dir = cache_entry(*int8, step.backend, version, request.device, step.config, request.cpu_threads);
+          if (cached) int8_opts.cache_dir = cache_entry(*int8, step.backend, version, request.device, step.config, opts.cpu_threads);
           engine = backend->load(*int8, int8_opts);
           precision = "int8";
         } catch (const Error& e) {
@@ -108,6 +126,7 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
       out.selection = {{"backend", step.backend}, {"reason", step.reason},     {"failed", failed},
                        {"load_ms", timer.lap()},  {"precision", precision}, {"precision_reason", precision_reason}};
       if (step.convert) out.selection["converted_model"] = target.model_file.string();
+      if (!schedule.empty()) out.selection["schedule"] = schedule;
       log::info("{}: running on {} ({}), loaded in {:.1f} ms {}", model.model_name, step.backend, step.reason,
                 out.selection["load_ms"].get<double>(), out.engine->settings().dump());
       return out;

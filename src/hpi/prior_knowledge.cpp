@@ -48,8 +48,9 @@ std::vector<BackendChoice> PriorKnowledge::preferred(std::string_view model_name
     YAML::Node backend = yaml_at(item, {"backend"});
     if (!backend || !backend.IsScalar())
       throw Error(ErrorCode::InvalidArgument, "prior-knowledge table: an entry for " + name + "/" + device + " has no backend");
-    BackendChoice c{backend.Scalar(), nlohmann::json::object()};
+    BackendChoice c{backend.Scalar(), nlohmann::json::object(), nlohmann::json::object()};
     if (YAML::Node config = yaml_at(item, {"config"})) c.config = yaml_to_json(config);
+    if (YAML::Node schedule = yaml_at(item, {"schedule"})) c.schedule = yaml_to_json(schedule);
     out.push_back(std::move(c));
   }
   return out;

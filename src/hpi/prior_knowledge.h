@@ -14,6 +14,8 @@ namespace hpocr::hpi {
 struct BackendChoice {
   std::string backend;
   nlohmann::json config = nlohmann::json::object();
+  /// How the model class drives this engine (e.g. the recogniser's batch_size, min_width, parallel_runs).
+  nlohmann::json schedule = nlohmann::json::object();
 };
 
 class PriorKnowledge {

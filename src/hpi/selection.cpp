@@ -35,7 +35,7 @@ Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& con
                                                    " (set auto_config: false to force it)"});
       return plan;
     }
-    BackendChoice chosen{config.backend, config.auto_config ? it->config : nlohmann::json::object()};
+    BackendChoice chosen = config.auto_config ? *it : BackendChoice{config.backend};
     candidates = {chosen};
   }
 
@@ -66,7 +66,8 @@ Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& con
     std::string reason = config.backend.empty() ? source + ", " + a.version : "chosen in hpi_config, " + a.version;
     if (convert) reason += ", via Paddle->ONNX conversion";
     if (use_paddle) reason += ", reading " + model.paddle_model_file.filename().string();
-    plan.steps.push_back({c.backend, std::move(merged), std::move(reason), convert, use_paddle});
+    plan.steps.push_back({c.backend, std::move(merged), std::move(reason), convert, use_paddle,
+                          config.auto_config ? c.schedule : nlohmann::json::object()});
   }
   return plan;
 }

@@ -19,6 +19,7 @@ struct PlanStep {
   std::string reason;                                 ///< why this backend is (still) a candidate
   bool convert = false;                               ///< the Paddle model is converted to ONNX for it first
   bool use_paddle = false;                            ///< it reads the Paddle files beside the ONNX model
+  nlohmann::json schedule = nlohmann::json::object(); ///< BackendChoice::schedule (with auto_config)
 };
 
 struct Rejection {

@@ -57,11 +57,17 @@ nlohmann::ordered_json to_json(const OcrResult& r) {
   j["text_type"] = "general";
   j["textline_orientation_angles"] = r.textline_orientation_angles;
   j["text_rec_score_thresh"] = decimal(r.text_rec_score_thresh);
-  j["return_word_box"] = false;
+  j["return_word_box"] = r.return_word_box;
   j["rec_texts"] = r.rec_texts;
   j["rec_scores"] = r.rec_scores;
   j["rec_polys"] = polys_json(r.rec_polys);
   j["rec_boxes"] = r.rec_boxes;
+  if (r.return_word_box) {
+    j["text_word"] = r.text_word;
+    auto regions = nlohmann::ordered_json::array();
+    for (const auto& line : r.text_word_region) regions.push_back(polys_json(line));
+    j["text_word_region"] = regions;
+  }
   return j;
 }
 

@@ -58,7 +58,11 @@ Recognition CtcDecoder::decode(const float* probs, size_t steps, size_t classes)
     const float* row = probs + t * classes;
     size_t best = static_cast<size_t>(std::max_element(row, row + classes) - row);
     if (best != 0 && !(t > 0 && best == prev)) {  // drop blanks and repeats
-      if (best < labels_.size()) r.text += labels_[best];
+      if (best < labels_.size()) {
+        const int begin = static_cast<int>(r.text.size());
+        r.text += labels_[best];
+        r.chars.push_back({static_cast<int>(t), begin, static_cast<int>(r.text.size())});
+      }
       sum += row[best];
       ++kept;
     }

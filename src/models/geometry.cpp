@@ -27,18 +27,57 @@ std::vector<size_t> reading_order(const std::vector<Quad>& quads) {
   return idx;
 }
 
-cv::Mat crop_text_region(const cv::Mat& image, const Quad& quad) {
+namespace {
+
+/// The map from a crop turned by an np.rot90-style quarter turn (or a half turn) back to the unturned crop.
+cv::Matx33d quarter_turn_ccw(double old_w) { return {0, -1, old_w, 1, 0, 0, 0, 0, 1}; }
+cv::Matx33d half_turn(double w, double h) { return {-1, 0, w, 0, -1, h, 0, 0, 1}; }
+
+}  // namespace
+
+void TextCrop::rotate_180() {
+  cv::rotate(image, image, cv::ROTATE_180);
+  to_image = to_image * half_turn(image.cols, image.rows);
+  const float h = static_cast<float>(image.rows), top = inner_top;
+  inner_top = h - inner_bottom;
+  inner_bottom = h - top;
+}
+
+cv::Point2f TextCrop::to_image_point(cv::Point2f p) const {
+  cv::Vec3d q = to_image * cv::Vec3d(p.x, p.y, 1.0);
+  return {static_cast<float>(q[0] / q[2]), static_cast<float>(q[1] / q[2])};
+}
+
+TextCrop crop_text_region(const cv::Mat& image, const Quad& quad, float margin) {
   MiniBox box = get_mini_box(std::vector<cv::Point>(quad.begin(), quad.end()));
-  const auto& p = box.quad;
+  QuadF p = box.quad;
   int w = static_cast<int>(std::max(cv::norm(p[0] - p[1]), cv::norm(p[2] - p[3])));
   int h = static_cast<int>(std::max(cv::norm(p[0] - p[3]), cv::norm(p[1] - p[2])));
   w = std::max(w, 1);
   h = std::max(h, 1);
-  const cv::Point2f dst[4] = {{0.f, 0.f}, {float(w), 0.f}, {float(w), float(h)}, {0.f, float(h)}};
+  const bool turn = h >= 1.5 * w;  // decided on the box itself, as PaddleOCR does, whatever the margin
+  int pad = 0;
+  if (margin > 0.f) {
+    pad = static_cast<int>(std::lround(margin * std::min(w, h)));
+    const cv::Point2f u = (p[1] - p[0]) / std::max(1e-6, cv::norm(p[1] - p[0]));  // along the top edge
+    const cv::Point2f v = (p[3] - p[0]) / std::max(1e-6, cv::norm(p[3] - p[0]));  // down the left edge
+    const float d = static_cast<float>(pad);
+    p = {p[0] - d * u - d * v, p[1] + d * u - d * v, p[2] + d * u + d * v, p[3] - d * u + d * v};
+  }
+  const int cw = w + 2 * pad, ch = h + 2 * pad;
+  const cv::Point2f dst[4] = {{0.f, 0.f}, {float(cw), 0.f}, {float(cw), float(ch)}, {0.f, float(ch)}};
   cv::Mat m = cv::getPerspectiveTransform(p.data(), dst);
-  cv::Mat crop;
-  cv::warpPerspective(image, crop, m, cv::Size(w, h), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
-  if (crop.rows >= 1.5 * crop.cols) cv::rotate(crop, crop, cv::ROTATE_90_COUNTERCLOCKWISE);  // np.rot90
+  TextCrop crop;
+  cv::warpPerspective(image, crop.image, m, cv::Size(cw, ch), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
+  crop.to_image = cv::Matx33d(cv::Mat(m.inv()));
+  crop.inner_top = static_cast<float>(pad);
+  crop.inner_bottom = static_cast<float>(pad + h);
+  if (turn) {  // np.rot90
+    cv::rotate(crop.image, crop.image, cv::ROTATE_90_COUNTERCLOCKWISE);
+    crop.to_image = crop.to_image * quarter_turn_ccw(cw);
+    crop.inner_top = static_cast<float>(pad);
+    crop.inner_bottom = static_cast<float>(pad + w);
+  }
   return crop;
 }
 

@@ -12,9 +12,23 @@ namespace hpocr {
 /// and ordered left to right (PaddleOCR sorted_boxes). Returns the permutation of indices.
 std::vector<size_t> reading_order(const std::vector<Quad>& quads);
 
-/// Perspective-crops the minimum-area rectangle around `quad` (cubic, replicated border) and turns
-/// crops at least 1.5x taller than wide by 90° counter-clockwise (PaddleOCR get_minarea_rect_crop).
-cv::Mat crop_text_region(const cv::Mat& image, const Quad& quad);
+/// A text line cut out of the image, with the map from its pixels back to the image (for word boxes).
+struct TextCrop {
+  cv::Mat image;                      ///< 8-bit BGR, text running left to right
+  cv::Matx33d to_image;               ///< homogeneous crop point (x, y, 1) -> image point
+  float inner_top = 0, inner_bottom = 0;///< rows of the detected box inside the crop (the rest is margin)
+
+  /// Turns the crop by 180° (the orientation classifier's fix), keeping to_image and the inner rows true.
+  void rotate_180();
+  /// Maps a point of the crop to image pixels.
+  cv::Point2f to_image_point(cv::Point2f p) const;
+};
+
+/// Perspective-crops the minimum-area rectangle around `quad` (cubic, replicated border) and turns crops at
+/// least 1.5x taller than wide by 90° counter-clockwise (PaddleOCR get_minarea_rect_crop). `margin` widens the
+/// rectangle on every side by that fraction of its short side (0 = PaddleOCR's crop): the recogniser reads
+/// word spaces and edge characters better with some context around the glyphs.
+TextCrop crop_text_region(const cv::Mat& image, const Quad& quad, float margin = 0.f);
 
 /// Axis-aligned [x_min, y_min, x_max, y_max] of a quad.
 std::array<int, 4> bounding_box(const Quad& quad);

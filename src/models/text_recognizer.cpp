@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
+#include <exception>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include <opencv2/imgproc.hpp>
 
@@ -26,6 +30,12 @@ TextRecognizer::TextRecognizer(const std::filesystem::path& model_dir, const Loa
   }
   const auto& sig = model_.engine->signature();
   if (int64_t h = sig.inputs[0].shape[2]; h > 0) height_ = static_cast<int>(h);
+  schedule_.min_width = base_width_;
+  if (const auto it = model_.selection.find("schedule"); it != model_.selection.end()) {
+    schedule_.batch_size = std::clamp(it->value("batch_size", schedule_.batch_size), 1, 1024);
+    schedule_.min_width = std::clamp(it->value("min_width", schedule_.min_width), 0, kMaxWidth);
+    schedule_.parallel_runs = std::clamp(it->value("parallel_runs", schedule_.parallel_runs), 1, 256);
+  }
   const auto& out = sig.outputs[0].shape;
   if (!out.empty() && out.size() != 3)  // some backends only know output shapes after a run
     throw Error(ErrorCode::ModelFormat, model_.dir.model_name + ": a CTC recognizer must output [N, T, classes]");
@@ -36,7 +46,12 @@ TextRecognizer::TextRecognizer(const std::filesystem::path& model_dir, const Loa
                     "; use the dictionary the model was trained with");
 }
 
+int TextRecognizer::resized_width(const cv::Mat& crop, int batch_width) const {
+  return std::clamp(static_cast<int>(std::ceil(height_ * static_cast<double>(crop.cols) / crop.rows)), 1, batch_width);
+}
+
 std::vector<Recognition> TextRecognizer::recognize(const std::vector<cv::Mat>& crops, int batch_size, StageTimings* t) const {
+  if (batch_size <= 0) batch_size = schedule_.batch_size;
   std::vector<Recognition> results(crops.size());
   std::vector<size_t> order(crops.size());
   std::iota(order.begin(), order.end(), 0);
@@ -44,35 +59,80 @@ std::vector<Recognition> TextRecognizer::recognize(const std::vector<cv::Mat>& c
   // Sorting by aspect ratio keeps similar widths together, so little of each batch is padding.
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ratio(a) < ratio(b); });
 
-  Timer timer;
-  for (size_t begin = 0; begin < order.size(); begin += batch_size) {
+  auto run_batch = [&](size_t begin, StageTimings& st) {
+    Timer timer;
     const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
-    double max_ratio = static_cast<double>(base_width_) / height_;
+    double max_ratio = static_cast<double>(schedule_.min_width) / height_;
     for (size_t k = begin; k < end; ++k) max_ratio = std::max(max_ratio, ratio(order[k]));
-    const int width = std::min(static_cast<int>(height_ * max_ratio), kMaxWidth);
+    const int width = std::clamp(static_cast<int>(height_ * max_ratio), 1, kMaxWidth);
 
     Tensor input({static_cast<int64_t>(end - begin), 3, height_, width}, DataType::Float32);
     const size_t sample = static_cast<size_t>(3) * height_ * width;
     cv::Mat resized;
     for (size_t k = begin; k < end; ++k) {
       const cv::Mat& crop = crops[order[k]];
-      int w = std::min(static_cast<int>(std::ceil(height_ * ratio(order[k]))), width);
-      cv::resize(crop, resized, cv::Size(std::max(w, 1), height_));
+      cv::resize(crop, resized, cv::Size(resized_width(crop, width), height_));
       write_chw(resized, norm_, input.data<float>() + (k - begin) * sample, height_, width);
     }
-    if (t) t->rec_pre += timer.lap();
+    st.rec_pre += timer.lap();
 
     Tensor out = model_.run_single(input, 3);
-    if (t) t->rec_infer += timer.lap();
+    st.rec_infer += timer.lap();
 
     const auto& s = out.shape();  // [N, T, C]
     if (static_cast<size_t>(s[2]) != decoder_.num_classes())
       throw Error(ErrorCode::ModelFormat, model_.dir.model_name + ": model outputs " + std::to_string(s[2]) +
                                               " classes but the dictionary gives " + std::to_string(decoder_.num_classes()));
     const size_t steps = static_cast<size_t>(s[1]), classes = static_cast<size_t>(s[2]);
-    for (size_t k = begin; k < end; ++k)
-      results[order[k]] = decoder_.decode(out.data<float>() + (k - begin) * steps * classes, steps, classes);
-    if (t) t->rec_post += timer.lap();
+    for (size_t k = begin; k < end; ++k) {
+      Recognition& r = results[order[k]];
+      r = decoder_.decode(out.data<float>() + (k - begin) * steps * classes, steps, classes);
+      // input pixels per step, scaled from the resized crop back to the crop
+      const cv::Mat& crop = crops[order[k]];
+      r.step_px = static_cast<float>(static_cast<double>(width) / steps * crop.cols / resized_width(crop, width));
+    }
+    st.rec_post += timer.lap();
+  };
+
+  const size_t batches = (order.size() + batch_size - 1) / batch_size;
+  const int workers = static_cast<int>(std::min<size_t>(schedule_.parallel_runs, batches));
+  std::vector<StageTimings> spent(std::max(workers, 1));
+  Timer wall;
+  if (workers <= 1) {
+    for (size_t b = 0; b < batches; ++b) run_batch(b * batch_size, spent[0]);
+  } else {
+    // Widest batches first, so that no run is left with a long line at the end while the others idle.
+    std::atomic<size_t> next{0};
+    std::mutex error_mutex;
+    std::exception_ptr error;
+    auto work = [&](int w) {
+      try {
+        for (size_t b; (b = next++) < batches;) run_batch((batches - 1 - b) * batch_size, spent[w]);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next = batches;
+      }
+    };
+    {
+      std::vector<std::jthread> pool;
+      for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
+      work(0);
+    }
+    if (error) std::rethrow_exception(error);
+  }
+  if (t) {
+    // Stage shares from the runs' own clocks, scaled to the wall time the caller waited.
+    StageTimings sum;
+    for (const auto& s : spent) {
+      sum.rec_pre += s.rec_pre;
+      sum.rec_infer += s.rec_infer;
+      sum.rec_post += s.rec_post;
+    }
+    const double busy = sum.rec_pre + sum.rec_infer + sum.rec_post, scale = busy > 0 ? wall.lap() / busy : 0.0;
+    t->rec_pre += sum.rec_pre * scale;
+    t->rec_infer += sum.rec_infer * scale;
+    t->rec_post += sum.rec_post * scale;
   }
   return results;
 }

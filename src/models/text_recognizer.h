@@ -9,20 +9,33 @@
 
 namespace hpocr {
 
+/// How crops are fed to the engine. Without HPI PaddleOCR's: batches of 6, each at least the model's base
+/// width (320) wide, one run at a time; with HPI the prior knowledge's `schedule` for the chosen backend.
+struct RecSchedule {
+  int batch_size = 6;
+  int min_width = 320;     ///< batches narrower than this are padded to it (0: no padding beyond the widest crop)
+  int parallel_runs = 1;   ///< batches run side by side (each engine run single-threaded when > 1)
+};
+
 class TextRecognizer {
  public:
   TextRecognizer(const std::filesystem::path& model_dir, const LoadRequest& request);
-  /// One Recognition per crop, in the crops' order. Crops are 8-bit BGR.
+  /// One Recognition per crop, in the crops' order. Crops are 8-bit BGR. `batch_size` 0 = the schedule's.
   std::vector<Recognition> recognize(const std::vector<cv::Mat>& crops, int batch_size, StageTimings* t = nullptr) const;
+  const RecSchedule& schedule() const { return schedule_; }
   const LoadedModel& model() const { return model_; }
 
   static constexpr int kMaxWidth = 3200;  ///< wider batches are squeezed to this width (as PaddleX does)
 
  private:
+  /// Width of `crop` resized to the model's height, within a batch `batch_width` wide.
+  int resized_width(const cv::Mat& crop, int batch_width) const;
+
   LoadedModel model_;
   CtcDecoder decoder_;
   Normalize norm_ = Normalize::symmetric();
   int height_ = 48, base_width_ = 320;
+  RecSchedule schedule_;
 };
 
 }  // namespace hpocr

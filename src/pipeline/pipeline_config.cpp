@@ -65,9 +65,11 @@ void apply_pipeline_config(const fs::path& file, OcrOptions& o) {
   if (!root.IsMap()) bad(file, "(top level)", "must be a mapping");
   read(file, root, "", "use_textline_orientation", o.use_textline_orientation);
   read(file, root, "", "use_hpip", o.enable_hpi);
+  read(file, root, "", "return_word_box", o.return_word_box);
+  read(file, root, "", "paddle_compat", o.paddle_compat);
   read_hpi(root, nullptr, o);
   warn_unknown(root, "", {"pipeline_name", "text_type", "use_doc_preprocessor", "use_textline_orientation", "use_hpip",
-                          "hpi_config", "SubModules", "SubPipelines"});
+                          "return_word_box", "paddle_compat", "hpi_config", "SubModules", "SubPipelines"});
 
   const YAML::Node det = yaml_at(root, {"SubModules", "TextDetection"});
   const std::string d = "SubModules.TextDetection.";

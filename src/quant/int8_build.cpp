@@ -69,7 +69,7 @@ std::map<std::string, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, 
     std::vector<Quad> quads;
     for (const auto& b : boxes) quads.push_back(b.quad);
     std::vector<cv::Mat> crops;
-    for (size_t i : reading_order(quads)) crops.push_back(crop_text_region(img.image, quads[i]));
+    for (size_t i : reading_order(quads)) crops.push_back(crop_text_region(img.image, quads[i]).image);
     if (crops.empty()) continue;
     auto orient = cls.classify(crops, 6);
     for (size_t i = 0; i < crops.size(); ++i)

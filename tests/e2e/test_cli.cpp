@@ -82,7 +82,7 @@ TEST_F(CliTest, VersionHelpAndUsageErrors) {
   expect_failure("ocr -i x.png --text_det_thresh abc", 2, "text_det_thresh");
   expect_failure("ocr -i x.png --enable_hpi maybe", 2, "not a boolean");
   expect_failure("ocr -i x.png --device tpu", 2, "device");
-  expect_failure("ocr -i x.png --text_recognition_batch_size 0", 2, "text_recognition_batch_size");
+  expect_failure("ocr -i x.png --text_recognition_batch_size -1", 2, "text_recognition_batch_size");
   expect_failure("ocr -i x.png --text_det_limit_type middle", 2, "text_det_limit_type");
   expect_failure("ocr -i x.png --use_doc_unwarping True", 2, "not available");
   expect_failure("ocr -i x.png --no_such_option 1", 2, "no_such_option");

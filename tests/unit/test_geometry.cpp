@@ -42,7 +42,7 @@ TEST(ReadingOrder, UsesTheFirstCornerNotTheTopmostPoint) {
 TEST(Crop, AxisAlignedQuadGivesTheRegion) {
   cv::Mat img(200, 300, CV_8UC3, cv::Scalar(255, 255, 255));
   cv::rectangle(img, cv::Rect(50, 40, 100, 30), cv::Scalar(0, 0, 255), cv::FILLED);
-  cv::Mat crop = crop_text_region(img, rect(50, 40, 100, 30));
+  cv::Mat crop = crop_text_region(img, rect(50, 40, 100, 30)).image;
   EXPECT_EQ(crop.size(), cv::Size(100, 30));
   EXPECT_GT(cv::mean(crop)[2], 250);  // red channel everywhere
   EXPECT_LT(cv::mean(crop)[0], 10);
@@ -52,7 +52,7 @@ TEST(Crop, AxisAlignedCropReproducesTheSourcePixels) {
   cv::Mat img(120, 160, CV_8UC3);
   cv::randu(img, cv::Scalar::all(0), cv::Scalar::all(256));
   const cv::Rect region(30, 20, 90, 40);
-  cv::Mat crop = crop_text_region(img, rect(region.x, region.y, region.width, region.height));
+  cv::Mat crop = crop_text_region(img, rect(region.x, region.y, region.width, region.height)).image;
   ASSERT_EQ(crop.size(), region.size());
   EXPECT_LE(cv::norm(crop, img(region), cv::NORM_INF), 1);
 }
@@ -64,7 +64,7 @@ TEST(Crop, RotatedQuadIsStraightened) {
   Quad quad;
   for (int i = 0; i < 4; ++i) quad[i] = cv::Point(cvRound(pts[i].x), cvRound(pts[i].y));
   cv::fillConvexPoly(img, std::vector<cv::Point>(quad.begin(), quad.end()), cv::Scalar(255, 0, 0));
-  cv::Mat crop = crop_text_region(img, quad);
+  cv::Mat crop = crop_text_region(img, quad).image;
   EXPECT_NEAR(crop.cols, 120, 2);
   EXPECT_NEAR(crop.rows, 30, 2);
   EXPECT_LT(cv::mean(crop)[2], 30);  // almost all of it is the blue region, little white background
@@ -72,7 +72,7 @@ TEST(Crop, RotatedQuadIsStraightened) {
 
 TEST(Crop, TallRegionsAreTurnedToLandscape) {
   cv::Mat img(300, 300, CV_8UC3, cv::Scalar(0, 0, 0));
-  cv::Mat crop = crop_text_region(img, rect(100, 20, 30, 200));
+  cv::Mat crop = crop_text_region(img, rect(100, 20, 30, 200)).image;
   EXPECT_EQ(crop.size(), cv::Size(200, 30));
 }
 
@@ -80,7 +80,7 @@ TEST(Crop, TallRegionsTurnCounterClockwise) {
   cv::Mat img(300, 300, CV_8UC3, cv::Scalar(0, 0, 0));
   img(cv::Rect(100, 20, 30, 100)).setTo(cv::Scalar(0, 0, 255));   // top half red
   img(cv::Rect(100, 120, 30, 100)).setTo(cv::Scalar(255, 0, 0));  // bottom half blue
-  cv::Mat crop = crop_text_region(img, rect(100, 20, 30, 200));
+  cv::Mat crop = crop_text_region(img, rect(100, 20, 30, 200)).image;
   ASSERT_EQ(crop.size(), cv::Size(200, 30));
   // np.rot90: the top of the region ends up on the left.
   EXPECT_GT(cv::mean(crop(cv::Rect(0, 0, 90, 30)))[2], 250);
@@ -89,8 +89,44 @@ TEST(Crop, TallRegionsTurnCounterClockwise) {
 
 TEST(Crop, TurnsFromOneAndAHalfTimesTallerThanWide) {
   cv::Mat img(100, 100, CV_8UC3, cv::Scalar(0, 0, 0));
-  EXPECT_EQ(crop_text_region(img, rect(10, 10, 20, 30)).size(), cv::Size(30, 20));  // 30 / 20 = 1.5
-  EXPECT_EQ(crop_text_region(img, rect(10, 10, 21, 30)).size(), cv::Size(21, 30));  // 1.43: kept
+  EXPECT_EQ(crop_text_region(img, rect(10, 10, 20, 30)).image.size(), cv::Size(30, 20));  // 30 / 20 = 1.5
+  EXPECT_EQ(crop_text_region(img, rect(10, 10, 21, 30)).image.size(), cv::Size(21, 30));  // 1.43: kept
+}
+
+TEST(Crop, MarginWidensEverySideByAFractionOfTheShortSide) {
+  cv::Mat img(200, 300, CV_8UC3, cv::Scalar(255, 255, 255));
+  img(cv::Rect(50, 40, 100, 30)).setTo(cv::Scalar(0, 0, 255));
+  TextCrop crop = crop_text_region(img, rect(50, 40, 100, 30), 0.2f);  // 0.2 * 30 = 6 px each side
+  ASSERT_EQ(crop.image.size(), cv::Size(112, 42));
+  EXPECT_FLOAT_EQ(crop.inner_top, 6.f);
+  EXPECT_FLOAT_EQ(crop.inner_bottom, 36.f);
+  EXPECT_GT(cv::mean(crop.image(cv::Rect(0, 0, 112, 5)))[0], 250);    // the margin shows the white page
+  EXPECT_LT(cv::mean(crop.image(cv::Rect(8, 8, 96, 26)))[0], 5);      // the box itself is red
+}
+
+TEST(Crop, MapsCropPointsBackToTheImage) {
+  cv::Mat img(200, 300, CV_8UC3, cv::Scalar(0, 0, 0));
+  TextCrop crop = crop_text_region(img, rect(50, 40, 100, 30), 0.2f);
+  cv::Point2f p = crop.to_image_point({6.f, 6.f});  // the box's top-left corner
+  EXPECT_NEAR(p.x, 50, 0.01);
+  EXPECT_NEAR(p.y, 40, 0.01);
+  crop.rotate_180();  // now the crop's top-left is the box's bottom-right
+  p = crop.to_image_point({6.f, 6.f});
+  EXPECT_NEAR(p.x, 150, 0.01);
+  EXPECT_NEAR(p.y, 70, 0.01);
+}
+
+TEST(Crop, TurnedCropsMapBackThroughTheTurn) {
+  cv::Mat img(300, 300, CV_8UC3, cv::Scalar(0, 0, 0));
+  TextCrop crop = crop_text_region(img, rect(100, 20, 30, 200));
+  ASSERT_EQ(crop.image.size(), cv::Size(200, 30));
+  // np.rot90 puts the region's top on the left: the crop's top-left is the region's top-right.
+  cv::Point2f p = crop.to_image_point({0.f, 0.f});
+  EXPECT_NEAR(p.x, 130, 0.01);
+  EXPECT_NEAR(p.y, 20, 0.01);
+  p = crop.to_image_point({200.f, 30.f});
+  EXPECT_NEAR(p.x, 100, 0.01);
+  EXPECT_NEAR(p.y, 220, 0.01);
 }
 
 TEST(BoundingBox, MinAndMaxOfTheCorners) {

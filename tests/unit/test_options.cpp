@@ -30,7 +30,7 @@ TEST(Options, DefaultsAreValidAndEveryBadValueIsNamed) {
       {[](auto& o) { o.text_det.unclip_ratio = std::nanf(""); }, "text_det_unclip_ratio"},
       {[](auto& o) { o.text_det.limit_type = "foo"; }, "text_det_limit_type"},
       {[](auto& o) { o.text_det.limit_side_len = 0; }, "text_det_limit_side_len"},
-      {[](auto& o) { o.text_recognition_batch_size = 0; }, "text_recognition_batch_size"},
+      {[](auto& o) { o.text_recognition_batch_size = -1; }, "text_recognition_batch_size"},
       {[](auto& o) { o.textline_orientation_batch_size = 0; }, "textline_orientation_batch_size"},
       {[](auto& o) { o.cpu_threads = -1; }, "cpu_threads"},
       {[](auto& o) { o.cpu_threads = 1025; }, "cpu_threads"},

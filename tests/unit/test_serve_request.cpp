@@ -178,7 +178,7 @@ TEST(ServeRequest, MalformedBodiesAreRefusedWithTheirStatus) {
       {request({{"useTextlineOrientation", 1}}), 422, "useTextlineOrientation must be true or false"},
       {request({{"useDocOrientationClassify", true}}), 422, "not available in this build"},
       {request({{"useDocUnwarping", true}}), 422, "not available in this build"},
-      {request({{"returnWordBox", true}}), 422, "not available in this build"},
+      {request({{"returnWordBox", "true"}}), 422, "returnWordBox must be true or false"},
   };
   EXPECT_GE(cases.size(), 50u);
   for (const auto& c : cases) EXPECT_TRUE(refused(c.body, c.status, c.needle)) << c.body.substr(0, 120);
