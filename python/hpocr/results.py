@@ -123,6 +123,8 @@ class OCRResult(BaseResult):
         fields["rec_scores"] = np.asarray(fields["rec_scores"], dtype=np.float64)
         fields["rec_polys"] = coords_array(fields["rec_polys"], (4, 2))
         fields["rec_boxes"] = coords_array(fields["rec_boxes"], (4,))
+        if "text_word_region" in fields:
+            fields["text_word_region"] = [coords_array(line, (4, 2)) for line in fields["text_word_region"]]
         super().__init__(fields)
         self._native = native
 

@@ -50,6 +50,18 @@ CtcDecoder CtcDecoder::from_model(const ModelDir& model) {
   return CtcDecoder(std::move(dict), space);
 }
 
+void trim_spaces(Recognition& r) {
+  auto is_space = [&](const CtcChar& c) { return r.text.compare(c.begin, c.end - c.begin, " ") == 0; };
+  size_t first = 0, last = r.chars.size();
+  while (first < last && is_space(r.chars[first])) ++first;
+  while (last > first && is_space(r.chars[last - 1])) --last;
+  if (first == 0 && last == r.chars.size()) return;
+  const int begin = first < last ? r.chars[first].begin : 0, end = first < last ? r.chars[last - 1].end : 0;
+  r.text = r.text.substr(begin, end - begin);
+  r.chars = std::vector<CtcChar>(r.chars.begin() + first, r.chars.begin() + last);
+  for (auto& c : r.chars) c.begin -= begin, c.end -= begin;
+}
+
 Recognition CtcDecoder::decode(const float* probs, size_t steps, size_t classes) const {
   Recognition r;
   double sum = 0;

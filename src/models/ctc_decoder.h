@@ -20,6 +20,10 @@ struct Recognition {
   float step_px = 0;           ///< width of one time step in the crop's pixels (set by the recogniser)
 };
 
+/// Drops spaces at the start and end of the text (and their characters): with a crop margin the recogniser
+/// sometimes reads the gap to a neighbouring box as a space.
+void trim_spaces(Recognition& r);
+
 class CtcDecoder {
  public:
   /// Classes are: blank, the dictionary entries, then " " when use_space_char.

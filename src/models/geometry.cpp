@@ -1,6 +1,7 @@
 #include "models/geometry.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <numeric>
 
@@ -48,35 +49,84 @@ cv::Point2f TextCrop::to_image_point(cv::Point2f p) const {
   return {static_cast<float>(q[0] / q[2]), static_cast<float>(q[1] / q[2])};
 }
 
-TextCrop crop_text_region(const cv::Mat& image, const Quad& quad, float margin) {
+namespace {
+
+/// A box's minimum-area rectangle as centre, unit axes (u along the top edge, v down the left edge) and
+/// half sizes.
+struct Frame {
+  cv::Point2f c, u, v;
+  float half_w = 0, half_h = 0;
+};
+
+Frame frame_of(const Quad& quad) {
+  const QuadF p = get_mini_box(std::vector<cv::Point>(quad.begin(), quad.end())).quad;
+  const float w = static_cast<float>(cv::norm(p[1] - p[0])), h = static_cast<float>(cv::norm(p[3] - p[0]));
+  return {(p[0] + p[2]) * 0.5f, (p[1] - p[0]) / std::max(w, 1e-6f), (p[3] - p[0]) / std::max(h, 1e-6f), w / 2, h / 2};
+}
+
+}  // namespace
+
+std::vector<CropMargins> recognition_margins(const std::vector<Quad>& quads, float fraction) {
+  std::vector<Frame> frames;
+  frames.reserve(quads.size());
+  for (const auto& q : quads) frames.push_back(frame_of(q));
+  std::vector<CropMargins> out(quads.size());
+  for (size_t i = 0; i < quads.size(); ++i) {
+    const Frame& f = frames[i];
+    const float m = fraction * 2 * std::min(f.half_w, f.half_h);
+    CropMargins& g = out[i];
+    g = {m, m, m, m};
+    for (size_t j = 0; j < quads.size(); ++j) {
+      if (j == i) continue;
+      float a0 = FLT_MAX, a1 = -FLT_MAX, b0 = FLT_MAX, b1 = -FLT_MAX;  // box j in box i's frame
+      for (const auto& pt : quads[j]) {
+        const cv::Point2f d = cv::Point2f(pt) - f.c;
+        const float a = d.dot(f.u), b = d.dot(f.v);
+        a0 = std::min(a0, a), a1 = std::max(a1, a), b0 = std::min(b0, b), b1 = std::max(b1, b);
+      }
+      // Each of two facing boxes may take half the gap between them.
+      if (b1 > -f.half_h && b0 < f.half_h) {  // beside box i
+        if (a0 >= f.half_w) g.right = std::min(g.right, (a0 - f.half_w) / 2);
+        else if (a1 <= -f.half_w) g.left = std::min(g.left, (-f.half_w - a1) / 2);
+      }
+      if (a1 > -f.half_w && a0 < f.half_w) {  // above or below box i
+        if (b0 >= f.half_h) g.bottom = std::min(g.bottom, (b0 - f.half_h) / 2);
+        else if (b1 <= -f.half_h) g.top = std::min(g.top, (-f.half_h - b1) / 2);
+      }
+    }
+  }
+  return out;
+}
+
+TextCrop crop_text_region(const cv::Mat& image, const Quad& quad, const CropMargins& margins) {
   MiniBox box = get_mini_box(std::vector<cv::Point>(quad.begin(), quad.end()));
   QuadF p = box.quad;
   int w = static_cast<int>(std::max(cv::norm(p[0] - p[1]), cv::norm(p[2] - p[3])));
   int h = static_cast<int>(std::max(cv::norm(p[0] - p[3]), cv::norm(p[1] - p[2])));
   w = std::max(w, 1);
   h = std::max(h, 1);
-  const bool turn = h >= 1.5 * w;  // decided on the box itself, as PaddleOCR does, whatever the margin
-  int pad = 0;
-  if (margin > 0.f) {
-    pad = static_cast<int>(std::lround(margin * std::min(w, h)));
+  const bool turn = h >= 1.5 * w;  // decided on the box itself, as PaddleOCR does, whatever the margins
+  const int left = static_cast<int>(std::lround(margins.left)), right = static_cast<int>(std::lround(margins.right));
+  const int top = static_cast<int>(std::lround(margins.top)), bottom = static_cast<int>(std::lround(margins.bottom));
+  if (left > 0 || right > 0 || top > 0 || bottom > 0) {
     const cv::Point2f u = (p[1] - p[0]) / std::max(1e-6, cv::norm(p[1] - p[0]));  // along the top edge
     const cv::Point2f v = (p[3] - p[0]) / std::max(1e-6, cv::norm(p[3] - p[0]));  // down the left edge
-    const float d = static_cast<float>(pad);
-    p = {p[0] - d * u - d * v, p[1] + d * u - d * v, p[2] + d * u + d * v, p[3] - d * u + d * v};
+    const float l = static_cast<float>(left), r = static_cast<float>(right), t = static_cast<float>(top), b = static_cast<float>(bottom);
+    p = {p[0] - l * u - t * v, p[1] + r * u - t * v, p[2] + r * u + b * v, p[3] - l * u + b * v};
   }
-  const int cw = w + 2 * pad, ch = h + 2 * pad;
+  const int cw = w + left + right, ch = h + top + bottom;
   const cv::Point2f dst[4] = {{0.f, 0.f}, {float(cw), 0.f}, {float(cw), float(ch)}, {0.f, float(ch)}};
   cv::Mat m = cv::getPerspectiveTransform(p.data(), dst);
   TextCrop crop;
   cv::warpPerspective(image, crop.image, m, cv::Size(cw, ch), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
   crop.to_image = cv::Matx33d(cv::Mat(m.inv()));
-  crop.inner_top = static_cast<float>(pad);
-  crop.inner_bottom = static_cast<float>(pad + h);
-  if (turn) {  // np.rot90
+  crop.inner_top = static_cast<float>(top);
+  crop.inner_bottom = static_cast<float>(top + h);
+  if (turn) {  // np.rot90: the right margin becomes the top one
     cv::rotate(crop.image, crop.image, cv::ROTATE_90_COUNTERCLOCKWISE);
     crop.to_image = crop.to_image * quarter_turn_ccw(cw);
-    crop.inner_top = static_cast<float>(pad);
-    crop.inner_bottom = static_cast<float>(pad + w);
+    crop.inner_top = static_cast<float>(right);
+    crop.inner_bottom = static_cast<float>(right + w);
   }
   return crop;
 }

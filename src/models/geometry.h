@@ -24,11 +24,25 @@ struct TextCrop {
   cv::Point2f to_image_point(cv::Point2f p) const;
 };
 
-/// Perspective-crops the minimum-area rectangle around `quad` (cubic, replicated border) and turns crops at
-/// least 1.5x taller than wide by 90° counter-clockwise (PaddleOCR get_minarea_rect_crop). `margin` widens the
-/// rectangle on every side by that fraction of its short side (0 = PaddleOCR's crop): the recogniser reads
-/// word spaces and edge characters better with some context around the glyphs.
-TextCrop crop_text_region(const cv::Mat& image, const Quad& quad, float margin = 0.f);
+/// Context around a box for the recogniser, in pixels on each side of its minimum-area rectangle (left and
+/// right along its top edge, top and bottom along its left edge).
+struct CropMargins {
+  float left = 0, top = 0, right = 0, bottom = 0;
+};
+
+/// The recogniser's margin as a fraction of the box's short side (unless paddle_compat): the PP-OCRv4
+/// recogniser drops word spaces and misreads edge characters on PaddleOCR's tight crops (docs/accuracy.md).
+inline constexpr float kRecognitionMargin = 0.3f;
+
+/// Per box: `fraction` of its short side on every side, each side cut to half the gap to the nearest box facing
+/// it, so that no crop reaches into a neighbour's text (two facing boxes share the gap).
+std::vector<CropMargins> recognition_margins(const std::vector<Quad>& quads, float fraction);
+
+/// Perspective-crops the minimum-area rectangle around `quad` widened by `margins` (cubic, replicated border)
+/// and turns crops whose box is at least 1.5x taller than wide by 90° counter-clockwise (PaddleOCR
+/// get_minarea_rect_crop; no margins = PaddleOCR's crop). The PP-OCRv4 recogniser reads word spaces and edge
+/// characters better with some context around the glyphs.
+TextCrop crop_text_region(const cv::Mat& image, const Quad& quad, const CropMargins& margins = {});
 
 /// Axis-aligned [x_min, y_min, x_max, y_max] of a quad.
 std::array<int, 4> bounding_box(const Quad& quad);

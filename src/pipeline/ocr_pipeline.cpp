@@ -18,12 +18,8 @@
 namespace hpocr {
 namespace {
 
-/// The recogniser's crop margin (a fraction of the box's short side, on every side) unless paddle_compat: the
-/// PP-OCRv4 recogniser drops word spaces and misreads edge characters on PaddleOCR's tight crops
-/// (docs/accuracy.md has the measurement behind the value).
-constexpr float kRecCropMargin = 0.2f;
-/// Readings scored below this are checked in the other orientation (check_orientation).
-constexpr float kOrientationCheckScore = 0.8f;
+/// Readings scored below this are checked in the other orientation (check_orientation; docs/accuracy.md).
+constexpr float kOrientationCheckScore = 0.9f;
 
 std::filesystem::path model_dir_or_default(const std::filesystem::path& given, const char* default_name) {
   return given.empty() ? hpocr_home() / "models" / default_name : given;
@@ -227,8 +223,8 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   }
   std::vector<TextCrop> crops;
   crops.reserve(r.dt_polys.size());
-  const float margin = o.paddle_compat ? 0.f : kRecCropMargin;
-  for (const auto& q : r.dt_polys) crops.push_back(crop_text_region(r.image, q, margin));
+  const auto margins = recognition_margins(r.dt_polys, o.paddle_compat ? 0.f : kRecognitionMargin);
+  for (size_t i = 0; i < r.dt_polys.size(); ++i) crops.push_back(crop_text_region(r.image, r.dt_polys[i], margins[i]));
   r.timings.crop += timer.lap();
 
   r.textline_orientation_angles.assign(crops.size(), -1);
@@ -245,6 +241,7 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
     check_orientation(impl_->recognizer, o.text_recognition_batch_size, crops, texts, r);
   for (size_t i = 0; i < texts.size(); ++i) {
     if (texts[i].score < o.text_rec_score_thresh) continue;
+    if (!o.paddle_compat) trim_spaces(texts[i]);
     if (o.return_word_box) {
       WordBoxes words = word_boxes(texts[i], crops[i]);
       r.text_word.push_back(std::move(words.texts));

@@ -68,8 +68,10 @@ std::map<std::string, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, 
     auto boxes = det.detect(img.image, params);
     std::vector<Quad> quads;
     for (const auto& b : boxes) quads.push_back(b.quad);
+    // The crops the pipeline's recogniser sees (with its margins), so that calibration sees its inputs.
+    const auto margins = recognition_margins(quads, kRecognitionMargin);
     std::vector<cv::Mat> crops;
-    for (size_t i : reading_order(quads)) crops.push_back(crop_text_region(img.image, quads[i]).image);
+    for (size_t i : reading_order(quads)) crops.push_back(crop_text_region(img.image, quads[i], margins[i]).image);
     if (crops.empty()) continue;
     auto orient = cls.classify(crops, 6);
     for (size_t i = 0; i < crops.size(); ++i)

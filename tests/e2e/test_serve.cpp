@@ -144,6 +144,14 @@ TEST_F(ServeTest, OcrAnswersPaddleXSchemaWithTheRenderedTexts) {
   EXPECT_TRUE(texts_of(strict).empty());
   EXPECT_EQ(strict.body["result"]["ocrResults"][0]["prunedResult"]["text_det_params"]["limit_side_len"], 96);
   EXPECT_TRUE(strict.body["result"]["ocrResults"][0]["ocrImage"].is_null());
+  // Word boxes on request (returnWordBox), as PaddleOCR's text_word / text_word_region.
+  Answer words = post(*c, json{{"file", page_b64()}, {"returnWordBox", true}, {"visualize", false}}.dump());
+  ASSERT_EQ(words.status, 200) << words.body.dump().substr(0, 300);
+  const json& wp = words.body["result"]["ocrResults"][0]["prunedResult"];
+  EXPECT_EQ(wp["return_word_box"], true);
+  ASSERT_EQ(wp["text_word"].size(), kLines.size());
+  ASSERT_EQ(wp["text_word_region"].size(), kLines.size());
+  EXPECT_FALSE(pruned.contains("text_word"));
   // curl's default content type (a form) is read as JSON all the same, whatever the size.
   Answer form = post(*c, ocr_body(page_b64()), "application/x-www-form-urlencoded");
   EXPECT_EQ(form.status, 200) << form.body.dump().substr(0, 300);

@@ -189,6 +189,23 @@ def test_predict_overrides_apply_to_one_call(ocr, page):
     assert not ocr._variants  # passed per call: no second pipeline was loaded
 
 
+def test_word_boxes_per_call_and_per_pipeline(ocr, page):
+    r = ocr.predict(page, return_word_box=True)[0]
+    assert r["return_word_box"] is True
+    assert r["text_word"] == [["INV-2026-7741"], list("高性能文字识别"), ["Total", "1234.56"]]
+    for words, regions, box in zip(r["text_word"], r["text_word_region"], r["rec_boxes"]):
+        assert regions.dtype == np.int16 and regions.shape == (len(words), 4, 2)
+        centres = regions.mean(axis=1)
+        # each word's centre lies in its line's box, and the words run left to right
+        assert ((centres[:, 0] >= box[0]) & (centres[:, 0] <= box[2])).all()
+        assert ((centres[:, 1] >= box[1]) & (centres[:, 1] <= box[3])).all()
+        assert list(centres[:, 0]) == sorted(centres[:, 0])
+    assert "text_word" in r.json["res"] and "text_word_region" in r.json["res"]
+    plain = ocr.predict(page)[0]
+    assert plain["return_word_box"] is False and "text_word" not in plain.json["res"]
+    assert hpocr.PaddleOCR(return_word_box=True).predict(page)[0]["text_word"] == r["text_word"]
+
+
 def test_enabling_the_classifier_per_call_loads_it_once(page):
     plain = hpocr.PaddleOCR(use_textline_orientation=False)
     r = plain.predict(page, use_textline_orientation=True)[0]

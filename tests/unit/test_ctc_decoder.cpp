@@ -107,3 +107,31 @@ TEST(CtcDecoder, MalformedDictionariesAreModelFormatErrors) {
 
 }  // namespace
 }  // namespace hpocr
+
+namespace hpocr {
+namespace {
+
+TEST(TrimSpaces, DropsSpacesAtBothEndsAndKeepsTheCharactersInStep) {
+  Recognition r;
+  r.text = " ab c ";
+  r.chars = {{0, 0, 1}, {2, 1, 2}, {4, 2, 3}, {5, 3, 4}, {7, 4, 5}, {9, 5, 6}};
+  trim_spaces(r);
+  EXPECT_EQ(r.text, "ab c");
+  ASSERT_EQ(r.chars.size(), 4u);
+  EXPECT_EQ(r.chars.front().step, 2);
+  EXPECT_EQ(r.chars.front().begin, 0);
+  EXPECT_EQ(r.chars.back().step, 7);
+  EXPECT_EQ(r.chars.back().end, 4);
+}
+
+TEST(TrimSpaces, AllSpacesLeaveNothing) {
+  Recognition r;
+  r.text = "  ";
+  r.chars = {{0, 0, 1}, {3, 1, 2}};
+  trim_spaces(r);
+  EXPECT_EQ(r.text, "");
+  EXPECT_TRUE(r.chars.empty());
+}
+
+}  // namespace
+}  // namespace hpocr

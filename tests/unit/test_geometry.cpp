@@ -93,10 +93,10 @@ TEST(Crop, TurnsFromOneAndAHalfTimesTallerThanWide) {
   EXPECT_EQ(crop_text_region(img, rect(10, 10, 21, 30)).image.size(), cv::Size(21, 30));  // 1.43: kept
 }
 
-TEST(Crop, MarginWidensEverySideByAFractionOfTheShortSide) {
+TEST(Crop, MarginsWidenEachSide) {
   cv::Mat img(200, 300, CV_8UC3, cv::Scalar(255, 255, 255));
   img(cv::Rect(50, 40, 100, 30)).setTo(cv::Scalar(0, 0, 255));
-  TextCrop crop = crop_text_region(img, rect(50, 40, 100, 30), 0.2f);  // 0.2 * 30 = 6 px each side
+  TextCrop crop = crop_text_region(img, rect(50, 40, 100, 30), {6, 6, 6, 6});
   ASSERT_EQ(crop.image.size(), cv::Size(112, 42));
   EXPECT_FLOAT_EQ(crop.inner_top, 6.f);
   EXPECT_FLOAT_EQ(crop.inner_bottom, 36.f);
@@ -106,7 +106,7 @@ TEST(Crop, MarginWidensEverySideByAFractionOfTheShortSide) {
 
 TEST(Crop, MapsCropPointsBackToTheImage) {
   cv::Mat img(200, 300, CV_8UC3, cv::Scalar(0, 0, 0));
-  TextCrop crop = crop_text_region(img, rect(50, 40, 100, 30), 0.2f);
+  TextCrop crop = crop_text_region(img, rect(50, 40, 100, 30), {6, 6, 6, 6});
   cv::Point2f p = crop.to_image_point({6.f, 6.f});  // the box's top-left corner
   EXPECT_NEAR(p.x, 50, 0.01);
   EXPECT_NEAR(p.y, 40, 0.01);
@@ -127,6 +127,40 @@ TEST(Crop, TurnedCropsMapBackThroughTheTurn) {
   p = crop.to_image_point({200.f, 30.f});
   EXPECT_NEAR(p.x, 100, 0.01);
   EXPECT_NEAR(p.y, 220, 0.01);
+}
+
+TEST(Crop, TurnedCropsKeepTheBoxRowsUnderAsymmetricMargins) {
+  cv::Mat img(300, 300, CV_8UC3, cv::Scalar(0, 0, 0));
+  TextCrop crop = crop_text_region(img, rect(100, 20, 30, 200), {2, 0, 5, 0});  // left 2, right 5
+  ASSERT_EQ(crop.image.size(), cv::Size(200, 37));
+  EXPECT_FLOAT_EQ(crop.inner_top, 5.f);  // the right margin is on top after the turn
+  EXPECT_FLOAT_EQ(crop.inner_bottom, 35.f);
+}
+
+TEST(RecognitionMargins, AFractionOfTheShortSideOnEverySideOfALoneBox) {
+  auto m = recognition_margins({rect(50, 40, 100, 30)}, 0.2f);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_FLOAT_EQ(m[0].left, 6.f);
+  EXPECT_FLOAT_EQ(m[0].top, 6.f);
+  EXPECT_FLOAT_EQ(m[0].right, 6.f);
+  EXPECT_FLOAT_EQ(m[0].bottom, 6.f);
+}
+
+TEST(RecognitionMargins, NeighboursShareTheGapBetweenThem) {
+  // Two lines 4 px apart, and a word 6 px to the right of the first line.
+  auto m = recognition_margins({rect(0, 0, 100, 30), rect(0, 34, 100, 30), rect(106, 0, 50, 30)}, 0.2f);
+  EXPECT_FLOAT_EQ(m[0].bottom, 2.f);
+  EXPECT_FLOAT_EQ(m[1].top, 2.f);
+  EXPECT_FLOAT_EQ(m[0].right, 3.f);
+  EXPECT_FLOAT_EQ(m[2].left, 3.f);
+  EXPECT_FLOAT_EQ(m[0].top, 6.f);    // nothing above
+  EXPECT_FLOAT_EQ(m[1].bottom, 6.f);  // nothing below
+  EXPECT_FLOAT_EQ(m[2].bottom, 6.f);  // the second line is below the first, not below the word
+}
+
+TEST(RecognitionMargins, NoneWithAZeroFraction) {
+  for (const auto& m : recognition_margins({rect(0, 0, 100, 30), rect(0, 40, 100, 30)}, 0.f))
+    EXPECT_EQ(m.left + m.top + m.right + m.bottom, 0.f);
 }
 
 TEST(BoundingBox, MinAndMaxOfTheCorners) {
