@@ -66,6 +66,13 @@ Frame frame_of(const Quad& quad) {
 
 }  // namespace
 
+float recognition_margin(cv::Size image, cv::Size detector_input) {
+  if (image.width <= 0 || image.height <= 0) return 0.f;
+  const double scale = std::min(static_cast<double>(detector_input.width) / image.width,
+                                static_cast<double>(detector_input.height) / image.height);
+  return kRecognitionMargin * static_cast<float>(std::clamp((scale - 0.45) / 0.55, 0.0, 1.0));
+}
+
 std::vector<CropMargins> recognition_margins(const std::vector<Quad>& quads, float fraction) {
   std::vector<Frame> frames;
   frames.reserve(quads.size());

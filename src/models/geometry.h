@@ -34,6 +34,12 @@ struct CropMargins {
 /// recogniser drops word spaces and misreads edge characters on PaddleOCR's tight crops (docs/accuracy.md).
 inline constexpr float kRecognitionMargin = 0.3f;
 
+/// The margin fraction for an image detected at `detector_input` size: kRecognitionMargin when the detector
+/// sees the image at full resolution or larger, less when it was scaled down, none below 0.45x. Boxes from a
+/// scaled-down probability map are already looser around the ink (measured on pages: best margin 0.3 at
+/// scale 1, 0.2 at 0.8, 0.1 at 0.64; docs/accuracy.md).
+float recognition_margin(cv::Size image, cv::Size detector_input);
+
 /// Per box: `fraction` of its short side on every side, each side cut to half the gap to the nearest box facing
 /// it, so that no crop reaches into a neighbour's text (two facing boxes share the gap).
 std::vector<CropMargins> recognition_margins(const std::vector<Quad>& quads, float fraction);

@@ -223,7 +223,8 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   }
   std::vector<TextCrop> crops;
   crops.reserve(r.dt_polys.size());
-  const auto margins = recognition_margins(r.dt_polys, o.paddle_compat ? 0.f : kRecognitionMargin);
+  const float margin = o.paddle_compat ? 0.f : recognition_margin(r.image.size(), det_input_size(r.image.size(), o.text_det));
+  const auto margins = recognition_margins(r.dt_polys, margin);
   for (size_t i = 0; i < r.dt_polys.size(); ++i) crops.push_back(crop_text_region(r.image, r.dt_polys[i], margins[i]));
   r.timings.crop += timer.lap();
 

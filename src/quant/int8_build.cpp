@@ -69,7 +69,7 @@ std::map<std::string, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, 
     std::vector<Quad> quads;
     for (const auto& b : boxes) quads.push_back(b.quad);
     // The crops the pipeline's recogniser sees (with its margins), so that calibration sees its inputs.
-    const auto margins = recognition_margins(quads, kRecognitionMargin);
+    const auto margins = recognition_margins(quads, recognition_margin(img.image.size(), det_input_size(img.image.size(), params)));
     std::vector<cv::Mat> crops;
     for (size_t i : reading_order(quads)) crops.push_back(crop_text_region(img.image, quads[i], margins[i]).image);
     if (crops.empty()) continue;

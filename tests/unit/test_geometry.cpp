@@ -158,6 +158,14 @@ TEST(RecognitionMargins, NeighboursShareTheGapBetweenThem) {
   EXPECT_FLOAT_EQ(m[2].bottom, 6.f);  // the second line is below the first, not below the word
 }
 
+TEST(RecognitionMargin, ShrinksWithTheDetectionScale) {
+  EXPECT_FLOAT_EQ(recognition_margin({1000, 800}, {1024, 800}), kRecognitionMargin);  // full resolution
+  EXPECT_FLOAT_EQ(recognition_margin({500, 400}, {1024, 832}), kRecognitionMargin);   // upscaled
+  EXPECT_NEAR(recognition_margin({1000, 1000}, {725, 725}), kRecognitionMargin / 2, 1e-6);
+  EXPECT_FLOAT_EQ(recognition_margin({4000, 3000}, {960, 736}), 0.f);  // far below full resolution
+  EXPECT_FLOAT_EQ(recognition_margin({0, 0}, {32, 32}), 0.f);
+}
+
 TEST(RecognitionMargins, NoneWithAZeroFraction) {
   for (const auto& m : recognition_margins({rect(0, 0, 100, 30), rect(0, 40, 100, 30)}, 0.f))
     EXPECT_EQ(m.left + m.top + m.right + m.bottom, 0.f);
