@@ -1,6 +1,7 @@
 #include "backend/onnxruntime/ort_backend.h"
 
 #include <algorithm>
+#include <mutex>
 #include <thread>
 
 #include "backend/onnxruntime/ort_api.h"
@@ -76,6 +77,18 @@ Ort::Env& env() {
   return e;
 }
 
+/// Registers, once, a process-wide CPU arena that sessions with shared_arena use instead of one arena each:
+/// the models run one after another, so one arena holds the largest model's working set instead of the sum
+/// of all, and it grows by what is requested rather than to the next power of two.
+void register_shared_arena() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Ort::MemoryInfo cpu = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
+    Ort::ArenaCfg cfg(0, /*kSameAsRequested*/ 1, -1, -1);
+    env().CreateAndRegisterAllocator(cpu, cfg);
+  });
+}
+
 class OrtEngine final : public Engine {
  public:
   OrtEngine(const ModelDir& model, const EngineOptions& options) : model_name_(model.model_name) {
@@ -102,11 +115,16 @@ class OrtEngine final : public Engine {
         so.AddConfigEntry("session.force_spinning_stop", flag(key, value) ? "1" : "0");
       } else if (key == "enable_cpu_mem_arena") {
         flag(key, value) ? so.EnableCpuMemArena() : so.DisableCpuMemArena();
+      } else if (key == "shared_arena") {
+        if (flag(key, value)) {
+          register_shared_arena();
+          so.AddConfigEntry("session.use_env_allocators", "1");
+        }
       } else if (key == "enable_mem_pattern") {
         flag(key, value) ? so.EnableMemPattern() : so.DisableMemPattern();
       } else {
         bad_config(key, "a known onnxruntime key (cpu_num_threads, graph_optimization_level, intra_op_spinning, "
-                        "force_spinning_stop, enable_cpu_mem_arena, enable_mem_pattern, cache_optimized_model, use_tensorrt_ep, precision)");
+                        "force_spinning_stop, enable_cpu_mem_arena, shared_arena, enable_mem_pattern, cache_optimized_model, use_tensorrt_ep, precision)");
       }
       settings_[key] = value;
     }
