@@ -28,7 +28,11 @@ TEST_F(PipelineTest, BenchmarkSmokeRunReportsEveryFigure) {
     EXPECT_GE(rep["char_accuracy_no_spaces"]["receipt"].get<double>(), 0.95);
     EXPECT_GE(rep["char_accuracy_no_spaces"]["page"].get<double>(), 0.9);
   }
-  EXPECT_EQ(reports[0]["texts_hash"], reports[1]["texts_hash"]) << "HPI must not change the texts";
+  // HPI may feed the recogniser differently (one crop per run at its own width; docs/accuracy.md), which can
+  // change a character here and there, but it must read as well as the plain engine.
+  for (const char* kind : {"page", "receipt", "scene"})
+    EXPECT_GE(reports[1]["char_accuracy_no_spaces"][kind].get<double>(), reports[0]["char_accuracy_no_spaces"][kind].get<double>() - 0.01)
+        << kind;
   EXPECT_EQ(run_cli("benchmark --configs warp9").exit_code, 2);
 
   // The saved set: every image beside its drawn text (what bench/peer_tesseract.py scores other engines on).
