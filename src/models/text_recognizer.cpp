@@ -64,7 +64,8 @@ std::vector<Recognition> TextRecognizer::recognize(const std::vector<cv::Mat>& c
     const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
     double max_ratio = static_cast<double>(schedule_.min_width) / height_;
     for (size_t k = begin; k < end; ++k) max_ratio = std::max(max_ratio, ratio(order[k]));
-    const int width = std::clamp(static_cast<int>(height_ * max_ratio), 1, kMaxWidth);
+    // At least a few time steps wide: a user's sliver of a crop must not reach the model 1 pixel wide.
+    const int width = std::clamp(static_cast<int>(height_ * max_ratio), kMinWidth, kMaxWidth);
 
     Tensor input({static_cast<int64_t>(end - begin), 3, height_, width}, DataType::Float32);
     const size_t sample = static_cast<size_t>(3) * height_ * width;

@@ -26,6 +26,7 @@ class TextRecognizer {
   const LoadedModel& model() const { return model_; }
 
   static constexpr int kMaxWidth = 3200;  ///< wider batches are squeezed to this width (as PaddleX does)
+  static constexpr int kMinWidth = 16;    ///< narrower batches are padded to this width
 
  private:
   /// Width of `crop` resized to the model's height, within a batch `batch_width` wide.
