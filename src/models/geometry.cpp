@@ -34,6 +34,23 @@ namespace {
 cv::Matx33d quarter_turn_ccw(double old_w) { return {0, -1, old_w, 1, 0, 0, 0, 0, 1}; }
 cv::Matx33d half_turn(double w, double h) { return {-1, 0, w, 0, -1, h, 0, 0, 1}; }
 
+/// Unit vectors of a rectangle's corners p (get_mini_box order): u along its top edge, v down its left edge.
+std::pair<cv::Point2f, cv::Point2f> unit_axes(const QuadF& p) {
+  return {(p[1] - p[0]) / std::max(1e-6, cv::norm(p[1] - p[0])), (p[3] - p[0]) / std::max(1e-6, cv::norm(p[3] - p[0]))};
+}
+
+/// A box's minimum-area rectangle as centre, unit axes and half sizes.
+struct Frame {
+  cv::Point2f c, u, v;
+  float half_w = 0, half_h = 0;
+};
+
+Frame frame_of(const Quad& quad) {
+  const QuadF p = get_mini_box(std::vector<cv::Point>(quad.begin(), quad.end())).quad;
+  const auto [u, v] = unit_axes(p);
+  return {(p[0] + p[2]) * 0.5f, u, v, static_cast<float>(cv::norm(p[1] - p[0])) / 2, static_cast<float>(cv::norm(p[3] - p[0])) / 2};
+}
+
 }  // namespace
 
 void TextCrop::rotate_180() {
@@ -48,23 +65,6 @@ cv::Point2f TextCrop::to_image_point(cv::Point2f p) const {
   cv::Vec3d q = to_image * cv::Vec3d(p.x, p.y, 1.0);
   return {static_cast<float>(q[0] / q[2]), static_cast<float>(q[1] / q[2])};
 }
-
-namespace {
-
-/// A box's minimum-area rectangle as centre, unit axes (u along the top edge, v down the left edge) and
-/// half sizes.
-struct Frame {
-  cv::Point2f c, u, v;
-  float half_w = 0, half_h = 0;
-};
-
-Frame frame_of(const Quad& quad) {
-  const QuadF p = get_mini_box(std::vector<cv::Point>(quad.begin(), quad.end())).quad;
-  const float w = static_cast<float>(cv::norm(p[1] - p[0])), h = static_cast<float>(cv::norm(p[3] - p[0]));
-  return {(p[0] + p[2]) * 0.5f, (p[1] - p[0]) / std::max(w, 1e-6f), (p[3] - p[0]) / std::max(h, 1e-6f), w / 2, h / 2};
-}
-
-}  // namespace
 
 float recognition_margin(cv::Size image, cv::Size detector_input) {
   if (image.width <= 0 || image.height <= 0) return 0.f;
@@ -116,8 +116,7 @@ TextCrop crop_text_region(const cv::Mat& image, const Quad& quad, const CropMarg
   const int left = static_cast<int>(std::lround(margins.left)), right = static_cast<int>(std::lround(margins.right));
   const int top = static_cast<int>(std::lround(margins.top)), bottom = static_cast<int>(std::lround(margins.bottom));
   if (left > 0 || right > 0 || top > 0 || bottom > 0) {
-    const cv::Point2f u = (p[1] - p[0]) / std::max(1e-6, cv::norm(p[1] - p[0]));  // along the top edge
-    const cv::Point2f v = (p[3] - p[0]) / std::max(1e-6, cv::norm(p[3] - p[0]));  // down the left edge
+    const auto [u, v] = unit_axes(p);
     const float l = static_cast<float>(left), r = static_cast<float>(right), t = static_cast<float>(top), b = static_cast<float>(bottom);
     p = {p[0] - l * u - t * v, p[1] + r * u - t * v, p[2] + r * u + b * v, p[3] - l * u + b * v};
   }
