@@ -358,8 +358,8 @@ int cmd_serve(const CommonArgs& a, const serve::ServeOptions& s) {
   log::info("models:\n{}", pipeline.describe());
   serve::Server server(pipeline, s);
   int port = server.bind();
-  std::printf("hpocr serve: listening on http://%s:%d (POST /ocr, GET /health, GET /metrics; %d workers, queue %d)\n",
-              s.host.c_str(), port, s.workers, s.max_queue);
+  std::printf("hpocr serve: listening on http://%s:%d (POST /ocr, GET /health, GET /metrics%s; %d workers, queue %d)\n",
+              s.host.c_str(), port, s.web_ui ? ", web page at /" : "", s.workers, s.max_queue);
   std::fflush(stdout);
   int sig = signals.serve(server);
   std::printf("hpocr serve: stopped%s\n", sig ? " (all requests in progress were answered)" : "");
@@ -487,6 +487,7 @@ int run(int argc, char** argv) {
   serve->add_option("--max_body_bytes", serve_opts.max_body_bytes, "Larger request bodies get 413")->capture_default_str();
   serve->add_option("--http_threads", serve_opts.http_threads, "Connection threads, 0 = workers + max_queue + 4")->capture_default_str();
   add_bool(*serve, "--visualize", serve_opts.visualize, "Return ocrImage/inputImage unless the request sets visualize");
+  serve->add_flag_callback("--no_web_ui", [&serve_opts] { serve_opts.web_ui = false; }, "API only: no web page at GET / (it answers 404)");
   serve->add_option("--config", serve_args.pipeline_config, "Same as --paddlex_config");
   serve_args.options.max_pdf_pages = 100;  // a server bounds the work one request can ask for
   add_pipeline_options(*serve, serve_args);

@@ -8,7 +8,7 @@ namespace hpocr::serve {
 
 void Metrics::count_response(std::string_view path, int status) {
   // Known endpoints only: labelling arbitrary request paths would let clients grow the series without bound.
-  std::string label = path == "/ocr" || path == "/health" || path == "/metrics" ? std::string(path) : "other";
+  std::string label = path == "/ocr" || path == "/health" || path == "/metrics" || path == "/" ? std::string(path) : "other";
   std::lock_guard lock(mutex_);
   ++responses_[{label, status}];
 }

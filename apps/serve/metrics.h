@@ -25,7 +25,7 @@ class Metrics {
   /// Upper bounds (seconds) of the latency histogram buckets; +Inf is implied.
   static constexpr std::array<double, 13> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
-  /// Counts one answered request by endpoint ("/ocr", "/health", "/metrics", else "other") and status code.
+  /// Counts one answered request by endpoint ("/ocr", "/health", "/metrics", "/" (the web page), else "other") and status code.
   void count_response(std::string_view path, int status);
   /// Adds one POST /ocr latency (receipt of the body to the response) to the histogram.
   void observe_ocr_latency(double seconds);

@@ -19,6 +19,7 @@
 #include "io/text_renderer.h"
 #include "serve/metrics.h"
 #include "serve/request.h"
+#include "serve/web_assets.h"
 
 namespace hpocr::serve {
 namespace {
@@ -40,7 +41,10 @@ struct Job {
   std::string log_id;
   std::promise<Reply> reply;
   std::atomic<bool> abandoned{false};
+  Clock::time_point started, finished;  ///< on the worker; read after `reply` is ready (Server-Timing)
 };
+
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 int status_for(ErrorCode code) {
   switch (code) {
@@ -138,6 +142,7 @@ struct Server::Impl {
       }
       handle_ocr(std::move(body), res, start);
     });
+    if (options.web_ui) setup_web_ui();
     http.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
       handle_health(res);
       counted(res, "/health");
@@ -155,7 +160,10 @@ struct Server::Impl {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
       std::string msg = reason(res.status);
       if (res.status == 413) msg += fmt::format(": the limit is {} bytes (--max_body_bytes)", options.max_body_bytes);
-      if (res.status == 404) msg += ": " + req.method + " " + req.path + " (use POST /ocr, GET /health or GET /metrics)";
+      if (res.status == 404)
+        msg += ": " + req.method + " " + req.path +
+               (options.web_ui ? " (use POST /ocr, GET /health, GET /metrics or the web page at GET /)"
+                               : " (use POST /ocr, GET /health or GET /metrics)");
       res.set_content(error_body(new_log_id(), res.status, msg), "application/json");
       counted(res, req.path);  // before it is written, like the handlers' own answers
       return httplib::Server::HandlerResponse::Handled;
@@ -177,6 +185,23 @@ struct Server::Impl {
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       if (!res.has_header(kCountedHeader)) metrics.count_response(req.path, res.status);
     });
+  }
+
+  /// The page and its script and style sheet (web/, compiled in). Its own files only: the policy forbids
+  /// anything from elsewhere, inline scripts and framing; images may be blob:/data: URLs made by the page.
+  void setup_web_ui() {
+    for (const WebAsset& asset : web_assets()) {
+      http.Get(std::string(asset.path), [this, &asset](const httplib::Request&, httplib::Response& res) {
+        res.status = 200;
+        res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type));
+        res.set_header("Cache-Control", "no-cache");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_header("Content-Security-Policy",
+                       "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
+                       "form-action 'none'; frame-ancestors 'none'");
+        counted(res, asset.path);
+      });
+    }
   }
 
   void handle_health(httplib::Response& res) {
@@ -213,6 +238,7 @@ struct Server::Impl {
     } in_flight(http_in_flight);
     const std::string log_id = new_log_id();
     Reply reply;
+    std::string timing;
     try {
       auto job = std::make_shared<Job>();
       job->request = parse_ocr_request(text, policy);
@@ -234,12 +260,16 @@ struct Server::Impl {
         throw HttpError(504, fmt::format("request timed out after {} s (queue wait + OCR; --request_timeout)", options.request_timeout_s));
       }
       reply = future.get();
+      timing = fmt::format("queue;dur={:.1f}, ocr;dur={:.1f}, ", ms(job->started - start), ms(job->finished - job->started));
     } catch (const HttpError& e) {
       reply = {e.status(), error_body(log_id, e.status(), e.what())};
     } catch (const std::exception& e) {
       reply = {500, error_body(log_id, 500, std::string("internal server error: ") + e.what())};
     }
-    metrics.observe_ocr_latency(std::chrono::duration<double>(Clock::now() - start).count());
+    const Clock::duration total = Clock::now() - start;
+    metrics.observe_ocr_latency(std::chrono::duration<double>(total).count());
+    // Where the time went, for the web page and other clients (W3C Server-Timing, milliseconds).
+    res.set_header("Server-Timing", timing + fmt::format("total;dur={:.1f}", ms(total)));
     res.status = reply.status;
     res.set_content(std::move(reply.body), "application/json");
     counted(res, "/ocr");
@@ -258,6 +288,7 @@ struct Server::Impl {
         ++in_progress;
       }
       Reply reply;
+      job->started = Clock::now();
       try {
         std::vector<OcrResult> pages;
         pipeline.predict_document_bytes(job->request.file, "file", [&](OcrResult&& r) { pages.push_back(std::move(r)); },
@@ -272,6 +303,7 @@ struct Server::Impl {
         reply = {500, error_body(job->log_id, 500, std::string("internal server error: ") + e.what())};
       }
       --in_progress;
+      job->finished = Clock::now();
       job->reply.set_value(std::move(reply));
     }
   }

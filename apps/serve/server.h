@@ -1,5 +1,5 @@
 // `hpocr serve`: an HTTP server (cpp-httplib) in front of one shared OcrPipeline, PaddleX basic-serving
-// compatible (POST /ocr), with GET /health and GET /metrics. See docs/serving.md.
+// compatible (POST /ocr), with GET /health, GET /metrics and a web page at GET /. See docs/serving.md.
 #pragma once
 #include <csignal>
 #include <cstddef>
@@ -20,6 +20,7 @@ struct ServeOptions {
   std::size_t max_body_bytes = 32u << 20; ///< larger bodies get 413 without being buffered
   bool visualize = true;                  ///< default of the request's `visualize` (PaddleX returns images)
   int http_threads = 0;                   ///< connection threads; 0 = workers + max_queue + 4
+  bool web_ui = true;                     ///< serve the web page (GET /, web/); false: API only, GET / is 404
 
   /// Throws Error(InvalidArgument) naming the first bad value.
   void validate() const;

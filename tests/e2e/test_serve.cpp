@@ -215,6 +215,46 @@ TEST_F(ServeTest, HealthAndMetricsEndpoints) {
   EXPECT_NE(m->body.find("hpocr_http_requests_total{path=\"other\",code=\"404\"}"), std::string::npos);
 }
 
+TEST_F(ServeTest, WebPageAtRootAndOffWithNoWebUi) {
+  ServeProcess& s = main_server();
+  ASSERT_TRUE(s.started()) << s.output();
+  auto c = client(s.port());
+  auto page = c->Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(page->body.find("<!doctype html>"), std::string::npos);
+  EXPECT_NE(page->body.find("src=\"/app.js\""), std::string::npos);  // its own files only: no CDN
+  EXPECT_EQ(page->body.find("http"), std::string::npos) << "the page must not load anything from elsewhere";
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+  for (const char* path : {"/app.js", "/style.css"}) {
+    auto asset = c->Get(path);
+    ASSERT_TRUE(asset) << path;
+    EXPECT_EQ(asset->status, 200) << path;
+    EXPECT_GT(asset->body.size(), 1000u) << path;
+  }
+  // POST /ocr tells where the time went (the page shows it).
+  auto ocr = c->Post("/ocr", ocr_body(page_b64()), "application/json");
+  ASSERT_TRUE(ocr);
+  EXPECT_EQ(ocr->status, 200);
+  EXPECT_TRUE(std::regex_search(ocr->get_header_value("Server-Timing"),
+                                std::regex(R"(queue;dur=[\d.]+, ocr;dur=[\d.]+, total;dur=[\d.]+)")))
+      << ocr->get_header_value("Server-Timing");
+
+  ServeProcess api_only("--no_web_ui --workers 1");
+  ASSERT_TRUE(api_only.started()) << api_only.output();
+  auto c2 = client(api_only.port());
+  for (const char* path : {"/", "/app.js"}) {
+    auto off = c2->Get(path);
+    ASSERT_TRUE(off) << path;
+    EXPECT_TRUE(is_error({off->status, json::parse(off->body, nullptr, false), ""}, 404)) << path;
+  }
+  auto health = c2->Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(api_only.output().find("web page"), std::string::npos) << api_only.output();
+}
+
 TEST_F(ServeTest, BadInputCorpusGetsClearErrorsAndTheServerStaysUp) {
   ServeProcess& s = main_server();
   ASSERT_TRUE(s.started()) << s.output();
