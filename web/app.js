@@ -222,6 +222,10 @@
 
   function fail(title, message) {
     controller = null;
+    // The previous file's results would read as this file's: they go.
+    answer = null;
+    answerText = "";
+    el.results.hidden = true;
     showError(title, message);
     setState("error", "Failed: see the message below.");
   }

@@ -1,8 +1,8 @@
 """The web page of `hpocr serve` (GET /) in a real browser: headless Chromium driven by Selenium loads the page
 from a running server, uploads rendered images and a PDF with known text, and checks what a user sees: the
 boxes drawn over the page, the texts with scores, PDF page navigation, the JSON download (equal to the API's
-own answer for the same file), hover/click linking, copy-all-text, the server's error messages (400, 413) and a
-phone-sized window.
+own answer for the same file), hover/click linking, copy-all-text, drag and drop, the server's error messages
+(400, 413, 422, 503) and a phone-sized window.
 
 Needs chromium, chromium-driver and python3-selenium (scripts/setup.sh installs them); the module skips only
 when one of them is absent. HPOCR_WEB_UI_SCREENSHOT=path also saves a screenshot of the page with a result
@@ -250,12 +250,6 @@ def test_image_boxes_texts_and_json_download(server, browser, files, downloads):
     clip = browser.execute_async_script("const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('ERR ' + e));")
     assert clip == "\n".join(api_texts)
 
-    shot = os.environ.get("HPOCR_WEB_UI_SCREENSHOT")
-    if shot:
-        browser.find_elements(By.CSS_SELECTOR, "#texts li")[0].click()  # one line highlighted
-        ActionChains(browser).move_to_element(browser.find_element(By.ID, "timings")).perform()
-        pathlib.Path(shot).parent.mkdir(parents=True, exist_ok=True)
-        browser.save_screenshot(shot)
 
 
 def _parses(path) -> bool:
@@ -293,6 +287,13 @@ def test_pdf_pages_can_be_navigated(server, browser, files):
     browser.find_element(By.ID, "prev").click()
     WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "page-label").text == "Page 1 / 2")
     assert shown_texts(browser) == per_page[0]
+
+    shot = os.environ.get("HPOCR_WEB_UI_SCREENSHOT")
+    if shot:  # the README's picture: a PDF, its first page, one line selected
+        browser.find_elements(By.CSS_SELECTOR, "#texts li")[0].click()
+        ActionChains(browser).move_to_element(browser.find_element(By.ID, "timings")).perform()
+        pathlib.Path(shot).parent.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(shot)
 
 
 def test_options_reach_the_server(server, browser, files):
@@ -332,6 +333,54 @@ def test_errors_show_the_servers_message(server, browser, files, name, status, a
     assert f"({status})" in error.find_element(By.TAG_NAME, "strong").text
     assert error.find_element(By.CLASS_NAME, "error-msg").text == expected
     assert error.get_attribute("role") == "alert"
+
+
+def test_dropped_file_is_read(server, browser, files):
+    browser.get(server.url + "/")
+    WebDriverWait(browser, WAIT).until(lambda d: state(d) == "idle")
+    browser.execute_script("""
+        const [data, name] = arguments;
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], name, {type: "image/png"}));
+        const target = document.getElementById("drop");
+        for (const type of ["dragenter", "dragover", "drop"])
+          target.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));""",
+                           b64(files["png"]), "dropped.png")
+    WebDriverWait(browser, WAIT).until(lambda d: state(d) in ("done", "error"))
+    assert state(browser) == "done", browser.find_element(By.ID, "error").text
+    assert "dropped.png" in browser.find_element(By.ID, "file-name").text
+    assert squash(" ".join(shown_texts(browser))) == squash(" ".join(LINES))
+
+
+def test_busy_server_shows_503(cli, browser, files, tmp_path):
+    """A server with no queue (--max_queue 0) and its one worker busy with a long PDF answers the page 503."""
+    if not models_installed():
+        pytest.skip("default models not installed: run scripts/setup.sh")
+    busy = Server(cli, "--workers", "1", "--max_queue", "0", "--cpu_threads", "1")
+    try:
+        page = np.asarray(render(LINES))[:, :, ::-1]
+        long_pdf = make_pdf([page] * 20)
+        answers = []
+        worker = threading.Thread(target=lambda: answers.append(
+            busy.post({"file": base64.b64encode(long_pdf).decode("ascii"), "fileType": 0, "visualize": False})))
+        worker.start()
+
+        def in_progress(_):
+            with urllib.request.urlopen(busy.url + "/metrics", timeout=WAIT) as res:
+                return re.search(r"^hpocr_ocr_in_progress 1$", res.read().decode(), re.M) is not None
+
+        WebDriverWait(browser, WAIT, poll_frequency=0.05).until(in_progress)
+        upload(browser, busy, files["png"], expect="error")
+        still_busy = worker.is_alive()
+        error = browser.find_element(By.ID, "error")
+        worker.join(WAIT)
+        assert answers and answers[0][0] == 200
+        assert still_busy, "the long request ended before the page's: no 503 to show"
+        assert "(503)" in error.find_element(By.TAG_NAME, "strong").text
+        assert "server busy" in error.find_element(By.CLASS_NAME, "error-msg").text
+    finally:
+        busy.stop()
 
 
 def test_phone_sized_window(server, browser, files):
