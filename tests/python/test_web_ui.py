@@ -360,10 +360,12 @@ def test_busy_server_shows_503(cli, browser, files, tmp_path):
     busy = Server(cli, "--workers", "1", "--max_queue", "0", "--cpu_threads", "1")
     try:
         page = np.asarray(render(LINES))[:, :, ::-1]
-        long_pdf = make_pdf([page] * 20)
+        # Pages upscaled for detection (shorter side to 1500 px): ~2 s each on one idle thread, small to send.
+        long_pdf = make_pdf([page] * 3)
         answers = []
         worker = threading.Thread(target=lambda: answers.append(
-            busy.post({"file": base64.b64encode(long_pdf).decode("ascii"), "fileType": 0, "visualize": False})))
+            busy.post({"file": base64.b64encode(long_pdf).decode("ascii"), "fileType": 0, "visualize": False,
+                       "textDetLimitSideLen": 1500, "textDetLimitType": "min"})))
         worker.start()
 
         def in_progress(_):
