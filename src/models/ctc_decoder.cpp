@@ -11,7 +11,10 @@ CtcDecoder::CtcDecoder(std::vector<std::string> dictionary, bool use_space_char)
   labels_.reserve(dictionary.size() + 2);
   labels_.emplace_back();  // blank
   for (auto& s : dictionary) labels_.push_back(std::move(s));
-  if (use_space_char) labels_.emplace_back(" ");
+  if (use_space_char) {
+    labels_.emplace_back(" ");
+    space_ = labels_.size() - 1;
+  }
 }
 
 CtcDecoder CtcDecoder::from_model(const ModelDir& model) {
@@ -62,21 +65,34 @@ void trim_spaces(Recognition& r) {
   for (auto& c : r.chars) c.begin -= begin, c.end -= begin;
 }
 
-Recognition CtcDecoder::decode(const float* probs, size_t steps, size_t classes) const {
+Recognition CtcDecoder::decode(const float* probs, size_t steps, size_t classes, float space_threshold) const {
   Recognition r;
   double sum = 0;
   size_t kept = 0, prev = 0;
+  const bool restore = space_threshold > 0 && space_ != 0;
+  bool after_word = false;      // the last character emitted is not a space
+  float gap_space = 0;          // the most likely space since then, and its step
+  int gap_step = 0;
+  auto emit = [&](const std::string& label, int step) {
+    const int begin = static_cast<int>(r.text.size());
+    r.text += label;
+    r.chars.push_back({step, begin, static_cast<int>(r.text.size())});
+  };
   for (size_t t = 0; t < steps; ++t) {
     const float* row = probs + t * classes;
     size_t best = static_cast<size_t>(std::max_element(row, row + classes) - row);
     if (best != 0 && !(t > 0 && best == prev)) {  // drop blanks and repeats
       if (best < labels_.size()) {
-        const int begin = static_cast<int>(r.text.size());
-        r.text += labels_[best];
-        r.chars.push_back({static_cast<int>(t), begin, static_cast<int>(r.text.size())});
+        if (restore && after_word && best != space_ && gap_space > space_threshold) emit(" ", gap_step);
+        emit(labels_[best], static_cast<int>(t));
+        after_word = best != space_;
+        gap_space = 0;
       }
       sum += row[best];
       ++kept;
+    } else if (restore && space_ < classes && row[space_] > gap_space) {
+      gap_space = row[space_];
+      gap_step = static_cast<int>(t);
     }
     prev = best;
   }

@@ -51,6 +51,44 @@ Frame frame_of(const Quad& quad) {
   return {(p[0] + p[2]) * 0.5f, u, v, static_cast<float>(cv::norm(p[1] - p[0])) / 2, static_cast<float>(cv::norm(p[3] - p[0])) / 2};
 }
 
+/// A box's long axis (unit, pointing right) and its aspect ratio (long / short side).
+std::pair<cv::Point2f, float> long_axis(const Frame& f) {
+  cv::Point2f u = f.half_w >= f.half_h ? f.u : f.v;
+  if (u.x < 0 || (u.x == 0 && u.y < 0)) u = -u;
+  return {u, std::max(f.half_w, f.half_h) / std::max(1e-6f, std::min(f.half_w, f.half_h))};
+}
+
+/// Extent [lo, hi] of a quad's corners along a unit axis.
+std::pair<float, float> extent(const Quad& q, cv::Point2f axis) {
+  float lo = FLT_MAX, hi = -FLT_MAX;
+  for (const auto& p : q) {
+    const float t = cv::Point2f(p).dot(axis);
+    lo = std::min(lo, t), hi = std::max(hi, t);
+  }
+  return {lo, hi};
+}
+
+/// Whether two boxes are pieces of one horizontal text line (join_line_fragments' rule), measured along the
+/// direction of the more elongated one.
+bool same_line(const Quad& qa, const Frame& fa, const Quad& qb, const Frame& fb, float max_gap) {
+  constexpr float kMinAspect = 1.5f, kMaxHeightRatio = 1.5f, kMinOverlap = 0.7f;
+  const float kParallel = std::cos(10.f * static_cast<float>(CV_PI) / 180.f), kHorizontal = std::sqrt(0.5f);
+  const auto [ua, ra] = long_axis(fa);
+  const auto [ub, rb] = long_axis(fb);
+  const cv::Point2f u = ra >= rb ? ua : ub;
+  if (std::abs(u.y) > kHorizontal) return false;
+  if (std::min(ra, rb) >= kMinAspect && std::abs(ua.dot(ub)) < kParallel) return false;
+  const cv::Point2f v(-u.y, u.x);
+  const auto [a0, a1] = extent(qa, u);
+  const auto [b0, b1] = extent(qb, u);
+  const auto [c0, c1] = extent(qa, v);
+  const auto [d0, d1] = extent(qb, v);
+  const float h = std::min(c1 - c0, d1 - d0);
+  if (h <= 0 || std::max(c1 - c0, d1 - d0) > kMaxHeightRatio * h) return false;
+  if (std::min(c1, d1) - std::max(c0, d0) < kMinOverlap * h) return false;
+  return std::max(b0 - a1, a0 - b1) <= max_gap * h;
+}
+
 }  // namespace
 
 void TextCrop::rotate_180() {
@@ -101,6 +139,55 @@ std::vector<CropMargins> recognition_margins(const std::vector<Quad>& quads, flo
         else if (b1 <= -f.half_h) g.top = std::min(g.top, (-f.half_h - b1) / 2);
       }
     }
+  }
+  return out;
+}
+
+std::vector<DetBox> join_line_fragments(std::vector<DetBox> boxes, cv::Size image, float max_gap) {
+  const size_t n = boxes.size();
+  std::vector<Frame> frames;
+  frames.reserve(n);
+  for (const auto& b : boxes) frames.push_back(frame_of(b.quad));
+  std::vector<size_t> root(n);
+  std::iota(root.begin(), root.end(), 0);
+  auto find = [&](size_t i) {
+    while (root[i] != i) i = root[i] = root[root[i]];
+    return i;
+  };
+  bool joined = false;
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j)
+      if (find(i) != find(j) && same_line(boxes[i].quad, frames[i], boxes[j].quad, frames[j], max_gap)) {
+        root[find(j)] = find(i);
+        joined = true;
+      }
+  if (!joined) return boxes;
+
+  std::vector<std::vector<size_t>> groups(n);
+  for (size_t i = 0; i < n; ++i) groups[find(i)].push_back(i);
+  std::vector<DetBox> out;
+  for (const auto& g : groups) {
+    if (g.size() == 1) out.push_back(boxes[g[0]]);
+    if (g.size() <= 1) continue;
+    const size_t longest = *std::max_element(g.begin(), g.end(), [&](size_t a, size_t b) {
+      return std::max(frames[a].half_w, frames[a].half_h) < std::max(frames[b].half_w, frames[b].half_h);
+    });
+    const cv::Point2f u = long_axis(frames[longest]).first, v(-u.y, u.x);
+    float a0 = FLT_MAX, a1 = -FLT_MAX, b0 = FLT_MAX, b1 = -FLT_MAX, score = 0, length = 0;
+    for (size_t i : g) {
+      const auto [lo, hi] = extent(boxes[i].quad, u);
+      const auto [top, bottom] = extent(boxes[i].quad, v);
+      a0 = std::min(a0, lo), a1 = std::max(a1, hi), b0 = std::min(b0, top), b1 = std::max(b1, bottom);
+      score += boxes[i].score * (hi - lo);
+      length += hi - lo;
+    }
+    DetBox joined_box;
+    const cv::Point2f corners[4] = {a0 * u + b0 * v, a1 * u + b0 * v, a1 * u + b1 * v, a0 * u + b1 * v};
+    for (int k = 0; k < 4; ++k)
+      joined_box.quad[k] = {std::clamp(static_cast<int>(std::lround(corners[k].x)), 0, image.width - 1),
+                            std::clamp(static_cast<int>(std::lround(corners[k].y)), 0, image.height - 1)};
+    joined_box.score = length > 0 ? score / length : boxes[g[0]].score;
+    out.push_back(joined_box);
   }
   return out;
 }

@@ -50,7 +50,8 @@ int TextRecognizer::resized_width(const cv::Mat& crop, int batch_width) const {
   return std::clamp(static_cast<int>(std::ceil(height_ * static_cast<double>(crop.cols) / crop.rows)), 1, batch_width);
 }
 
-std::vector<Recognition> TextRecognizer::recognize(const std::vector<cv::Mat>& crops, int batch_size, StageTimings* t) const {
+std::vector<Recognition> TextRecognizer::recognize(const std::vector<cv::Mat>& crops, int batch_size, StageTimings* t,
+                                                   float space_threshold) const {
   if (batch_size <= 0) batch_size = schedule_.batch_size;
   std::vector<Recognition> results(crops.size());
   std::vector<size_t> order(crops.size());
@@ -87,7 +88,7 @@ std::vector<Recognition> TextRecognizer::recognize(const std::vector<cv::Mat>& c
     const size_t steps = static_cast<size_t>(s[1]), classes = static_cast<size_t>(s[2]);
     for (size_t k = begin; k < end; ++k) {
       Recognition& r = results[order[k]];
-      r = decoder_.decode(out.data<float>() + (k - begin) * steps * classes, steps, classes);
+      r = decoder_.decode(out.data<float>() + (k - begin) * steps * classes, steps, classes, space_threshold);
       // input pixels per step, scaled from the resized crop back to the crop
       const cv::Mat& crop = crops[order[k]];
       r.step_px = static_cast<float>(static_cast<double>(width) / steps * crop.cols / resized_width(crop, width));

@@ -21,7 +21,9 @@ class TextRecognizer {
  public:
   TextRecognizer(const std::filesystem::path& model_dir, const LoadRequest& request);
   /// One Recognition per crop, in the crops' order. Crops are 8-bit BGR. `batch_size` 0 = the schedule's.
-  std::vector<Recognition> recognize(const std::vector<cv::Mat>& crops, int batch_size, StageTimings* t = nullptr) const;
+  /// `space_threshold` > 0 restores word gaps the greedy decoding dropped (CtcDecoder::decode).
+  std::vector<Recognition> recognize(const std::vector<cv::Mat>& crops, int batch_size, StageTimings* t = nullptr,
+                                     float space_threshold = 0) const;
   const RecSchedule& schedule() const { return schedule_; }
   const LoadedModel& model() const { return model_; }
 

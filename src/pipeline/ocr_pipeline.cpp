@@ -118,7 +118,7 @@ void check_orientation(const TextRecognizer& recognizer, int batch_size, std::ve
     cv::rotate(crops[i].image, turned.back(), cv::ROTATE_180);
   }
   if (doubtful.empty()) return;
-  auto again = recognizer.recognize(turned, batch_size);
+  auto again = recognizer.recognize(turned, batch_size, nullptr, kSpaceRestoreThreshold);
   size_t flipped = 0;
   for (size_t k = 0; k < doubtful.size(); ++k) {
     const size_t i = doubtful[k];
@@ -213,6 +213,11 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   r.return_word_box = o.return_word_box;
 
   auto boxes = impl_->detector.detect(r.image, o.text_det, &r.timings);
+  if (!o.paddle_compat) {  // DB splits widely spaced lines into words; the recogniser reads whole lines better
+    Timer join;
+    boxes = join_line_fragments(std::move(boxes), r.image.size());
+    r.timings.det_post += join.lap();
+  }
   std::vector<Quad> quads;
   quads.reserve(boxes.size());
   for (const auto& b : boxes) quads.push_back(b.quad);
@@ -237,7 +242,8 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
     }
   }
 
-  auto texts = impl_->recognizer.recognize(images_of(crops), o.text_recognition_batch_size, &r.timings);
+  auto texts = impl_->recognizer.recognize(images_of(crops), o.text_recognition_batch_size, &r.timings,
+                                           o.paddle_compat ? 0.f : kSpaceRestoreThreshold);
   if (o.use_textline_orientation && !o.paddle_compat)
     check_orientation(impl_->recognizer, o.text_recognition_batch_size, crops, texts, r);
   for (size_t i = 0; i < texts.size(); ++i) {

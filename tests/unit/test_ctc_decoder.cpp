@@ -43,6 +43,47 @@ TEST(CtcDecoder, DropsBlanksMergesRepeatsAndAveragesKeptScores) {
   EXPECT_EQ(d.decode(blank.data(), 2, 4).score, 0.f);
 }
 
+/// Rows over {blank, a, b, space}: (argmax, its probability, the space class's probability when not the argmax).
+std::vector<float> rows(std::initializer_list<std::tuple<int, float, float>> s) {
+  std::vector<float> out;
+  for (auto [cls, p, space] : s) {
+    std::vector<float> row(4, 0.f);
+    row[cls] = p;
+    if (cls != 3) row[3] = space;
+    const float rest = (1 - p - row[3]) / 2;
+    for (int c = 0; c < 3; ++c)
+      if (c != cls) row[c] = rest;
+    out.insert(out.end(), row.begin(), row.end());
+  }
+  return out;
+}
+
+TEST(CtcDecoder, RestoresAWordGapTheSpaceClassAlmostWon) {
+  CtcDecoder d({"a", "b"}, true);
+  // a | blank (space 0.3) | b | blank (space 0.02) | a: the first gap reaches the threshold, the second does not.
+  auto p = rows({{1, 0.9f, 0.f}, {0, 0.6f, 0.3f}, {2, 0.9f, 0.f}, {0, 0.9f, 0.02f}, {1, 0.9f, 0.f}});
+  EXPECT_EQ(d.decode(p.data(), 5, 4).text, "aba");  // off by default (PaddleOCR's decoding)
+  Recognition r = d.decode(p.data(), 5, 4, 0.05f);
+  EXPECT_EQ(r.text, "a ba");
+  ASSERT_EQ(r.chars.size(), 4u);
+  EXPECT_EQ(r.chars[1].step, 1);  // the restored space sits at the step where the space class peaked
+  EXPECT_EQ(r.chars[1].begin, 1);
+  EXPECT_EQ(r.chars[2].step, 2);
+  EXPECT_NEAR(r.score, 0.9, 1e-5);  // restored spaces do not change the score
+  // A gap within a repeated character counts too; a space already read is not doubled; none at the ends.
+  auto q = rows({{0, 0.5f, 0.4f}, {1, 0.9f, 0.f}, {1, 0.5f, 0.4f}, {3, 0.9f, 0.f}, {0, 0.5f, 0.4f}, {2, 0.9f, 0.f},
+                 {0, 0.5f, 0.4f}});
+  EXPECT_EQ(d.decode(q.data(), 7, 4, 0.05f).text, "a b");
+  auto u = rows({{1, 0.9f, 0.f}, {1, 0.5f, 0.4f}, {2, 0.9f, 0.f}});
+  EXPECT_EQ(d.decode(u.data(), 3, 4, 0.05f).text, "a b");
+}
+
+TEST(CtcDecoder, NoSpaceRestoredWithoutASpaceClass) {
+  CtcDecoder d({"a", "b", "c"}, false);  // class 3 is "c", not a space
+  auto p = rows({{1, 0.9f, 0.f}, {0, 0.6f, 0.3f}, {2, 0.9f, 0.f}});
+  EXPECT_EQ(d.decode(p.data(), 3, 4, 0.05f).text, "ab");
+}
+
 TEST(CtcDecoder, ZeroStepsGiveEmptyTextAndZeroScore) {
   CtcDecoder d({"a"}, false);
   Recognition r = d.decode(nullptr, 0, d.num_classes());

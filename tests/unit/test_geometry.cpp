@@ -176,5 +176,74 @@ TEST(BoundingBox, MinAndMaxOfTheCorners) {
   EXPECT_EQ(bounding_box(q), (std::array<int, 4>{1, 2, 44, 33}));
 }
 
+std::vector<DetBox> scored(std::vector<Quad> quads) {
+  std::vector<DetBox> out;
+  for (const auto& q : quads) out.push_back({q, 0.8f});
+  return out;
+}
+
+Quad turned(Quad q, cv::Point2f centre, double degrees) {
+  const cv::Matx23d m = cv::getRotationMatrix2D(centre, degrees, 1.0);
+  for (auto& p : q) p = {static_cast<int>(std::lround(m(0, 0) * p.x + m(0, 1) * p.y + m(0, 2))),
+                         static_cast<int>(std::lround(m(1, 0) * p.x + m(1, 1) * p.y + m(1, 2)))};
+  return q;
+}
+
+TEST(JoinLineFragments, WordsOfOneLineBecomeOneBox) {
+  // Three words 30 px high, 20 px apart (0.67 heights), and an unrelated line below.
+  auto out = join_line_fragments(scored({rect(10, 10, 80, 30), rect(110, 12, 60, 28), rect(190, 10, 90, 30),
+                                         rect(10, 60, 120, 30)}),
+                                 {400, 200});
+  ASSERT_EQ(out.size(), 2u);
+  std::sort(out.begin(), out.end(), [](const DetBox& a, const DetBox& b) { return a.quad[0].y < b.quad[0].y; });
+  EXPECT_EQ(bounding_box(out[0].quad), (std::array<int, 4>{10, 10, 280, 40}));
+  EXPECT_EQ(out[0].quad[0], cv::Point(10, 10));  // corners stay in get_mini_box order: top-left first
+  EXPECT_EQ(out[0].quad[2], cv::Point(280, 40));
+  EXPECT_FLOAT_EQ(out[0].score, 0.8f);
+  EXPECT_EQ(out[1].quad, rect(10, 60, 120, 30));
+}
+
+TEST(JoinLineFragments, ScoreIsTheLengthWeightedMean) {
+  auto boxes = scored({rect(0, 0, 300, 30), rect(310, 0, 100, 30)});
+  boxes[0].score = 0.9f, boxes[1].score = 0.5f;
+  auto out = join_line_fragments(boxes, {500, 100});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_NEAR(out[0].score, (0.9f * 300 + 0.5f * 100) / 400, 1e-3);
+}
+
+TEST(JoinLineFragments, ColumnsAndOtherLinesStayApart) {
+  // A gutter wider than a line height, the next line (no overlap across the line), a half-overlapping box.
+  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 30), rect(232, 0, 200, 30)}), {500, 100}).size(), 2u);
+  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 30), rect(0, 32, 200, 30)}), {500, 100}).size(), 2u);
+  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 30), rect(210, 15, 200, 30)}), {500, 100}).size(), 2u);
+  // A gap of exactly max_gap heights still joins; much taller or shorter neighbours (a heading, a footnote) do not.
+  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 30), rect(230, 0, 200, 30)}), {500, 100}).size(), 1u);
+  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 50), rect(210, 10, 200, 30)}), {500, 100}).size(), 2u);
+}
+
+TEST(JoinLineFragments, VerticalTextIsLeftAsDetected) {
+  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 30, 200), rect(0, 210, 30, 200)}), {100, 500}).size(), 2u);
+}
+
+TEST(JoinLineFragments, TiltedLinesJoinAlongTheirDirection) {
+  const cv::Point2f c(300, 300);
+  auto out = join_line_fragments(scored({turned(rect(100, 280, 150, 40), c, 12), turned(rect(270, 280, 150, 40), c, 12)}),
+                                 {600, 600});
+  ASSERT_EQ(out.size(), 1u);
+  const cv::Point2f top = out[0].quad[1] - out[0].quad[0];
+  EXPECT_NEAR(std::atan2(-top.y, top.x) * 180 / CV_PI, 12, 1.5);  // OpenCV's positive angle turns anticlockwise
+  EXPECT_NEAR(cv::norm(top), 320, 4);
+  // Pieces tilted 20 degrees apart are not one line.
+  EXPECT_EQ(join_line_fragments(scored({turned(rect(100, 280, 150, 40), c, 0), turned(rect(270, 280, 150, 40), c, 20)}),
+                                {600, 600}).size(), 2u);
+}
+
+TEST(JoinLineFragments, JoinedBoxesStayInsideTheImage) {
+  const cv::Point2f c(100, 100);
+  auto out = join_line_fragments(scored({turned(rect(0, 0, 90, 30), c, 8), turned(rect(100, 0, 90, 30), c, 8)}), {200, 200});
+  ASSERT_EQ(out.size(), 1u);
+  for (const auto& p : out[0].quad) EXPECT_TRUE(p.x >= 0 && p.x < 200 && p.y >= 0 && p.y < 200) << p;
+}
+
 }  // namespace
 }  // namespace hpocr
