@@ -111,7 +111,7 @@ void add_pipeline_options(CLI::App& app, CommonArgs& a) {
   add_bool(app, "--use_textline_orientation", o.use_textline_orientation, "Classify text lines as 0/180 degrees and fix them");
   add_bool(app, "--return_word_box", o.return_word_box, "Also give each line's words and their boxes (text_word, text_word_region)");
   add_bool(app, "--paddle_compat", o.paddle_compat,
-           "PaddleOCR 3.x's exact behaviour: tight recognition crops, no orientation check (docs/accuracy.md)");
+           "PaddleOCR 3.x's exact behaviour: DB boxes as they are, tight recognition crops, no orientation check, plain CTC decoding (docs/accuracy.md)");
   add_unavailable(app, "--use_doc_orientation_classify", "Document orientation classification");
   add_unavailable(app, "--use_doc_unwarping", "Document unwarping");
   app.add_option("--text_detection_model_dir", o.text_detection_model_dir, "Text detection model directory");
