@@ -71,7 +71,7 @@ std::pair<float, float> extent(const Quad& q, cv::Point2f axis) {
 /// Whether two boxes are pieces of one horizontal text line (join_line_fragments' rule), measured along the
 /// direction of the more elongated one.
 bool same_line(const Quad& qa, const Frame& fa, const Quad& qb, const Frame& fb, float max_gap) {
-  constexpr float kMinAspect = 1.5f, kMaxHeightRatio = 1.5f, kMinOverlap = 0.7f;
+  constexpr float kMinAspect = 1.5f, kMaxHeightRatio = 2.f, kMinOverlap = 0.7f;
   const float kParallel = std::cos(10.f * static_cast<float>(CV_PI) / 180.f), kHorizontal = std::sqrt(0.5f);
   const auto [ua, ra] = long_axis(fa);
   const auto [ub, rb] = long_axis(fb);
@@ -83,10 +83,12 @@ bool same_line(const Quad& qa, const Frame& fa, const Quad& qb, const Frame& fb,
   const auto [b0, b1] = extent(qb, u);
   const auto [c0, c1] = extent(qa, v);
   const auto [d0, d1] = extent(qb, v);
-  const float h = std::min(c1 - c0, d1 - d0);
-  if (h <= 0 || std::max(c1 - c0, d1 - d0) > kMaxHeightRatio * h) return false;
-  if (std::min(c1, d1) - std::max(c0, d0) < kMinOverlap * h) return false;
-  return std::max(b0 - a1, a0 - b1) <= max_gap * h;
+  // Words without ascenders or descenders ("on", "now") get lower boxes than the line's others: the overlap is
+  // measured against the lower box, the gap against the taller one (the line's height).
+  const float low = std::min(c1 - c0, d1 - d0), tall = std::max(c1 - c0, d1 - d0);
+  if (low <= 0 || tall > kMaxHeightRatio * low) return false;
+  if (std::min(c1, d1) - std::max(c0, d0) < kMinOverlap * low) return false;
+  return std::max(b0 - a1, a0 - b1) <= max_gap * tall;
 }
 
 }  // namespace

@@ -13,15 +13,15 @@ namespace hpocr {
 /// and ordered left to right (PaddleOCR sorted_boxes). Returns the permutation of indices.
 std::vector<size_t> reading_order(const std::vector<Quad>& quads);
 
-/// Largest gap, in heights of the lower box, between two boxes of one text line that join_line_fragments
+/// Largest gap, in heights of the taller box, between two boxes of one text line that join_line_fragments
 /// joins. Word gaps the detector split at were <= 1.2 heights on the accuracy set and column gutters >= 3
 /// (docs/accuracy.md); 1.0 leaves room for narrow gutters.
 inline constexpr float kLineFragmentGap = 1.0f;
 
 /// Joins boxes that the detector split inside one horizontal text line (wide word spacing, e.g. monospaced
 /// text, or a line cut in two overlapping pieces): boxes that run the same way (within 10 degrees; boxes under
-/// 1.5:1 take their neighbour's direction), near horizontal (within 45 degrees), of similar height (<= 1.5:1),
-/// overlapping across the line by >= 70% of the lower one and at most `max_gap` lower heights apart along it.
+/// 1.5:1 take their neighbour's direction), near horizontal (within 45 degrees), of similar height (<= 2:1),
+/// overlapping across the line by >= 70% of the lower one and at most `max_gap` taller heights apart along it.
 /// A joined box is the rectangle around its pieces along the longest piece's direction, clipped to `image`,
 /// scored by the length-weighted mean; the other boxes are kept as they are (order: sort with reading_order).
 std::vector<DetBox> join_line_fragments(std::vector<DetBox> boxes, cv::Size image, float max_gap = kLineFragmentGap);

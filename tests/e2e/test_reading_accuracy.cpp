@@ -2,6 +2,7 @@
 // orientation check and word boxes, on rendered lines of known text; paddle_compat keeps PaddleOCR's behaviour.
 #include <opencv2/imgproc.hpp>
 
+#include "models/geometry.h"
 #include "pipeline_fixture.h"
 
 namespace hpocr::test {
@@ -43,6 +44,23 @@ TEST_F(PipelineTest, MarginCropsKeepWordSpacesAndEdgeCharacters) {
   EXPECT_EQ(r.dt_polys, compat.dt_polys);
   EXPECT_EQ(r.rec_polys, compat.rec_polys);
   EXPECT_GE(exact_lines(r.rec_texts, kSpaced), exact_lines(compat.rec_texts, kSpaced));
+}
+
+TEST_F(PipelineTest, LinesSplitAtWideWordGapsAreJoinedAndReadWhole) {
+  const std::vector<std::string> lines = {"Open   Monday   to   Friday", "Gate   B12   now   boarding"};
+  RenderedPage page = render_lines(lines, latin_font());
+  OcrResult compat = compat_pipeline().predict(page.image);
+  ASSERT_GT(compat.dt_polys.size(), lines.size()) << "PaddleOCR's DB boxes split these lines at their gaps";
+  OcrResult r = pipeline().predict(page.image);
+  ASSERT_EQ(r.rec_texts.size(), lines.size());
+  EXPECT_EQ(r.rec_texts[0], "Open Monday to Friday");
+  EXPECT_EQ(r.rec_texts[1], "Gate B12 now boarding");
+  for (size_t i = 0; i < lines.size(); ++i) {  // each joined box spans its whole line
+    const auto b = bounding_box(r.rec_polys[i]);
+    const cv::Rect box(b[0], b[1], b[2] - b[0], b[3] - b[1]), drawn = page.line_rects[i];
+    EXPECT_GE((box & drawn).area(), 0.9 * drawn.area()) << lines[i];
+    EXPECT_LE(box.area(), 2.5 * drawn.area()) << lines[i];
+  }
 }
 
 TEST_F(PipelineTest, OrientationCheckReadsLongLinesTheRightWayUpInBothOrientations) {

@@ -218,7 +218,15 @@ TEST(JoinLineFragments, ColumnsAndOtherLinesStayApart) {
   EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 30), rect(210, 15, 200, 30)}), {500, 100}).size(), 2u);
   // A gap of exactly max_gap heights still joins; much taller or shorter neighbours (a heading, a footnote) do not.
   EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 30), rect(230, 0, 200, 30)}), {500, 100}).size(), 1u);
-  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 50), rect(210, 10, 200, 30)}), {500, 100}).size(), 2u);
+  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 200, 70), rect(210, 20, 200, 30)}), {500, 100}).size(), 2u);
+}
+
+TEST(JoinLineFragments, LowWordsJoinTheirLineAndGapsCountInTheLinesHeight) {
+  // "on" (x-height only, 24 px) between words 36 px high: 34 px gaps are > 1 low height but < 1 line height.
+  auto out = join_line_fragments(scored({rect(0, 0, 120, 36), rect(154, 8, 40, 24), rect(228, 0, 120, 36)}), {400, 100});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(bounding_box(out[0].quad), (std::array<int, 4>{0, 0, 348, 36}));
+  EXPECT_EQ(join_line_fragments(scored({rect(0, 0, 120, 36), rect(157, 8, 40, 24)}), {400, 100}).size(), 2u);  // 37 px
 }
 
 TEST(JoinLineFragments, VerticalTextIsLeftAsDetected) {
