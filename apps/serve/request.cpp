@@ -246,7 +246,7 @@ std::string new_log_id() {
 }
 
 std::string error_body(const std::string& log_id, int status, std::string_view message) {
-  nlohmann::ordered_json j{{"logId", log_id}, {"errorCode", status}, {"errorMsg", message}};
+  nlohmann::ordered_json j{{"logId", log_id}, {"errorCode", status}, {"errorMsg", valid_utf8(message)}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

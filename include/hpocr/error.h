@@ -17,10 +17,16 @@ enum class ErrorCode {
   Io,                  ///< writing results failed
 };
 
-/// Exception carrying an ErrorCode and a user-facing message.
+/// `text` as valid UTF-8: every byte that does not belong to a well-formed UTF-8 sequence (stray continuation
+/// bytes, truncated or overlong sequences, surrogates, code points above U+10FFFF) is written as `\xNN`.
+/// Messages quote what users give (file contents, request fields); they must stay printable, JSON-safe and
+/// decodable as a Python str.
+std::string valid_utf8(std::string_view text);
+
+/// Exception carrying an ErrorCode and a user-facing message (made valid UTF-8 by valid_utf8).
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(valid_utf8(message)), code_(code) {}
   /// The failure category.
   ErrorCode code() const noexcept { return code_; }
   /// Stable lower-case name of the category, e.g. "invalid_input".

@@ -201,9 +201,6 @@ ImageHeader check_image(Bytes bytes, int64_t max_pixels, const std::string& name
     fail("image is " + std::to_string(header->width) + "x" + std::to_string(header->height) + " = " +
          std::to_string(static_cast<double>(header->width) * static_cast<double>(header->height)) +
          " pixels, above the limit of " + std::to_string(max_pixels) + " (raise max_image_pixels to allow it)");
-  if (header->width < kMinImageSide || header->height < kMinImageSide)
-    fail("image is " + std::to_string(header->width) + "x" + std::to_string(header->height) + "; at least " +
-         std::to_string(kMinImageSide) + "x" + std::to_string(kMinImageSide) + " pixels are needed to hold text");
   try {
     check_complete(*header, bytes);
   } catch (const Error& e) {

@@ -19,7 +19,8 @@ struct ImageHeader {
   int64_t height = 0;
 };
 
-/// Smallest side an OCR input may have: below this no text line fits.
+/// Smallest side that can hold a text line: smaller images are legal and give an empty result without running
+/// the models (PaddleOCR finds no text in them either).
 inline constexpr int kMinImageSide = 4;
 
 /// Identifies the format and reads the dimensions; std::nullopt when the bytes are no supported image.
@@ -30,12 +31,12 @@ std::optional<ImageHeader> read_image_header(std::span<const unsigned char> byte
 bool exceeds_pixel_limit(const ImageHeader& header, int64_t max_pixels);
 
 /// Every check decode_image makes before decoding, from the bytes alone (cheap: no pixel memory): a supported
-/// format, a complete header and data end, a non-zero size within `max_pixels`, sides of at least
-/// kMinImageSide. Returns the header; throws Error(InvalidInput) with a message naming `name`.
+/// format, a complete header and data end, a non-zero size within `max_pixels`. Returns the header; throws
+/// Error(InvalidInput) with a message naming `name`.
 ImageHeader check_image(std::span<const unsigned char> bytes, int64_t max_pixels, const std::string& name);
 
 /// Decodes to 8-bit BGR. Refuses (Error InvalidInput, message naming `name`) non-images, truncated or corrupt
-/// data, images above `max_pixels` and images with a side below kMinImageSide.
+/// data, zero-size images and images above `max_pixels`.
 cv::Mat decode_image(std::span<const unsigned char> bytes, int64_t max_pixels, const std::string& name);
 
 /// Converts any decoded image (gray, BGRA composited on white, 16-bit, float) to 8-bit BGR.

@@ -156,6 +156,7 @@ std::vector<DetBox> join_line_fragments(std::vector<DetBox> boxes, cv::Size imag
     while (root[i] != i) i = root[i] = root[root[i]];
     return i;
   };
+  // All pairs: DB gives at most max_candidates (1000) boxes, and a pair costs a few dozen multiply-adds.
   bool joined = false;
   for (size_t i = 0; i < n; ++i)
     for (size_t j = i + 1; j < n; ++j)
@@ -169,8 +170,11 @@ std::vector<DetBox> join_line_fragments(std::vector<DetBox> boxes, cv::Size imag
   for (size_t i = 0; i < n; ++i) groups[find(i)].push_back(i);
   std::vector<DetBox> out;
   for (const auto& g : groups) {
-    if (g.size() == 1) out.push_back(boxes[g[0]]);
-    if (g.size() <= 1) continue;
+    if (g.empty()) continue;
+    if (g.size() == 1) {
+      out.push_back(boxes[g[0]]);
+      continue;
+    }
     const size_t longest = *std::max_element(g.begin(), g.end(), [&](size_t a, size_t b) {
       return std::max(frames[a].half_w, frames[a].half_h) < std::max(frames[b].half_w, frames[b].half_h);
     });

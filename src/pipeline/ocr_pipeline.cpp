@@ -198,9 +198,6 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
                                             "use_textline_orientation=True (the classifier model is not loaded)");
   const std::string name = input_path.empty() ? "<image>" : input_path;
   if (input.empty()) throw Error(ErrorCode::InvalidInput, name + ": empty image");
-  if (input.cols < kMinImageSide || input.rows < kMinImageSide)
-    throw Error(ErrorCode::InvalidInput, name + ": image is " + std::to_string(input.cols) + "x" + std::to_string(input.rows) +
-                                             "; at least " + std::to_string(kMinImageSide) + " pixels per side are needed");
   if (static_cast<int64_t>(input.total()) > o.max_image_pixels)
     throw Error(ErrorCode::InvalidInput, name + ": image exceeds max_image_pixels (" + std::to_string(o.max_image_pixels) + ")");
   Timer total;
@@ -211,6 +208,10 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   r.text_rec_score_thresh = o.text_rec_score_thresh;
   r.use_textline_orientation = o.use_textline_orientation;
   r.return_word_box = o.return_word_box;
+  if (input.cols < kMinImageSide || input.rows < kMinImageSide) {  // legal, but too small to hold a text line
+    r.timings.total = total.lap();
+    return r;
+  }
 
   auto boxes = impl_->detector.detect(r.image, o.text_det, &r.timings);
   if (!o.paddle_compat) {  // DB splits widely spaced lines into words; the recogniser reads whole lines better

@@ -108,8 +108,7 @@ TEST_F(CliTest, BadImagesGiveClearErrors) {
   auto zero = png;
   for (int i = 16; i < 24; ++i) zero[i] = 0;
   expect_failure("ocr -i " + write_bytes("zero.png", zero).string(), 1, "zero size");
-  expect_failure("ocr -i " + write_image(cv::Mat(1, 1, CV_8UC3, cv::Scalar(255, 255, 255)), dir_ / "dot.png").string(), 1,
-                 "at least");
+  // (A 1x1 image is legal and gives an empty result: PipelineTest.ImagesTooSmallForTextGiveEmptyResults.)
   fs::create_directories(dir_ / "nothing");
   expect_failure("ocr -i " + (dir_ / "nothing").string(), 1, "no image or PDF files");
 }

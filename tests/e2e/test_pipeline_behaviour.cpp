@@ -10,6 +10,8 @@
 namespace hpocr::test {
 namespace {
 
+namespace fs = std::filesystem;
+
 const std::vector<std::string> kLines = {"Delivery note 5521", "Quantity 12 boxes", "高性能文字识别"};
 
 RenderedPage sample() { return render_lines(kLines, test_font()); }
@@ -33,6 +35,26 @@ TEST_F(PipelineTest, UpsideDownLinesAreFixedByTheOrientationClassifier) {
   OcrResult raw = OcrPipeline(no_cls).predict(flipped);
   EXPECT_NE(squeezed(raw.rec_texts), squeezed(expected)) << "without the classifier upside-down text is misread";
   EXPECT_EQ(raw.textline_orientation_angles, std::vector<int>(raw.dt_polys.size(), -1));
+}
+
+TEST_F(PipelineTest, ImagesTooSmallForTextGiveEmptyResults) {
+  // Legal images: PaddleOCR finds no text in them, and neither an error nor a crash is right.
+  for (cv::Size size : {cv::Size(1, 1), cv::Size(2, 2), cv::Size(300, 3), cv::Size(3, 300)}) {
+    SCOPED_TRACE(std::to_string(size.width) + "x" + std::to_string(size.height));
+    std::vector<unsigned char> png;
+    cv::imencode(".png", cv::Mat(size, CV_8UC3, cv::Scalar(0, 0, 0)), png);
+    OcrResult r = pipeline().predict_bytes(png, "tiny.png");
+    EXPECT_TRUE(r.dt_polys.empty());
+    EXPECT_TRUE(r.rec_texts.empty());
+    EXPECT_EQ(r.image.size(), size);
+  }
+  // Four pixels per side is where detection starts: a 4x4 image runs the models (and finds nothing).
+  EXPECT_TRUE(pipeline().predict(cv::Mat(4, 4, CV_8UC3, cv::Scalar(255, 255, 255))).rec_texts.empty());
+  fs::path dir = temp_dir("tiny");
+  cv::imwrite((dir / "one.png").string(), cv::Mat(1, 1, CV_8UC3, cv::Scalar(9, 9, 9)));
+  CommandResult cli = run_cli("ocr -i " + (dir / "one.png").string() + " --save_path " + (dir / "out").string());
+  EXPECT_EQ(cli.exit_code, 0) << cli.out;
+  EXPECT_TRUE(fs::exists(dir / "out" / "one_res.json")) << cli.out;
 }
 
 TEST_F(PipelineTest, UprightLinesAreNotRotated) {

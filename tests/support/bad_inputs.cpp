@@ -107,13 +107,13 @@ std::vector<BadImage> bad_image_corpus() {
     add(f.name + "_bad_magic", f.ext, magic);
     add(f.name + "_65535x65535_header", f.ext, with_size(good, f.name, 65535, 65535));
     add(f.name + "_zero_width", f.ext, with_size(good, f.name, 0, 48));
-    add(f.name + "_1x1", f.ext, encode(one, f.ext, params));
+    add(f.name + "_1x1", f.ext, encode(one, f.ext, params), false);  // legal: no text in it
   }
   // Decompression bombs: a few KB that decode to 2000x2000 = 4 M pixels (above kCorpusMaxPixels).
   const cv::Mat blank(2000, 2000, CV_8UC1, cv::Scalar(0));
   add("png_bomb_2000x2000", ".png", encode(blank, ".png", {cv::IMWRITE_PNG_COMPRESSION, 9}));
   add("jpeg_bomb_2000x2000", ".jpg", encode(blank, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 10}));
-  add("png_2x300_too_thin", ".png", encode(cv::Mat(300, 2, CV_8UC3, cv::Scalar(0, 0, 0)), ".png"));
+  add("png_2x300_thin", ".png", encode(cv::Mat(300, 2, CV_8UC3, cv::Scalar(0, 0, 0)), ".png"), false);
   add("pnm_huge_header", ".ppm", text("P6\n99999 99999\n255\n"));
   add("pnm_header_only", ".ppm", text("P6\n"));
   add("jpeg_scan_before_frame", ".jpg", Bytes{0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 0xFF, 0xD9});

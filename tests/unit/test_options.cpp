@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "cli.h"
 #include "core/device.h"
 #include "models/text_detector.h"
@@ -160,6 +162,26 @@ TEST(DetInputSize, TheCapAppliesAfterTheSideLimit) {
   p.limit_side_len = 1000;  // min mode: 100x50 -> 2000x1000, then capped to 640 on the long side
   p.max_side_limit = 640;
   EXPECT_EQ(det_input_size({100, 50}, p), cv::Size(640, 320));
+}
+
+TEST(ValidUtf8, KeepsWellFormedTextAndEscapesEveryOtherByte) {
+  EXPECT_EQ(valid_utf8("plain ascii"), "plain ascii");
+  EXPECT_EQ(valid_utf8("中文 é 😀"), "中文 é 😀");
+  EXPECT_EQ(valid_utf8(std::string("a\xff" "b", 3)), "a\\xFFb");
+  EXPECT_EQ(valid_utf8("\x80"), "\\x80");                 // stray continuation byte
+  EXPECT_EQ(valid_utf8("\xe4\xb8"), "\\xE4\\xB8");        // truncated sequence at the end
+  EXPECT_EQ(valid_utf8("\xc0\xaf"), "\\xC0\\xAF");        // overlong '/'
+  EXPECT_EQ(valid_utf8("\xed\xa0\x80"), "\\xED\\xA0\\x80");  // UTF-16 surrogate
+  EXPECT_EQ(valid_utf8("\xf4\x90\x80\x80"), "\\xF4\\x90\\x80\\x80");  // above U+10FFFF
+  EXPECT_EQ(valid_utf8(std::string("\0x", 2)), std::string("\0x", 2));  // NUL is valid UTF-8
+  EXPECT_EQ(valid_utf8(""), "");
+}
+
+TEST(ValidUtf8, ErrorMessagesAreAlwaysValid) {
+  // A corrupt file's bytes quoted in a message must not break a JSON errorMsg or a Python str.
+  Error e(ErrorCode::ModelFormat, std::string("last read: '\x89PNG\r\n\x1a\n\xff\xfe'"));
+  EXPECT_EQ(std::string(e.what()), "last read: '\\x89PNG\r\n\x1a\n\\xFF\\xFE'");
+  EXPECT_NO_THROW((void)nlohmann::json(e.what()).dump());
 }
 
 TEST(ErrorCategory, StableLowerCaseNames) {

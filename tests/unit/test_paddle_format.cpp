@@ -88,6 +88,21 @@ TEST_F(PaddleFormat, TruncatedPirJsonIsReported) {
   EXPECT_TRUE(throws_error([&] { paddle::read_paddle_model(dir); }, ErrorCode::ModelFormat, "not valid JSON"));
 }
 
+TEST_F(PaddleFormat, BinaryGarbageInPirJsonGivesAValidUtf8Message) {
+  // nlohmann's parse error quotes the bytes it last read; the message must still be valid UTF-8.
+  const fs::path dir = copy("PP-LCNet_x0_25_textline_ori");
+  write(dir / "inference.json", std::string("{\"program\": \xff\xfe\x80\x81 garbage"));
+  try {
+    paddle::read_paddle_model(dir);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("not valid JSON"), std::string::npos) << msg;
+    EXPECT_EQ(valid_utf8(msg), msg) << "message is not valid UTF-8";
+    EXPECT_NE(msg.find("\\xFF"), std::string::npos) << msg;
+  }
+}
+
 TEST_F(PaddleFormat, UnknownPirVersionIsReported) {
   const fs::path dir = copy("PP-LCNet_x0_25_textline_ori");
   std::string json = read(dir / "inference.json");
