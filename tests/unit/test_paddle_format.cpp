@@ -63,6 +63,19 @@ TEST_F(PaddleFormat, TruncatedWeightsAreReported) {
   EXPECT_TRUE(throws_error([&] { paddle::read_paddle_model(dir); }, ErrorCode::ModelFormat, "truncated"));
 }
 
+TEST(PaddleParams, HugeTensorHeadersAreRefusedBeforeAllocating) {
+  // One fp32 tensor announcing 65536 x 65536 (16 GiB) followed by 8 bytes: refused as truncated, at once.
+  const fs::path file = temp_dir("pdiparams") / "inference.pdiparams";
+  const std::string desc = std::string("\x08\x05", 2) + "\x10\x80\x80\x04" + "\x10\x80\x80\x04";  // FP32, dims
+  std::string bytes(4 + 8 + 4, '\0');
+  const int32_t size = static_cast<int32_t>(desc.size());
+  bytes.append(reinterpret_cast<const char*>(&size), 4).append(desc).append(8, '\x01');
+  std::ofstream(file, std::ios::binary) << bytes;
+  paddle::Program program;
+  program.param_order = {"w"};
+  EXPECT_TRUE(throws_error([&] { paddle::load_params(program, file); }, ErrorCode::ModelFormat, "is truncated"));
+}
+
 TEST_F(PaddleFormat, TrailingBytesInTheWeightsAreReported) {
   const fs::path dir = copy("ch_ppocr_mobile_v2.0_cls_infer");
   std::ofstream(dir / "inference.pdiparams", std::ios::binary | std::ios::app) << std::string(64, '\0');

@@ -162,6 +162,9 @@ ConstTensor make_const(DType dtype, std::vector<int64_t> shape, const std::vecto
 void load_params(Program& program, const fs::path& pdiparams) {
   std::ifstream in(pdiparams, std::ios::binary);
   if (!in) format_error("cannot open " + pdiparams.string());
+  std::error_code ec;
+  const uint64_t file_size = fs::file_size(pdiparams, ec);
+  if (ec) format_error("cannot read the size of " + pdiparams.string() + ": " + ec.message());
   for (const std::string& name : program.param_order) {
     const std::string what = "parameter '" + name + "'";
     uint32_t version = 0;
@@ -187,10 +190,20 @@ void load_params(Program& program, const fs::path& pdiparams) {
     ConstTensor t;
     t.dtype = static_cast<DType>(desc.data_type());
     t.shape.assign(desc.dims().begin(), desc.dims().end());
-    for (int64_t d : t.shape)
+    // Checked before allocating: a corrupt header must not make us allocate more than the file can hold.
+    constexpr uint64_t kMaxTensorBytes = uint64_t{1} << 34;
+    uint64_t nbytes = dtype_size(t.dtype);
+    for (int64_t d : t.shape) {
       if (d < 0 || d > (int64_t{1} << 32)) format_error(pdiparams.string() + ": bad dimension in " + what);
-    const uint64_t nbytes = static_cast<uint64_t>(t.numel()) * dtype_size(t.dtype);
-    if (nbytes > (uint64_t{1} << 34)) format_error(pdiparams.string() + ": implausible size of " + what);
+      if (d > 0 && nbytes > kMaxTensorBytes / static_cast<uint64_t>(d))
+        format_error(pdiparams.string() + ": implausible size of " + what);
+      nbytes *= static_cast<uint64_t>(d);
+    }
+    const std::streamoff pos = in.tellg();
+    const uint64_t left = pos < 0 || static_cast<uint64_t>(pos) > file_size ? 0 : file_size - static_cast<uint64_t>(pos);
+    if (nbytes > left)
+      format_error(pdiparams.string() + " is truncated: " + what + " needs " + std::to_string(nbytes) + " bytes, " +
+                   std::to_string(left) + " are left");
     t.data.resize(nbytes);
     read_exact(in, t.data.data(), nbytes, pdiparams, what);
     if (auto v = program.vars.find(name); v != program.vars.end() && v->second.known_shape && v->second.shape != t.shape) {
