@@ -19,7 +19,8 @@ APT_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
   libgtest-dev libgmock-dev fonts-noto-cjk fonts-dejavu-core
   pybind11-dev python3-dev python3-numpy python3-pytest python3-venv python3-wheel python3-setuptools python3-pip
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libcpp-httplib-dev python3-dask python3-distributed libpoppler-cpp-dev python3-pil fonts-liberation2 fonts-freefont-ttf
-  chromium chromium-driver python3-selenium)
+  chromium chromium-driver python3-selenium
+  clang libclang-rt-14-dev)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command: builds (Release) and runs the C++ tests (ctest) and the Python API tests (pytest), then the
-# C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer (skip with HPOCR_SKIP_ASAN=1).
+# C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer (skip with HPOCR_SKIP_ASAN=1), then the
+# fuzz regression step: every fuzz target over its committed inputs, plus a short fuzzing run per target
+# (HPOCR_FUZZ_SECONDS, default 10; skip the step with HPOCR_SKIP_FUZZ=1; see docs/fuzzing.md).
 # Needs scripts/setup.sh to have run once (system packages, ONNX Runtime, default models).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +19,9 @@ if [ "${HPOCR_SKIP_ASAN:-0}" != 1 ]; then
   export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   ctest --preset asan -j "$JOBS"
+fi
+
+if [ "${HPOCR_SKIP_FUZZ:-0}" != 1 ]; then
+  scripts/fuzz.sh regress
+  scripts/fuzz.sh "${HPOCR_FUZZ_SECONDS:-10}"
 fi

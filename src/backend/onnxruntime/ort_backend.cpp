@@ -110,7 +110,7 @@ class OrtEngine final : public Engine {
       if (key == "graph_optimization_level") {
         static const std::pair<const char*, GraphOptimizationLevel> levels[] = {
             {"disable", ORT_DISABLE_ALL}, {"basic", ORT_ENABLE_BASIC}, {"extended", ORT_ENABLE_EXTENDED}, {"all", ORT_ENABLE_ALL}};
-        auto it = std::find_if(std::begin(levels), std::end(levels), [&](const auto& l) { return value == l.first; });
+        auto it = std::find_if(std::begin(levels), std::end(levels), [&v = value](const auto& l) { return v == l.first; });
         if (it == std::end(levels)) bad_config(key, "disable, basic, extended or all");
         so.SetGraphOptimizationLevel(it->second);
       } else if (key == "intra_op_spinning") {

@@ -140,7 +140,7 @@ class OvEngine final : public Engine {
         threads = value.get<int>();
       } else if (key == "performance_hint") {
         static const char* const hints[] = {"LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"};
-        if (!value.is_string() || std::none_of(std::begin(hints), std::end(hints), [&](const char* h) { return value == h; }))
+        if (!value.is_string() || std::none_of(std::begin(hints), std::end(hints), [&v = value](const char* h) { return v == h; }))
           bad_config(key, "LATENCY, THROUGHPUT or CUMULATIVE_THROUGHPUT");
         hint = value.get<std::string>();
       } else if (key != "cache_optimized_model") {

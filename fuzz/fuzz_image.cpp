@@ -1,0 +1,30 @@
+// Image header check + decode (src/core/image_decode): every format the OCR input accepts.
+#include <span>
+
+#include "core/image_decode.h"
+#include "fuzz_common.h"
+
+namespace {
+// Small enough that an accepted input decodes in milliseconds and well inside -rss_limit_mb.
+constexpr int64_t kMaxPixels = 2'000'000;
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace hpocr;
+  fuzz::quiet();
+  const std::span<const unsigned char> bytes(data, size);
+  fuzz::expect_ok_or_error([&] {
+    if (auto h = read_image_header(bytes); h && (h->width < 0 || h->height < 0)) fuzz::violated("negative header size");
+  });
+  fuzz::expect_ok_or_error([&] {
+    const ImageHeader h = check_image(bytes, kMaxPixels, "fuzz");
+    if (h.width < kMinImageSide || h.height < kMinImageSide || h.width * h.height > kMaxPixels)
+      fuzz::violated("check_image accepted a size outside the limits");
+  });
+  fuzz::expect_ok_or_error([&] {
+    const cv::Mat m = decode_image(bytes, kMaxPixels, "fuzz");
+    if (m.empty() || m.type() != CV_8UC3) fuzz::violated("decode_image returned no 8-bit BGR image");
+    if (static_cast<int64_t>(m.total()) > kMaxPixels) fuzz::violated("decode_image returned more than max_pixels");
+  });
+  return 0;
+}
