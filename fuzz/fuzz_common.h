@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include <google/protobuf/stubs/logging.h>
 #include <unistd.h>
 
 #include "core/logging.h"
@@ -18,10 +19,11 @@
 
 namespace hpocr::fuzz {
 
-/// Silences hpocr's logger once per process (warnings about unknown keys and the like would flood the output).
+/// Silences hpocr's logger and protobuf's parse errors once per process (they would flood the output).
 inline void quiet() {
   static const bool done = [] {
     log::set_level("off");
+    google::protobuf::SetLogHandler(nullptr);
     return true;
   }();
   (void)done;

@@ -118,7 +118,7 @@ OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy)
   json body;
   try {
     body = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers beyond double (1e309)
     std::string why = e.what();
     if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);  // drop "[json.exception...]"
     throw HttpError(400, "request body is not valid JSON: " + why);

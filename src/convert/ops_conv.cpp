@@ -33,7 +33,7 @@ void set_padding(onnx::NodeProto& n, const Op& op, GraphBuilder& g) {
 /// Conv / ConvTranspose with the attributes both share: inputs, strides, dilations, groups, kernel, padding.
 onnx::NodeProto& conv_node(const Op& op, GraphBuilder& g, const std::string& onnx_op) {
   require_nchw(op, g);
-  const std::string x = g.use(*op.input("Input")), w = g.use(*op.input("Filter"));
+  const std::string x = g.use(op.required_input("Input")), w = g.use(op.required_input("Filter"));
   std::vector<std::string> inputs = {x, w};
   if (auto b = op.input("Bias")) inputs.push_back(g.use(*b));
   auto& n = g.node(onnx_op, inputs, {op.output("Output")});
@@ -42,7 +42,7 @@ onnx::NodeProto& conv_node(const Op& op, GraphBuilder& g, const std::string& onn
   const bool same = op.attr_string("padding_algorithm", "EXPLICIT") == "SAME";
   attr_ints(n, "dilations", same ? std::vector<int64_t>{1, 1} : op.attr_ints("dilations", {1, 1}));
   attr_i(n, "group", op.attr_int("groups", 1));
-  if (const auto* wc = g.constant(*op.input("Filter")); wc && wc->shape.size() == 4)
+  if (const auto* wc = g.constant(op.required_input("Filter")); wc && wc->shape.size() == 4)
     attr_ints(n, "kernel_shape", {wc->shape[2], wc->shape[3]});
   if (!(same && onnx_op == "ConvTranspose")) set_padding(n, op, g);  // conv_transpose pads SAME itself
   return n;
@@ -58,8 +58,8 @@ void conv_transpose(const Op& op, GraphBuilder& g) {
   if (op.attr_string("padding_algorithm", "EXPLICIT") != "SAME") return;
   // Paddle pads a SAME transposed conv as it would pad the forward conv of its input (out = (in - 1) s + k -
   // pad_sum, dilation 1); ONNX's SAME_UPPER aims at out = in * s instead, so the pads are made explicit here.
-  const paddle::VarInfo* in = g.info(*op.input("Input"));
-  const auto* wc = g.constant(*op.input("Filter"));
+  const paddle::VarInfo* in = g.info(op.required_input("Input"));
+  const auto* wc = g.constant(op.required_input("Filter"));
   const std::vector<int64_t> strides = op.attr_ints("strides", {1, 1});
   if (!in || in->shape.size() != 4 || in->shape[2] <= 0 || in->shape[3] <= 0 || !wc || wc->shape.size() != 4 || strides.size() != 2)
     g.unsupported(op, "SAME padding needs a static input height and width and a constant filter");
@@ -82,7 +82,7 @@ std::pair<int64_t, int64_t> adaptive_window(int64_t i, int64_t n, int64_t len) {
 /// at a time, averaging as a MatMul with a window-averaging matrix, max as one ReduceMax per window.
 /// When the size divides evenly it is a plain pooling.
 void adaptive_pool(const Op& op, GraphBuilder& g, const std::string& x, bool avg, const std::vector<int64_t>& out_hw) {
-  const paddle::VarInfo* in = g.info(*op.input("X"));
+  const paddle::VarInfo* in = g.info(op.required_input("X"));
   if (!in || in->shape.size() != 4 || in->shape[2] <= 0 || in->shape[3] <= 0)
     g.unsupported(op, "adaptive pooling needs a static input height and width");
   const int64_t h = in->shape[2], w = in->shape[3];
@@ -135,7 +135,7 @@ void adaptive_pool(const Op& op, GraphBuilder& g, const std::string& x, bool avg
 void pool2d(const Op& op, GraphBuilder& g) {
   require_nchw(op, g);
   if (op.input("KernelSize")) g.unsupported(op, "a kernel size computed at run time");
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   const std::string type = op.attr_string("pooling_type", "max");
   if (type != "max" && type != "avg") g.unsupported(op, "pooling_type " + type);
   const bool avg = type == "avg";
@@ -159,7 +159,7 @@ void pool2d(const Op& op, GraphBuilder& g) {
     // pads as large as the kernel.)
     std::vector<int64_t> p = op.attr_ints("paddings", {0, 0});
     if (p.size() == 2) p = {p[0], p[0], p[1], p[1]};
-    const paddle::VarInfo* in = g.info(*op.input("X"));
+    const paddle::VarInfo* in = g.info(op.required_input("X"));
     if (p.size() != 4 || strides.size() != 2 || !in || in->shape.size() != 4 || in->shape[1] <= 0)
       g.unsupported(op, "inclusive average pooling in ceil mode needs a static channel count and 2 or 4 paddings");
     const int64_t c = in->shape[1];
@@ -182,8 +182,8 @@ void pool2d(const Op& op, GraphBuilder& g) {
 void batch_norm(const Op& op, GraphBuilder& g) {
   require_nchw(op, g);
   auto& n = g.node("BatchNormalization",
-                   {g.use(*op.input("X")), g.use(*op.input("Scale")), g.use(*op.input("Bias")), g.use(*op.input("Mean")),
-                    g.use(*op.input("Variance"))},
+                   {g.use(op.required_input("X")), g.use(op.required_input("Scale")), g.use(op.required_input("Bias")), g.use(op.required_input("Mean")),
+                    g.use(op.required_input("Variance"))},
                    {op.output("Y")});
   attr_f(n, "epsilon", static_cast<float>(op.attr_float("epsilon", 1e-5)));
 }

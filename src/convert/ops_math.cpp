@@ -11,10 +11,10 @@ using paddle::Op;
 /// ONNX broadcasts from the trailing dimension, so Y gets trailing unit dimensions. axis -1 (and every PIR
 /// op) is already numpy broadcasting.
 std::string aligned_y(const Op& op, GraphBuilder& g) {
-  const std::string y = *op.input("Y");
+  const std::string y = op.required_input("Y");
   const int64_t axis = op.attr_int("axis", -1);
   if (axis < 0) return g.use(y);
-  const int64_t rx = g.rank(*op.input("X"), op), ry = g.rank(y, op);
+  const int64_t rx = g.rank(op.required_input("X"), op), ry = g.rank(y, op);
   const int64_t trailing = rx - axis - ry;
   if (trailing < 0) g.unsupported(op, "axis " + std::to_string(axis) + " does not fit ranks " + std::to_string(rx) + " and " + std::to_string(ry));
   if (trailing == 0) return g.use(y);
@@ -32,33 +32,33 @@ std::string aligned_y(const Op& op, GraphBuilder& g) {
 
 Mapper binary(std::string onnx_op) {
   return [onnx_op](const Op& op, GraphBuilder& g) {
-    const std::string x = g.use(*op.input("X"));
+    const std::string x = g.use(op.required_input("X"));
     g.node(onnx_op, {x, aligned_y(op, g)}, {op.output("Out")});
   };
 }
 
 Mapper unary(std::string onnx_op) {
-  return [onnx_op](const Op& op, GraphBuilder& g) { g.node(onnx_op, {g.use(*op.input("X"))}, {op.output("Out")}); };
+  return [onnx_op](const Op& op, GraphBuilder& g) { g.node(onnx_op, {g.use(op.required_input("X"))}, {op.output("Out")}); };
 }
 
 void relu6(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   g.node("Clip", {x, g.scalar_like(0, x), g.scalar_like(op.attr_float("threshold", 6.0), x)}, {op.output("Out")});
 }
 
 void square(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   g.node("Mul", {x, x}, {op.output("Out")});
 }
 
 void rsqrt(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X")), root = g.fresh("sqrt");
+  const std::string x = g.use(op.required_input("X")), root = g.fresh("sqrt");
   g.node("Sqrt", {x}, {root});
   g.node("Reciprocal", {root}, {op.output("Out")});
 }
 
 void leaky_relu(const Op& op, GraphBuilder& g) {
-  auto& n = g.node("LeakyRelu", {g.use(*op.input("X"))}, {op.output("Out")});
+  auto& n = g.node("LeakyRelu", {g.use(op.required_input("X"))}, {op.output("Out")});
   attr_f(n, "alpha", static_cast<float>(op.attr_float("alpha", 0.02)));
 }
 
@@ -66,7 +66,7 @@ void leaky_relu(const Op& op, GraphBuilder& g) {
 /// overflow guard: with threshold 1, x = 2 gives 2, not 2.13).
 void softplus(const Op& op, GraphBuilder& g) {
   const double beta = op.attr_float("beta", 1.0), threshold = op.attr_float("threshold", 20.0);
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   std::string bx = x, sp = g.fresh("softplus");
   if (beta != 1.0) {
     bx = g.fresh("beta_x");
@@ -84,7 +84,7 @@ void softplus(const Op& op, GraphBuilder& g) {
 
 /// x * sigmoid(beta * x) (swish, and PIR silu with beta 1).
 void swish(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   std::string arg = x;
   if (const double beta = op.attr_float("beta", 1.0); beta != 1.0) {
     arg = g.fresh("beta_x");
@@ -96,7 +96,7 @@ void swish(const Op& op, GraphBuilder& g) {
 }
 
 void gelu(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   std::string inner;
   if (op.attr_bool("approximate", false)) {
     // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
@@ -123,7 +123,7 @@ void gelu(const Op& op, GraphBuilder& g) {
 }
 
 void hard_sigmoid(const Op& op, GraphBuilder& g) {
-  auto& n = g.node("HardSigmoid", {g.use(*op.input("X"))}, {op.output("Out")});
+  auto& n = g.node("HardSigmoid", {g.use(op.required_input("X"))}, {op.output("Out")});
   attr_f(n, "alpha", static_cast<float>(op.attr_float("slope", 0.2)));
   attr_f(n, "beta", static_cast<float>(op.attr_float("offset", 0.5)));
 }
@@ -131,7 +131,7 @@ void hard_sigmoid(const Op& op, GraphBuilder& g) {
 /// x * min(max(x + offset, 0), threshold) / scale; ONNX HardSwish is the 3/6/6 case.
 void hard_swish(const Op& op, GraphBuilder& g) {
   const double threshold = op.attr_float("threshold", 6.0), scale = op.attr_float("scale", 6.0), offset = op.attr_float("offset", 3.0);
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   if (g.opset() >= 14 && threshold == 6.0 && scale == 6.0 && offset == 3.0) {
     g.node("HardSwish", {x}, {op.output("Out")});
     return;
@@ -145,7 +145,7 @@ void hard_swish(const Op& op, GraphBuilder& g) {
 
 /// bias_after_scale ? x * scale + bias : (x + bias) * scale; the scale may be a tensor (ScaleTensor).
 void scale(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X")), out = op.output("Out");
+  const std::string x = g.use(op.required_input("X")), out = op.output("Out");
   const double bias = op.attr_float("bias", 0.0);
   const bool after = op.attr_bool("bias_after_scale", true);
   std::string factor;
@@ -185,7 +185,7 @@ std::string clip_bound(const Op& op, GraphBuilder& g, const std::string& slot, c
 }
 
 void clip(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   const std::string lo = clip_bound(op, g, "Min", "min", -3.4028234663852886e38, x);
   const std::string hi = clip_bound(op, g, "Max", "max", 3.4028234663852886e38, x);
   g.node("Clip", {x, lo, hi}, {op.output("Out")});
@@ -193,13 +193,13 @@ void clip(const Op& op, GraphBuilder& g) {
 
 void cast(const Op& op, GraphBuilder& g) {
   const auto to = static_cast<paddle::DType>(op.attr_int("out_dtype", static_cast<int64_t>(paddle::DType::Float32)));
-  auto& n = g.node("Cast", {g.use(*op.input("X"))}, {op.output("Out")});
+  auto& n = g.node("Cast", {g.use(op.required_input("X"))}, {op.output("Out")});
   attr_i(n, "to", onnx_type(to));
 }
 
 void pow_op(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
-  const std::string e = op.input("FactorTensor") ? g.use(*op.input("FactorTensor")) : g.scalar_like(op.attr_float("factor", 1.0), x);
+  const std::string x = g.use(op.required_input("X"));
+  const std::string e = op.input("FactorTensor") ? g.use(op.required_input("FactorTensor")) : g.scalar_like(op.attr_float("factor", 1.0), x);
   g.node("Pow", {x, e}, {op.output("Out")});
 }
 

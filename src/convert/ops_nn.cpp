@@ -21,7 +21,7 @@ std::string transpose_last2(const Op& op, GraphBuilder& g, const std::string& va
 }
 
 void matmul_impl(const Op& op, GraphBuilder& g, bool tx, bool ty, double alpha) {
-  const std::string x = *op.input("X"), y = *op.input("Y"), out = op.output("Out");
+  const std::string x = op.required_input("X"), y = op.required_input("Y"), out = op.output("Out");
   const std::string a = tx ? transpose_last2(op, g, x) : g.use(x);
   const std::string b = ty ? transpose_last2(op, g, y) : g.use(y);
   if (alpha == 1.0) {
@@ -42,15 +42,15 @@ void matmul_v2(const Op& op, GraphBuilder& g) {
 }
 
 void softmax(const Op& op, GraphBuilder& g) {
-  attr_i(g.node("Softmax", {g.use(*op.input("X"))}, {op.output("Out")}), "axis", op.attr_int("axis", -1));
+  attr_i(g.node("Softmax", {g.use(op.required_input("X"))}, {op.output("Out")}), "axis", op.attr_int("axis", -1));
 }
 
 /// Normalises over the dimensions from begin_norm_axis on. Paddle's scale and bias are flat vectors of the
 /// normalised size; LayerNormalization (opset 17) takes them as they are when one dimension is normalised,
 /// otherwise the op is decomposed (as it is for opsets below 17).
 void layer_norm(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X")), y = op.output("Y");
-  const int64_t r = g.rank(*op.input("X"), op);
+  const std::string x = g.use(op.required_input("X")), y = op.output("Y");
+  const int64_t r = g.rank(op.required_input("X"), op);
   int64_t begin = op.attr_int("begin_norm_axis", 1);
   if (begin < 0) begin += r;
   const float eps = static_cast<float>(op.attr_float("epsilon", 1e-5));
@@ -105,7 +105,7 @@ void layer_norm(const Op& op, GraphBuilder& g) {
 }
 
 void dropout(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X")), out = op.output("Out");
+  const std::string x = g.use(op.required_input("X")), out = op.output("Out");
   if (op.input("DropoutProb") || op.input("Seed")) g.unsupported(op, "a dropout probability computed at run time");
   // In inference, "downgrade_in_infer" scales by (1 - p); "upscale_in_train" scaled in training and passes through.
   const std::string impl = op.attr_string("dropout_implementation", "downgrade_in_infer");
@@ -124,7 +124,7 @@ Mapper interp(bool bilinear) {
   return [bilinear](const Op& op, GraphBuilder& g) {
     const std::string layout = op.attr_string("data_layout", "NCHW");
     if (layout != "NCHW" && layout != "AnyLayout") g.unsupported(op, "data layout " + layout);
-    const std::string x = g.use(*op.input("X")), out = op.output("Out");
+    const std::string x = g.use(op.required_input("X")), out = op.output("Out");
     const bool align_corners = op.attr_bool("align_corners", false);
     std::string sizes, scales;
     auto sizes_from_hw = [&](const std::string& hw_i64) {
@@ -181,7 +181,7 @@ Mapper interp(bool bilinear) {
 
 void grid_sampler(const Op& op, GraphBuilder& g) {
   if (g.opset() < 16) g.unsupported(op, "GridSample needs opset 16 or later (use --opset 16)");
-  auto& n = g.node("GridSample", {g.use(*op.input("X")), g.use(*op.input("Grid"))}, {op.output("Output")});
+  auto& n = g.node("GridSample", {g.use(op.required_input("X")), g.use(op.required_input("Grid"))}, {op.output("Output")});
   const std::string mode = op.attr_string("mode", "bilinear"), padding = op.attr_string("padding_mode", "zeros");
   if (mode != "bilinear" && mode != "nearest") g.unsupported(op, "mode " + mode);
   if (padding != "zeros" && padding != "border" && padding != "reflection") g.unsupported(op, "padding_mode " + padding);
@@ -192,7 +192,7 @@ void grid_sampler(const Op& op, GraphBuilder& g) {
 
 void arg_max(const Op& op, GraphBuilder& g) {
   if (op.input("AxisTensor")) g.unsupported(op, "an axis computed at run time");
-  std::string x = g.use(*op.input("X"));
+  std::string x = g.use(op.required_input("X"));
   int64_t axis = op.attr_int("axis", -1);
   if (op.attr_bool("flatten", false)) {
     const std::string flat = g.fresh("flat");
@@ -213,7 +213,7 @@ Mapper reduce(std::string onnx_op) {
   return [onnx_op](const Op& op, GraphBuilder& g) {
     if (op.input("AxisTensor")) g.unsupported(op, "axes computed at run time");
     const std::vector<int64_t> dims = op.attr_bool("reduce_all", false) ? std::vector<int64_t>{} : op.attr_ints("dim");
-    std::vector<std::string> inputs = {g.use(*op.input("X"))};
+    std::vector<std::string> inputs = {g.use(op.required_input("X"))};
     // ReduceSum takes its axes as an input from opset 13; the others as an attribute until opset 18.
     if (onnx_op == "ReduceSum" && !dims.empty()) inputs.push_back(g.const_i64(dims));
     auto& n = g.node(onnx_op, inputs, {op.output("Out")});

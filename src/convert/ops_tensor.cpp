@@ -23,21 +23,21 @@ std::string int_operand(const Op& op, GraphBuilder& g, const std::string& tensor
 }
 
 void reshape(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   const std::string shape = int_operand(op, g, "Shape", "ShapeTensor", "shape");
   if (shape.empty()) g.unsupported(op, "no target shape");
   g.node("Reshape", {x, shape}, {op.output("Out")});  // Paddle's 0 (copy) and -1 (infer) mean the same in ONNX
 }
 
 void transpose(const Op& op, GraphBuilder& g) {
-  attr_ints(g.node("Transpose", {g.use(*op.input("X"))}, {op.output("Out")}), "perm", op.attr_ints("axis"));
+  attr_ints(g.node("Transpose", {g.use(op.required_input("X"))}, {op.output("Out")}), "perm", op.attr_ints("axis"));
 }
 
 int64_t normalize_axis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
 void flatten(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
-  const int64_t r = g.rank(*op.input("X"), op);
+  const std::string x = g.use(op.required_input("X"));
+  const int64_t r = g.rank(op.required_input("X"), op);
   if (r == 0) {
     g.node("Reshape", {x, g.const_i64({1})}, {op.output("Out")});
     return;
@@ -60,7 +60,7 @@ void flatten(const Op& op, GraphBuilder& g) {
 }
 
 void squeeze(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X")), out = op.output("Out");
+  const std::string x = g.use(op.required_input("X")), out = op.output("Out");
   const bool runtime_axes = op.input("AxesTensor") || (op.inputs.count("AxesTensorList") && !op.inputs.at("AxesTensorList").empty());
   if (runtime_axes) {
     g.node("Squeeze", {x, int_operand(op, g, "AxesTensor", "AxesTensorList", "axes")}, {out});
@@ -72,7 +72,7 @@ void squeeze(const Op& op, GraphBuilder& g) {
     return;
   }
   // Paddle skips listed axes whose size is not 1 (ONNX Squeeze fails on them); drop those known statically.
-  if (const paddle::VarInfo* in = g.info(*op.input("X"))) {
+  if (const paddle::VarInfo* in = g.info(op.required_input("X"))) {
     const auto r = static_cast<int64_t>(in->shape.size());
     std::erase_if(axes, [&](int64_t a) {
       const int64_t d = normalize_axis(a, r);
@@ -117,7 +117,7 @@ void unsqueeze(const Op& op, GraphBuilder& g) {
     const std::vector<int64_t> listed = op.attr_ints("axes");
     if (listed.empty()) g.unsupported(op, "no axes");
     // Without a declared rank, ascending non-negative axes mean the same in both conventions.
-    const std::string x = *op.input("X");
+    const std::string x = op.required_input("X");
     const bool rank_known = g.constant(x) || g.info(x);
     const bool ascending = std::is_sorted(listed.begin(), listed.end()) && listed.front() >= 0 &&
                            std::adjacent_find(listed.begin(), listed.end()) == listed.end();
@@ -125,7 +125,7 @@ void unsqueeze(const Op& op, GraphBuilder& g) {
     if (positions.size() != listed.size()) g.unsupported(op, "axes out of range");
     axes = g.const_i64(positions);
   }
-  g.node("Unsqueeze", {g.use(*op.input("X")), axes}, {op.output("Out")});
+  g.node("Unsqueeze", {g.use(op.required_input("X")), axes}, {op.output("Out")});
 }
 
 std::vector<std::string> use_all(const Op& op, GraphBuilder& g, const std::string& slot) {
@@ -156,14 +156,14 @@ void split(const Op& op, GraphBuilder& g) {
   const std::vector<std::string> outs = op.outputs.count("Out") ? op.outputs.at("Out") : std::vector<std::string>{};
   if (outs.empty()) g.unsupported(op, "no outputs");
   const int64_t axis = op.attr_int("axis", 0);
-  std::vector<std::string> inputs = {g.use(*op.input("X"))};
+  std::vector<std::string> inputs = {g.use(op.required_input("X"))};
   std::vector<int64_t> sections = op.attr_ints("sections");
   if (auto it = op.inputs.find("SectionsTensorList"); it != op.inputs.end() && !it->second.empty())
     g.unsupported(op, "sections computed at run time");
   if (!sections.empty()) {
     if (sections.size() != outs.size()) g.unsupported(op, "sections do not match the outputs");
     if (auto unknown = std::find(sections.begin(), sections.end(), -1); unknown != sections.end()) {
-      const paddle::VarInfo* in = g.info(*op.input("X"));
+      const paddle::VarInfo* in = g.info(op.required_input("X"));
       const int64_t a = in ? normalize_axis(axis, static_cast<int64_t>(in->shape.size())) : -1;
       if (!in || a < 0 || a >= static_cast<int64_t>(in->shape.size()) || in->shape[static_cast<std::size_t>(a)] < 0)
         g.unsupported(op, "a -1 section along a dynamic dimension");
@@ -176,7 +176,7 @@ void split(const Op& op, GraphBuilder& g) {
 }
 
 void slice(const Op& op, GraphBuilder& g) {
-  const std::string in = *op.input("Input");
+  const std::string in = op.required_input("Input");
   const std::vector<int64_t> axes = op.attr_ints("axes");
   const std::string starts = int_operand(op, g, "StartsTensor", "StartsTensorList", "starts");
   const std::string ends = int_operand(op, g, "EndsTensor", "EndsTensorList", "ends");
@@ -198,16 +198,16 @@ void shape(const Op& op, GraphBuilder& g) {
   const std::string out = op.output("Out");
   const DType want = g.info(out) ? g.info(out)->dtype : DType::Int32;
   if (want == DType::Int64) {
-    g.node("Shape", {g.use(*op.input("Input"))}, {out});
+    g.node("Shape", {g.use(op.required_input("Input"))}, {out});
     return;
   }
   const std::string s = g.fresh("shape");
-  g.node("Shape", {g.use(*op.input("Input"))}, {s});
+  g.node("Shape", {g.use(op.required_input("Input"))}, {s});
   attr_i(g.node("Cast", {s}, {out}), "to", onnx_type(want));
 }
 
 void expand(const Op& op, GraphBuilder& g) {
-  const std::string x = g.use(*op.input("X"));
+  const std::string x = g.use(op.required_input("X"));
   const auto shape_input = op.input("Shape");
   const bool shape_list = op.inputs.count("expand_shapes_tensor") && !op.inputs.at("expand_shapes_tensor").empty();
   std::string shape;
@@ -267,7 +267,7 @@ void assign_value(const Op& op, GraphBuilder& g) {
 }
 
 void assign(const Op& op, GraphBuilder& g) {
-  const std::string x = *op.input("X");
+  const std::string x = op.required_input("X");
   if (const ConstTensor* c = g.constant(x)) {
     g.set_constant(op.output("Out"), *c);
     return;

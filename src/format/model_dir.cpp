@@ -37,16 +37,27 @@ YAML::Node yaml_at(const YAML::Node& root, std::initializer_list<const char*> ke
   return node;
 }
 
-nlohmann::json yaml_to_json(const YAML::Node& n) {
+namespace {
+
+// Deeper nesting only comes from recursive aliases (`a: &x [*x]`), which would recurse without end.
+constexpr int kMaxYamlDepth = 64;
+
+nlohmann::json yaml_to_json(const YAML::Node& n, int depth) {
+  if (depth > kMaxYamlDepth)
+    throw Error(ErrorCode::InvalidArgument, "YAML nests deeper than " + std::to_string(kMaxYamlDepth) + " levels (a recursive alias?)");
   switch (n.Type()) {
     case YAML::NodeType::Map: {
       nlohmann::json j = nlohmann::json::object();
-      for (const auto& kv : n) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      for (const auto& kv : n) {
+        if (!kv.first.IsScalar() && !kv.first.IsNull())
+          throw Error(ErrorCode::InvalidArgument, "YAML mapping keys must be scalars, not lists or mappings");
+        j[kv.first.IsNull() ? std::string("null") : kv.first.Scalar()] = yaml_to_json(kv.second, depth + 1);
+      }
       return j;
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json j = nlohmann::json::array();
-      for (const auto& v : n) j.push_back(yaml_to_json(v));
+      for (const auto& v : n) j.push_back(yaml_to_json(v, depth + 1));
       return j;
     }
     case YAML::NodeType::Scalar: {
@@ -65,6 +76,10 @@ nlohmann::json yaml_to_json(const YAML::Node& n) {
     default: return nullptr;
   }
 }
+
+}  // namespace
+
+nlohmann::json yaml_to_json(const YAML::Node& n) { return yaml_to_json(n, 0); }
 
 YAML::Node ModelDir::transform(std::string_view op) const {
   YAML::Node ops = yaml_at(config, {"PreProcess", "transform_ops"});

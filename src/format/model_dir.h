@@ -39,7 +39,8 @@ struct ModelDir {
 /// unlike chained operator[] on a missing key).
 YAML::Node yaml_at(const YAML::Node& root, std::initializer_list<const char*> keys);
 
-/// Converts YAML to JSON; scalars become bool/int/float where they read as such, else strings.
+/// Converts YAML to JSON; scalars become bool/int/float where they read as such, else strings. Error(InvalidArgument)
+/// for non-scalar mapping keys and nesting deeper than 64 levels (recursive aliases).
 nlohmann::json yaml_to_json(const YAML::Node& node);
 
 /// Opens a model directory (or a .onnx file) for the model of `role` ("text detection", ...).

@@ -114,6 +114,7 @@ TEST(ServeRequest, MalformedBodiesAreRefusedWithTheirStatus) {
       {"file=abc", 400, "not valid JSON"},
       {"{\"file\": \"" + b64 + "\"} trailing", 400, "not valid JSON"},
       {"\xff\xfe{}", 400, "not valid JSON"},
+      {"{\"textDetThresh\": 1e309}", 400, "not valid JSON"},  // fuzz finding: number overflow escaped as out_of_range
       {std::string(100, '[') + std::string(100, ']'), 400, "nests deeper than 32"},
       // not an object
       {"[]", 422, "must be a JSON object"},

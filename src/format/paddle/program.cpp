@@ -104,6 +104,12 @@ std::optional<std::string> Op::input(const std::string& slot) const {
   return it->second.front();
 }
 
+std::string Op::required_input(const std::string& slot) const {
+  auto in = input(slot);
+  if (!in) format_error("operator " + type + " has no input '" + slot + "'");
+  return *in;
+}
+
 const std::string& Op::output(const std::string& slot) const {
   auto it = outputs.find(slot);
   if (it == outputs.end() || it->second.empty()) format_error("operator " + type + " has no output '" + slot + "'");

@@ -56,6 +56,8 @@ struct Op {
 
   /// The single variable in `slot`, or nullopt when the slot is absent or empty.
   std::optional<std::string> input(const std::string& slot) const;
+  /// The single variable in `slot`; throws Error(ModelFormat) when the slot is absent or empty.
+  std::string required_input(const std::string& slot) const;
   /// The single output of `slot`; throws Error(ModelFormat) when absent.
   const std::string& output(const std::string& slot) const;
   bool has_attr(const std::string& name) const { return attrs.count(name) != 0; }
