@@ -146,6 +146,7 @@ int fold_batchnorm(onnx::GraphProto& g) {
     if (conv.op_type() != "Conv" && !transpose) continue;
     const auto* group = find_attr(conv, "group");
     if (transpose && group && group->i() != 1) continue;  // output channels are split across groups
+    if (conv.input_size() < 2) continue;
     const onnx::TensorProto* w = constant(conv.input(1));
     const onnx::TensorProto *scale = constant(bn.input(1)), *shift = constant(bn.input(2)), *mean = constant(bn.input(3)),
                             *var = constant(bn.input(4));
@@ -160,7 +161,20 @@ int fold_batchnorm(onnx::GraphProto& g) {
     const int64_t d0 = w->dims(0), d1 = w->dims(1);
     // Conv weights are [C_out, C_in/g, k...]; ConvTranspose weights [C_in, C_out, k...] (group 1).
     if ((transpose ? static_cast<size_t>(d1) : static_cast<size_t>(d0)) != channels) continue;
+    // Inconsistent tensors (a corrupt model) are left alone: their data must match their dims.
+    if (hv.size() != channels || mv.size() != channels || vv.size() != channels || d0 <= 0 || d1 <= 0) continue;
+    bool dims_match = true;
+    size_t numel = 1;
+    for (int64_t d : w->dims()) {
+      if (d <= 0 || numel > wv.size() / static_cast<size_t>(d)) {
+        dims_match = false;
+        break;
+      }
+      numel *= static_cast<size_t>(d);
+    }
+    if (!dims_match || numel != wv.size()) continue;
     std::vector<float> bv = bias ? tensor_floats(*bias) : std::vector<float>(channels, 0.f);
+    if (bv.size() != channels) continue;
     std::vector<float> factor(channels);
     for (size_t c = 0; c < channels; ++c) {
       factor[c] = sv[c] / std::sqrt(vv[c] + eps);

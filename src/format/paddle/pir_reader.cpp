@@ -178,17 +178,21 @@ Program read_pir_program(const std::filesystem::path& json_file) {
   program.source = "PIR v" + std::to_string(version);
   // Pass 1: names. Parameters keep their names, feeds their input names, fetched values their fetch names.
   std::map<int64_t, std::string> name_of;
-  for (const auto& op : *ops) {
-    const std::string type = op.value("#", "");
-    if (type == "p") {
-      name_of[op.at("O").at("%").get<int64_t>()] = op.at("A").at(3).get<std::string>();
-    } else if (type == "1.data" || type == "1.fetch") {
-      std::string name;
-      for (const auto& a : op.value("A", json::array()))
-        if (a.value("N", "") == "name") name = a.at("AT").at("D").get<std::string>();
-      if (type == "1.data") name_of[op.at("O").at(0).at("%").get<int64_t>()] = name;
-      else name_of[op.at("I").at(0).at("%").get<int64_t>()] = name;
+  try {
+    for (const auto& op : *ops) {
+      const std::string type = op.value("#", "");
+      if (type == "p") {
+        name_of[op.at("O").at("%").get<int64_t>()] = op.at("A").at(3).get<std::string>();
+      } else if (type == "1.data" || type == "1.fetch") {
+        std::string name;
+        for (const auto& a : op.value("A", json::array()))
+          if (a.value("N", "") == "name") name = a.at("AT").at("D").get<std::string>();
+        if (type == "1.data") name_of[op.at("O").at(0).at("%").get<int64_t>()] = name;
+        else name_of[op.at("I").at(0).at("%").get<int64_t>()] = name;
+      }
     }
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::ModelFormat, where + ": a parameter, data or fetch operator is malformed: " + e.what());
   }
   auto name = [&](int64_t id) -> std::string {
     if (id == 0) return "";
