@@ -5,6 +5,7 @@
 // full / full_int_array (no operands) are folded into constants, and operands that legacy programs carry as
 // attributes (pool2d's kernel size, concat's axis, ...) become attributes when they are constants.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
@@ -82,6 +83,26 @@ const std::map<std::string, OpSpec>& op_specs() {
   return specs;
 }
 
+/// An integer from JSON. nlohmann's get<int64_t> casts any double, which is undefined beyond int64's range; a float
+/// is accepted only when it is integral and representable.
+int64_t to_int(const json& v, const std::string& where) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && d == std::trunc(d) && d >= -9.2e18 && d <= 9.2e18) return static_cast<int64_t>(d);
+  }
+  throw Error(ErrorCode::ModelFormat, where + ": expected an integer, got " + std::string(v.type_name()) +
+                                          (v.is_number() ? " " + v.dump() : std::string()));
+}
+
+std::vector<int64_t> to_ints(const json& v, const std::string& where) {
+  if (!v.is_array()) throw Error(ErrorCode::ModelFormat, where + ": expected a list of integers, got " + std::string(v.type_name()));
+  std::vector<int64_t> out;
+  out.reserve(v.size());
+  for (const auto& e : v) out.push_back(to_int(e, where));
+  return out;
+}
+
 DType dtype_from_name(const std::string& name, const std::string& where) {
   static const std::map<std::string, DType> names = {
       {"float32", DType::Float32}, {"float64", DType::Float64}, {"float16", DType::Float16}, {"int64", DType::Int64},
@@ -100,9 +121,9 @@ Attr to_attr(const json& typed, const std::string& where) {
   const json& d = typed.contains("D") ? typed["D"] : json();
   if (kind == "0.a_str") return d.get<std::string>();
   if (kind == "0.a_bool") return d.get<bool>();
-  if (kind == "0.a_i32" || kind == "0.a_i64" || kind == "0.a_index") return d.get<int64_t>();
+  if (kind == "0.a_i32" || kind == "0.a_i64" || kind == "0.a_index") return to_int(d, where);
   if (kind == "0.a_f32" || kind == "0.a_f64") return d.get<double>();
-  if (kind == "1.a_intarray") return d.get<std::vector<int64_t>>();
+  if (kind == "1.a_intarray") return to_ints(d, where);
   if (kind == "1.a_dtype") return static_cast<int64_t>(dtype_from_name(d.get<std::string>(), where));
   if (kind == "1.a_scalar") {
     // [type, value]
@@ -114,21 +135,21 @@ Attr to_attr(const json& typed, const std::string& where) {
     const std::string elem = d[0].value("#", "");
     if (elem == "0.a_bool") {
       std::vector<bool> out;
-      for (const auto& e : d) out.push_back(e["D"].get<bool>());
+      for (const auto& e : d) out.push_back(e.at("D").get<bool>());
       return out;
     }
     if (elem == "0.a_str") {
       std::vector<std::string> out;
-      for (const auto& e : d) out.push_back(e["D"].get<std::string>());
+      for (const auto& e : d) out.push_back(e.at("D").get<std::string>());
       return out;
     }
     if (elem == "0.a_f32" || elem == "0.a_f64") {
       std::vector<double> out;
-      for (const auto& e : d) out.push_back(e["D"].get<double>());
+      for (const auto& e : d) out.push_back(e.at("D").get<double>());
       return out;
     }
     std::vector<int64_t> out;
-    for (const auto& e : d) out.push_back(e["D"].get<int64_t>());
+    for (const auto& e : d) out.push_back(to_int(e.at("D"), where));
     return out;
   }
   return std::string();  // places, layouts and other attributes the converter does not read
@@ -141,7 +162,7 @@ VarInfo value_info(const json& result, const std::string& where) {
   if (tt.value("#", "") != "0.t_dtensor" || !tt.contains("D") || !tt["D"].is_array() || tt["D"].size() < 2) return info;
   std::string dt = tt["D"][0].value("#", "");
   if (dt.rfind("0.t_", 0) == 0) info.dtype = dtype_from_name(dt.substr(4), where);
-  info.shape = tt["D"][1].get<std::vector<int64_t>>();
+  info.shape = to_ints(tt["D"][1], where);
   info.known_shape = true;
   return info;
 }
@@ -163,7 +184,7 @@ Program read_pir_program(const std::filesystem::path& json_file) {
   const json& base = doc.contains("base_code") ? doc["base_code"] : json();
   if (!base.is_object() || base.value("magic", "") != "pir")
     throw Error(ErrorCode::ModelFormat, where + " is not a PIR program (no base_code.magic \"pir\")");
-  const int64_t version = base.value("version", int64_t{0});
+  const int64_t version = base.contains("version") ? to_int(base["version"], where + ": base_code.version") : 0;
   if (version < 1 || version > 3)
     throw Error(ErrorCode::ModelFormat, where + ": PIR serialization version " + std::to_string(version) +
                                             " is not supported (this hpocr reads versions 1-3)");
@@ -182,13 +203,13 @@ Program read_pir_program(const std::filesystem::path& json_file) {
     for (const auto& op : *ops) {
       const std::string type = op.value("#", "");
       if (type == "p") {
-        name_of[op.at("O").at("%").get<int64_t>()] = op.at("A").at(3).get<std::string>();
+        name_of[to_int(op.at("O").at("%"), where)] = op.at("A").at(3).get<std::string>();
       } else if (type == "1.data" || type == "1.fetch") {
         std::string name;
         for (const auto& a : op.value("A", json::array()))
           if (a.value("N", "") == "name") name = a.at("AT").at("D").get<std::string>();
-        if (type == "1.data") name_of[op.at("O").at(0).at("%").get<int64_t>()] = name;
-        else name_of[op.at("I").at(0).at("%").get<int64_t>()] = name;
+        if (type == "1.data") name_of[to_int(op.at("O").at(0).at("%"), where)] = name;
+        else name_of[to_int(op.at("I").at(0).at("%"), where)] = name;
       }
     }
   } catch (const json::exception& e) {
@@ -220,11 +241,11 @@ Program read_pir_program(const std::filesystem::path& json_file) {
         attrs[n] = to_attr(a.at("AT"), here);
       }
       std::vector<int64_t> in_ids;
-      for (const auto& i : jop.value("I", json::array())) in_ids.push_back(i.value("%", int64_t{0}));
+      for (const auto& i : jop.value("I", json::array())) in_ids.push_back(i.contains("%") ? to_int(i.at("%"), here) : 0);
       const json results = jop.value("O", json::array());
       std::vector<int64_t> out_ids;
       for (const auto& r : results) {
-        out_ids.push_back(r.at("%").get<int64_t>());
+        out_ids.push_back(to_int(r.at("%"), here));
         VarInfo info = value_info(r, here);
         if (info.known_shape) program.vars[name(out_ids.back())] = info;
       }
@@ -251,7 +272,9 @@ Program read_pir_program(const std::filesystem::path& json_file) {
           slot.clear();
           for (int64_t id : out_ids) slot.push_back(name(id));
         } else {
-          const auto index = static_cast<std::size_t>(std::get<int64_t>(attrs.at("index")));
+          const int64_t at = std::get<int64_t>(attrs.at("index"));
+          if (at < 0 || at >= int64_t{1} << 16) throw Error(ErrorCode::ModelFormat, here + ": index " + std::to_string(at) + " is out of range");
+          const auto index = static_cast<std::size_t>(at);
           if (slot.size() <= index) slot.resize(index + 1);
           slot[index] = name(out_ids.at(0));
         }
@@ -269,6 +292,12 @@ Program read_pir_program(const std::filesystem::path& json_file) {
           const Attr& v = attrs.at("value");
           values = {std::holds_alternative<double>(v) ? std::get<double>(v) : static_cast<double>(std::get<int64_t>(v))};
           shape = std::get<std::vector<int64_t>>(attrs.at("shape"));
+        }
+        int64_t numel = 1;
+        for (int64_t d : shape) {
+          if (d < 0 || (d > 0 && numel > (int64_t{1} << 26) / d))
+            throw Error(ErrorCode::ModelFormat, here + ": a constant of implausible shape (negative or above 64 Mi elements)");
+          numel *= d;
         }
         const std::string n = name(out_ids.at(0));
         program.params[n] = make_const(dt, shape, values);
