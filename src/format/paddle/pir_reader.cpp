@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -354,6 +355,8 @@ Program read_pir_program(const std::filesystem::path& json_file) {
       throw Error(ErrorCode::ModelFormat, here + " is malformed: " + e.what());
     } catch (const std::bad_variant_access&) {
       throw Error(ErrorCode::ModelFormat, here + " has an attribute of an unexpected type");
+    } catch (const std::out_of_range&) {  // map/vector at(): an attribute, operand or result the op needs
+      throw Error(ErrorCode::ModelFormat, here + " is malformed: a required attribute, operand or result is missing");
     }
   }
   std::sort(program.param_order.begin(), program.param_order.end());
