@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: builds (Release) and runs the C++ tests (ctest) and the Python API tests (pytest), then the
 # C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer (skip with HPOCR_SKIP_ASAN=1), then the
-# fuzz regression step: every fuzz target over its committed inputs, plus a short fuzzing run per target
-# (HPOCR_FUZZ_SECONDS, default 10; skip the step with HPOCR_SKIP_FUZZ=1; see docs/fuzzing.md).
+# fuzz regression step: every fuzz target over its committed inputs (deterministic; HPOCR_FUZZ_SECONDS=N adds
+# N seconds of new fuzzing per target; skip the step with HPOCR_SKIP_FUZZ=1; see docs/fuzzing.md).
 # Needs scripts/setup.sh to have run once (system packages, ONNX Runtime, default models).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,5 +23,6 @@ fi
 
 if [ "${HPOCR_SKIP_FUZZ:-0}" != 1 ]; then
   scripts/fuzz.sh regress
-  scripts/fuzz.sh "${HPOCR_FUZZ_SECONDS:-10}"
+  # New fuzzing is not a test (it may find something new on any run); HPOCR_FUZZ_SECONDS=N adds N s per target.
+  if [ "${HPOCR_FUZZ_SECONDS:-0}" != 0 ]; then scripts/fuzz.sh "$HPOCR_FUZZ_SECONDS"; fi
 fi

@@ -42,9 +42,13 @@ void read_hpi(const YAML::Node& section, const char* module, OcrOptions& o) {
   }
 }
 
-void warn_unknown(const YAML::Node& section, const std::string& prefix, std::initializer_list<const char*> known) {
+void warn_unknown(const fs::path& file, const YAML::Node& section, const std::string& prefix,
+                  std::initializer_list<const char*> known) {
   if (!section.IsMap()) return;
   for (const auto& kv : section) {
+    if (!kv.first.IsScalar())  // a list or map used as a key (YAML allows it; no setting is named so)
+      throw Error(ErrorCode::InvalidArgument, "pipeline config " + file.string() + ": " + (prefix.empty() ? "the top level" : prefix) +
+                                                  " has a key that is not a name (a list or map)");
     std::string k = kv.first.as<std::string>();
     if (std::none_of(known.begin(), known.end(), [&](const char* x) { return k == x; }))
       log::warn("pipeline config: {}{} is not used by hpocr", prefix, k);
@@ -68,7 +72,7 @@ void apply_pipeline_config(const fs::path& file, OcrOptions& o) {
   read(file, root, "", "return_word_box", o.return_word_box);
   read(file, root, "", "paddle_compat", o.paddle_compat);
   read_hpi(root, nullptr, o);
-  warn_unknown(root, "", {"pipeline_name", "text_type", "use_doc_preprocessor", "use_textline_orientation", "use_hpip",
+  warn_unknown(file, root, "", {"pipeline_name", "text_type", "use_doc_preprocessor", "use_textline_orientation", "use_hpip",
                           "return_word_box", "paddle_compat", "hpi_config", "SubModules", "SubPipelines"});
 
   const YAML::Node det = yaml_at(root, {"SubModules", "TextDetection"});

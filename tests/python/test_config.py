@@ -69,3 +69,7 @@ def test_bad_config_files(tmp_path):
         hpocr.PaddleOCR(paddlex_config=bad)
     with pytest.raises(TypeError, match="paddlex_config"):
         hpocr.PaddleOCR(paddlex_config=42)
+    odd = tmp_path / "odd.yaml"
+    odd.write_text("? [a, b]\n: 1\npipeline_name: OCR\n")  # a list as a key (found by fuzzing)
+    with pytest.raises(hpocr.InvalidArgumentError, match="not a name"):
+        hpocr.PaddleOCR(paddlex_config=odd)
