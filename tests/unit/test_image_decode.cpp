@@ -102,7 +102,6 @@ TEST(DecodeImage, RefusesBadDataWithClearMessages) {
   EXPECT_TRUE(throws_error(decoding({jpg.begin(), jpg.begin() + jpg.size() / 2}), ErrorCode::InvalidInput, "truncated JPEG"));
   EXPECT_TRUE(throws_error(decoding({png.begin(), png.begin() + 20}), ErrorCode::InvalidInput, "truncated"));
   EXPECT_TRUE(throws_error(decoding(png_claiming(30000, 30000)), ErrorCode::InvalidInput, "above the limit of 1000000"));
-  EXPECT_TRUE(throws_error(decoding(encode(cv::Mat(1, 1, CV_8UC3), ".png")), ErrorCode::InvalidInput, "at least"));
 }
 
 TEST(DecodeImage, ZeroSizedImagesAreRefused) {
@@ -135,8 +134,10 @@ TEST(DecodeImage, PixelLimitIsInclusiveAndErrorsNameTheInput) {
   EXPECT_TRUE(throws_error([&] { decode_image(png, 2399, "scan-7.png"); }, ErrorCode::InvalidInput, "scan-7.png: image is 60x40"));
 }
 
-TEST(DecodeImage, SidesBelowFourPixelsAreRefused) {
-  EXPECT_TRUE(throws_error(decoding(encode(cv::Mat(3, 100, CV_8UC3), ".png")), ErrorCode::InvalidInput, "at least 4x4"));
+TEST(DecodeImage, TinyImagesDecode) {
+  // Legal images (the pipeline gives them an empty result); only zero sizes are refused.
+  EXPECT_EQ(decode_image(encode(cv::Mat(3, 100, CV_8UC3), ".png"), 1000, "x").size(), cv::Size(100, 3));
+  EXPECT_EQ(decode_image(encode(cv::Mat(1, 1, CV_8UC3), ".png"), 100, "x").size(), cv::Size(1, 1));
   EXPECT_EQ(decode_image(encode(cv::Mat(4, 4, CV_8UC3), ".png"), 100, "x").size(), cv::Size(4, 4));
 }
 
