@@ -15,6 +15,7 @@
 #include "core/logging.h"
 #include "core/text_metrics.h"
 #include "hpocr/error.h"
+#include "hpocr/parameters.h"
 #include "hpocr/pipeline.h"
 #include "hpocr/version.h"
 #include "io/result_io.h"
@@ -24,7 +25,7 @@
 #include "convert/converter.h"
 #include "hpi/int8_cache.h"
 #include "hpi/selection.h"
-#include "bench/calib_set.h"
+#include "quant/calib_set.h"
 #include "quant/int8_build.h"
 #include "install_deps.h"
 #include "pipeline/pipeline_config.h"
@@ -36,22 +37,27 @@ namespace fs = std::filesystem;
 namespace hpocr::cli {
 
 bool parse_bool(std::string_view text) {
-  std::string t(text);
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (t == "true" || t == "1" || t == "yes" || t == "on") return true;
-  if (t == "false" || t == "0" || t == "no" || t == "off") return false;
+  if (auto b = bool_from_text(text)) return *b;
   throw std::invalid_argument("'" + std::string(text) + "' is not a boolean (use True or False)");
 }
 
 namespace {
 
 struct CommonArgs {
-  OcrOptions options;
+  OcrOptions options;       ///< the defaults until resolve() applies the config file and the parameters
+  ParamValues params;       ///< table parameters given on the command line, applied over --paddlex_config
   std::string log_level = "warning";
   bool verbose = false;
   fs::path save_path;
   fs::path pipeline_config;
-  std::string precision;  ///< --precision; applied after parsing so that it wins over --hpi_config
+
+  /// The effective options: defaults, then --paddlex_config, then the parameters given (in table order, so
+  /// --precision wins over --hpi_config); the log level too.
+  void resolve() {
+    if (!pipeline_config.empty()) apply_pipeline_config(pipeline_config, options);
+    apply_params(options, params);
+    log::set_level(verbose && log_level == "warning" ? "info" : log_level);
+  }
 };
 
 void add_bool(CLI::App& app, const std::string& name, bool& target, const std::string& help) {
@@ -68,69 +74,39 @@ void add_bool(CLI::App& app, const std::string& name, bool& target, const std::s
       ->type_name("BOOL");
 }
 
-/// Options PaddleOCR has whose features are not in this build: accepted when off, refused when on.
-void add_unavailable(CLI::App& app, const std::string& name, const std::string& what) {
-  app.add_option_function<std::string>(
-         name,
-         [name, what](const std::string& v) {
-           bool on;
-           try {
-             on = parse_bool(v);
-           } catch (const std::invalid_argument& e) {
-             throw CLI::ValidationError(name, e.what());
-           }
-           if (on) throw CLI::ValidationError(name, what + " is not available in this build; use False");
-         },
-         what + " (not available yet; only False is accepted)")
-      ->type_name("BOOL");
-}
-
+/// One option per parameter of the table (docs/parameters.md), checked as it is parsed.
 void add_pipeline_options(CLI::App& app, CommonArgs& a) {
-  OcrOptions& o = a.options;
+  static const char* const kTypeNames[] = {"BOOL", "INT", "FLOAT", "TEXT", "DIR", "CONFIG"};
   app.add_option("--save_path", a.save_path, "Directory for <name>_res.json and <name>_ocr_res_img.png (default: not saved)");
-  app.add_option("--device", o.device, "cpu (gpu arrives with the HPI layer)")->capture_default_str();
-  add_bool(app, "--enable_hpi", o.enable_hpi, "High-performance inference: automatic backend choice and configuration");
-  app.add_option_function<std::string>(
-         "--hpi_config",
-         [&o](const std::string& v) {
-           try {
-             o.hpi_config = parse_hpi_config(v);
-           } catch (const Error& e) {
-             throw CLI::ValidationError("--hpi_config", e.what());
-           }
-         },
-         "HPI settings as JSON/YAML or a file: {backend, backend_config, auto_config, auto_paddle2onnx}")
-      ->type_name("CONFIG");
-  // Read before parsing (see run()), so that every other option overrides the file; declared for --help.
   app.add_option("--paddlex_config", a.pipeline_config, "PaddleX-style pipeline YAML (e.g. OCR.yaml); other options override it");
-  app.add_option("--cpu_threads", o.cpu_threads, "Inference threads per model, 0 = all cores")->capture_default_str();
-  app.add_option("--precision", a.precision,
-                 "fp32, fp16 or int8 (int8: the models' INT8 versions built by `hpocr quantize`; default: automatic with "
-                 "--enable_hpi, which uses INT8 on CPU where it passed the accuracy guard)")
-      ->check(CLI::IsMember({"fp32", "fp16", "int8"}));
-  add_bool(app, "--use_textline_orientation", o.use_textline_orientation, "Classify text lines as 0/180 degrees and fix them");
-  add_bool(app, "--return_word_box", o.return_word_box, "Also give each line's words and their boxes (text_word, text_word_region)");
-  add_bool(app, "--paddle_compat", o.paddle_compat,
-           "PaddleOCR 3.x's exact behaviour: DB boxes as they are, tight recognition crops, no orientation check, plain CTC decoding (docs/accuracy.md)");
-  add_unavailable(app, "--use_doc_orientation_classify", "Document orientation classification");
-  add_unavailable(app, "--use_doc_unwarping", "Document unwarping");
-  app.add_option("--text_detection_model_dir", o.text_detection_model_dir, "Text detection model directory");
-  app.add_option("--text_recognition_model_dir", o.text_recognition_model_dir, "Text recognition model directory");
-  app.add_option("--textline_orientation_model_dir", o.textline_orientation_model_dir, "Textline orientation model directory");
-  app.add_option("--text_det_limit_side_len", o.text_det.limit_side_len, "Side length limit for detection")->capture_default_str();
-  app.add_option("--text_det_limit_type", o.text_det.limit_type, "min or max")->capture_default_str();
-  app.add_option("--text_det_max_side_limit", o.text_det.max_side_limit, "Cap on the detector input's long side")->capture_default_str();
-  app.add_option("--text_det_thresh", o.text_det.thresh, "Pixel threshold of the DB map")->capture_default_str();
-  app.add_option("--text_det_box_thresh", o.text_det.box_thresh, "Box score threshold")->capture_default_str();
-  app.add_option("--text_det_unclip_ratio", o.text_det.unclip_ratio, "Box expansion ratio")->capture_default_str();
-  app.add_option("--text_rec_score_thresh", o.text_rec_score_thresh, "Drop texts scored below this")->capture_default_str();
-  app.add_option("--text_recognition_batch_size", o.text_recognition_batch_size, "Recognition batch size; 0 = automatic (HPI's schedule with --enable_hpi True, else 6)")
-      ->capture_default_str();
-  app.add_option("--textline_orientation_batch_size", o.textline_orientation_batch_size, "Orientation batch size")
-      ->capture_default_str();
-  app.add_option("--max_image_pixels", o.max_image_pixels, "Refuse larger images (and PDF pages at 144 DPI) before decoding")
-      ->capture_default_str();
-  app.add_option("--max_pdf_pages", o.max_pdf_pages, "Refuse PDFs with more pages (0: no limit)")->capture_default_str();
+  for (const ParamSpec& spec : parameters()) {
+    if (spec.scope == ParamScope::Module) continue;
+    const std::string flag = "--" + std::string(spec.name);
+    std::string help(spec.help);
+    if (spec.type == ParamType::Mapping) help += " as JSON/YAML or a file";
+    auto* opt = app.add_option_function<std::string>(
+        flag,
+        [&a, &spec, flag](const std::string& text) {
+          try {
+            ParamValue v;
+            if (spec.type == ParamType::Mapping) {
+              OcrOptions parsed;
+              parsed.hpi_config = parse_hpi_config(text);
+              v = spec.get(parsed);
+            } else {
+              v = parse_param(spec, text);
+            }
+            check_param(spec, v);
+            a.params.emplace_back(&spec, std::move(v));
+          } catch (const Error& e) {
+            throw CLI::ValidationError(flag, e.what());
+          }
+        },
+        help);
+    opt->type_name(kTypeNames[static_cast<int>(spec.type)]);
+    if (std::string shown = param_text(spec, spec.get(a.options)); !shown.empty() && spec.type != ParamType::Mapping)
+      opt->default_str(shown);
+  }
   app.add_option("--log_level", a.log_level, "trace, debug, info, warning, error, off")->capture_default_str();
   app.add_flag("-v,--verbose", a.verbose, "Log model settings and per-stage timings (same as --log_level info)");
 }
@@ -166,12 +142,6 @@ void print_result(const OcrResult& r) {
 void save_outputs(const OcrResult& r, const fs::path& dir) {
   save_json(r, dir);
   save_visualization(r, dir, find_font());
-}
-
-/// Settings that depend on several options: the log level, and --precision over every hpi_config level.
-void apply_logging(CommonArgs& a) {
-  log::set_level(a.verbose && a.log_level == "warning" ? "info" : a.log_level);
-  if (!a.precision.empty()) a.options.set_precision(a.precision);
 }
 
 /// With HPI, one line per model on stderr (as PaddleX logs its backend): the backend, precision, threads and
@@ -271,22 +241,19 @@ int cmd_hpi_info(const CommonArgs& a) {
     std::printf("  %-12s %s\n", std::string(b->name()).c_str(),
                 av.available ? ("available, version " + av.version).c_str() : ("unavailable: " + av.reason).c_str());
   }
-  const std::pair<const char*, std::pair<fs::path, const char*>> models[] = {
-      {"TextDetection", {o.text_detection_model_dir, "PP-OCRv4_mobile_det"}},
-      {"TextLineOrientation", {o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"}},
-      {"TextRecognition", {o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"}}};
-  for (const auto& [module, spec] : models) {
-    fs::path dir = spec.first.empty() ? hpocr_home() / "models" / spec.second : spec.first;
+  for (ModelRole role : kModelRoles) {
+    const std::string module(role_name(role));
+    const fs::path dir = model_dir(o, role);
     auto it = o.module_hpi_config.find(module);
     const HpiConfig& config = it != o.module_hpi_config.end() ? it->second : o.hpi_config;
     try {
       ModelDir m = open_model_dir(dir, module);
-      std::printf("%s: %s [%s], %s\n%s", module, m.model_name.c_str(), to_string(m.format).c_str(), dir.c_str(),
+      std::printf("%s: %s [%s], %s\n%s", module.c_str(), m.model_name.c_str(), to_string(m.format).c_str(), dir.c_str(),
                   hpi::make_plan(m, device, config, o.enable_hpi).describe().c_str());
       hpi::Int8Status int8 = hpi::int8_status(m);
       std::printf("  int8: %s\n", int8.reason.c_str());
     } catch (const Error& e) {
-      std::printf("%s: %s\n", module, e.what());
+      std::printf("%s: %s\n", module.c_str(), e.what());
     }
   }
   if (!o.enable_hpi) std::printf("(enable_hpi is False: the plain default engine is used; pass --enable_hpi True to see the HPI plan)\n");
@@ -399,9 +366,9 @@ int cmd_quantize(const CommonArgs& a, const QuantizeArgs& q) {
     req.calibration = quant::load_image_dir(q.calib_dir, a.options.max_image_pixels);
   } else {
     std::fprintf(stderr, "generating %d calibration images...\n", q.calib_images);
-    req.calibration = bench::make_calibration_set(q.calib_images, bench::kCalibrationSeed);
+    req.calibration = quant::make_calibration_set(q.calib_images, quant::kCalibrationSeed);
   }
-  req.validation = bench::make_calibration_set(q.val_images, bench::kValidationSeed);
+  req.validation = quant::make_calibration_set(q.val_images, quant::kValidationSeed);
   if (!q.save_set.empty()) {
     for (const char* sub : {"calibration", "validation"}) fs::create_directories(q.save_set / sub);
     for (const auto& img : req.calibration) cv::imwrite((q.save_set / "calibration" / (img.name + ".png")).string(), img.image);
@@ -424,19 +391,6 @@ int cmd_quantize(const CommonArgs& a, const QuantizeArgs& q) {
     if (!f) throw Error(ErrorCode::Io, "cannot write " + q.json.string());
   }
   return kOk;
-}
-
-/// --paddlex_config must be applied before the other options are parsed, so that they override it.
-void preload_pipeline_config(int argc, char** argv, OcrOptions& options) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    std::string value;
-    // `serve --config` is the same option (the name the serving docs use).
-    if ((arg == "--paddlex_config" || arg == "--config") && i + 1 < argc) value = argv[i + 1];
-    else if (arg.rfind("--paddlex_config=", 0) == 0) value = std::string(arg.substr(17));
-    else if (arg.rfind("--config=", 0) == 0) value = std::string(arg.substr(9));
-    if (!value.empty()) apply_pipeline_config(value, options);
-  }
 }
 
 }  // namespace
@@ -529,12 +483,6 @@ int run(int argc, char** argv) {
   deps->add_option("device", deps_kind, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
 
   try {
-    for (CommonArgs* a : {&ocr_args, &demo_args, &hpi_args, &bench_args, &serve_args}) preload_pipeline_config(argc, argv, a->options);
-  } catch (const Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return kUsage;
-  }
-  try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
@@ -542,30 +490,30 @@ int run(int argc, char** argv) {
   }
   try {
     if (ocr->parsed()) {
-      apply_logging(ocr_args);
+      ocr_args.resolve();
       return cmd_ocr(input, ocr_args);
     }
     if (demo->parsed()) {
-      apply_logging(demo_args);
+      demo_args.resolve();
       return cmd_demo(demo_args);
     }
     if (info->parsed()) return cmd_info();
     if (hpi_info->parsed()) {
-      apply_logging(hpi_args);
+      hpi_args.resolve();
       return cmd_hpi_info(hpi_args);
     }
     if (benchmark->parsed()) {
-      apply_logging(bench_args);
+      bench_args.resolve();
       return cmd_benchmark(bench_args, bench_opts);
     }
     if (conv->parsed()) return cmd_convert(convert_args);
     if (serve->parsed()) {
-      apply_logging(serve_args);
+      serve_args.resolve();
       return cmd_serve(serve_args, serve_opts);
     }
     if (batch->parsed()) return exec_batch(batch->remaining());
     if (quantize->parsed()) {
-      apply_logging(quant_args);
+      quant_args.resolve();
       return cmd_quantize(quant_args, quant_opts);
     }
     if (deps->parsed()) return install_hpi_deps(deps_kind) ? kOk : kModelFailed;

@@ -40,15 +40,16 @@ nlohmann::ordered_json stats(const std::vector<double>& v) {
 /// Private copies of the configuration's model directories (model files and inference.yml, no cache), so that
 /// the first load is a cold one without touching the caches other processes may be using.
 OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
-  for (auto [dir, name] : {std::pair{&o.text_detection_model_dir, "PP-OCRv4_mobile_det"},
-                           std::pair{&o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"},
-                           std::pair{&o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"}}) {
-    fs::path source = dir->empty() ? hpocr_home() / "models" / name : *dir;
-    fs::path copy = root / name;
+  for (auto [dir, role] : {std::pair{&o.text_detection_model_dir, ModelRole::TextDetection},
+                           std::pair{&o.text_recognition_model_dir, ModelRole::TextRecognition},
+                           std::pair{&o.textline_orientation_model_dir, ModelRole::TextLineOrientation}}) {
+    fs::path source = model_dir(o, role);
+    fs::path copy = root / default_model_name(role);
     fs::create_directories(copy);
     for (const auto& entry : fs::directory_iterator(source))
       if (entry.is_regular_file()) fs::copy_file(entry.path(), copy / entry.path().filename(), fs::copy_options::overwrite_existing);
     // The INT8 version (hpocr quantize) travels with the copy: its key hashes the model's bytes, not its path.
+    const std::string name(role_name(role));
     ModelDir original = open_model_dir(source, name), copied = open_model_dir(copy, name);
     fs::path int8 = hpi::int8_entry_dir(original);
     if (fs::exists(int8 / "inference.onnx")) {

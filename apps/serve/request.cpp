@@ -1,8 +1,6 @@
 #include "serve/request.h"
 
 #include <algorithm>
-#include <climits>
-#include <cmath>
 #include <random>
 
 #include <fmt/format.h>
@@ -10,6 +8,7 @@
 
 #include "core/base64.h"
 #include "hpocr/error.h"
+#include "hpocr/parameters.h"
 #include "io/pdf_document.h"
 #include "io/result_io.h"
 
@@ -18,9 +17,18 @@ namespace {
 
 using json = nlohmann::json;
 
-const char* const kFields[] = {"file", "fileType", "useDocOrientationClassify", "useDocUnwarping", "useTextlineOrientation",
-                               "textDetLimitSideLen", "textDetLimitType", "textDetThresh", "textDetBoxThresh",
-                               "textDetUnclipRatio", "textRecScoreThresh", "returnWordBox", "visualize"};
+/// Request fields that are not pipeline parameters; those are the table's per-call ones, in camelCase.
+const char* const kOwnFields[] = {"file", "fileType", "visualize"};
+
+const std::vector<std::string>& known_fields() {
+  static const std::vector<std::string> fields = [] {
+    std::vector<std::string> f(std::begin(kOwnFields), std::end(kOwnFields));
+    for (const ParamSpec& spec : parameters())
+      if (spec.scope == ParamScope::PerCall) f.push_back(camel_case(spec.name));
+    return f;
+  }();
+  return fields;
+}
 
 [[noreturn]] void unprocessable(const std::string& message) { throw HttpError(422, message); }
 
@@ -45,42 +53,24 @@ std::optional<bool> get_bool(const json& body, const char* name) {
   return v->get<bool>();
 }
 
-std::optional<double> get_number(const json& body, const char* name) {
-  const json* v = field(body, name);
-  if (!v) return std::nullopt;
-  if (!v->is_number()) unprocessable(std::string(name) + " must be a number, got " + type_of(*v));
-  return v->get<double>();
-}
-
-std::optional<int> get_int(const json& body, const char* name) {
-  const json* v = field(body, name);
-  if (!v) return std::nullopt;
-  // 64.0 is accepted as 64 (JSON does not distinguish), 64.5 is not.
-  if (!v->is_number() || std::trunc(v->get<double>()) != v->get<double>())
-    unprocessable(std::string(name) + " must be an integer, got " + type_of(*v));
-  double d = v->get<double>();
-  if (d < INT_MIN || d > INT_MAX) unprocessable(std::string(name) + " is out of range: " + v->dump());
-  return static_cast<int>(d);
-}
-
-/// Applies one override and validates at once, so that the error names the request's field.
-template <typename T, typename Apply>
-void override_det(std::optional<TextDetParams>& det, const TextDetParams& defaults, const char* name,
-                  const std::optional<T>& value, Apply apply) {
-  if (!value) return;
-  if (!det) det = defaults;
-  apply(*det, *value);
-  try {
-    det->validate();
-  } catch (const Error& e) {
-    unprocessable(std::string(name) + ": " + e.what());
+/// The request's pipeline parameters, each checked on its own so that the error names the request's field.
+ParamValues request_params(const json& body) {
+  ParamValues values;
+  for (const ParamSpec& spec : parameters()) {
+    if (spec.scope != ParamScope::PerCall) continue;
+    const std::string name = camel_case(spec.name);
+    const json* v = field(body, name.c_str());
+    if (!v) continue;
+    try {
+      ParamValue value = param_from_json(spec, *v, name);
+      check_param(spec, value);
+      values.emplace_back(&spec, std::move(value));
+    } catch (const Error& e) {
+      const std::string_view what = e.what();
+      unprocessable(what.rfind(name, 0) == 0 ? std::string(what) : name + ": " + std::string(what));
+    }
   }
-}
-
-float to_float(const char* name, double v) {
-  // Outside float range the value is meaningless for every parameter; say so instead of turning it into inf.
-  if (!(std::fabs(v) <= 3.0e38)) unprocessable(std::string(name) + " is out of range: " + fmt::format("{}", v));
-  return static_cast<float>(v);
+  return values;
 }
 
 std::string jpeg_base64(const cv::Mat& image) {
@@ -124,47 +114,21 @@ OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy)
     throw HttpError(400, "request body is not valid JSON: " + why);
   }
   if (!body.is_object()) unprocessable("request body must be a JSON object, got " + std::string(body.type_name()));
+  const auto& fields = known_fields();
   for (const auto& [key, value] : body.items()) {
-    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
+    if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
       std::string known;
-      for (const char* f : kFields) known += (known.empty() ? "" : ", ") + std::string(f);
+      for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f;
       unprocessable("unknown field '" + key + "' (accepted: " + known + ")");
     }
   }
 
   OcrRequest req;
   // Parameters first: they are cheap to check, and a bad one should not cost a base64 decode.
-  if (get_bool(body, "useDocOrientationClassify").value_or(false))
-    unprocessable("useDocOrientationClassify: document orientation classification is not available in this build; use false");
-  if (get_bool(body, "useDocUnwarping").value_or(false))
-    unprocessable("useDocUnwarping: document unwarping is not available in this build; use false");
-  if (auto v = get_bool(body, "returnWordBox")) req.params.return_word_box = *v;
-  if (auto v = get_bool(body, "useTextlineOrientation")) {
-    if (*v && !policy.classifier_loaded)
-      unprocessable("useTextlineOrientation: the server was started without the textline orientation model "
-                    "(--use_textline_orientation False)");
-    req.params.use_textline_orientation = *v;
-  }
-  std::optional<TextDetParams>& det = req.params.text_det;
-  const TextDetParams& d0 = policy.defaults.text_det;
-  override_det(det, d0, "textDetLimitSideLen", get_int(body, "textDetLimitSideLen"), [](TextDetParams& d, int v) { d.limit_side_len = v; });
-  std::optional<std::string> limit_type;
-  if (const json* v = field(body, "textDetLimitType")) {
-    if (!v->is_string()) unprocessable("textDetLimitType must be \"min\" or \"max\", got " + type_of(*v));
-    limit_type = v->get<std::string>();
-  }
-  override_det(det, d0, "textDetLimitType", limit_type, [](TextDetParams& d, const std::string& v) { d.limit_type = v; });
-  auto as_float = [&](const char* name) -> std::optional<float> {
-    auto v = get_number(body, name);
-    return v ? std::optional<float>(to_float(name, *v)) : std::nullopt;
-  };
-  override_det(det, d0, "textDetThresh", as_float("textDetThresh"), [](TextDetParams& d, float v) { d.thresh = v; });
-  override_det(det, d0, "textDetBoxThresh", as_float("textDetBoxThresh"), [](TextDetParams& d, float v) { d.box_thresh = v; });
-  override_det(det, d0, "textDetUnclipRatio", as_float("textDetUnclipRatio"), [](TextDetParams& d, float v) { d.unclip_ratio = v; });
-  if (auto v = as_float("textRecScoreThresh")) {
-    if (!(*v >= 0.f && *v <= 1.f)) unprocessable("textRecScoreThresh must be in [0, 1], got " + fmt::format("{}", *v));
-    req.params.text_rec_score_thresh = *v;
-  }
+  req.params = predict_params(policy.defaults, request_params(body));
+  if (req.params.use_textline_orientation.value_or(false) && !policy.classifier_loaded)
+    unprocessable("useTextlineOrientation: the server was started without the textline orientation model "
+                  "(--use_textline_orientation False)");
   req.visualize = get_bool(body, "visualize").value_or(policy.visualize_default);
 
   std::optional<int> file_type;

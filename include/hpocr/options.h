@@ -4,10 +4,14 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace hpocr {
+
+/// Images (and rendered PDF pages) above this many pixels are refused by default (OcrOptions::max_image_pixels).
+inline constexpr std::int64_t kDefaultMaxImagePixels = 100'000'000;
 
 /// DB text detection parameters (PaddleOCR `text_det_*`).
 struct TextDetParams {
@@ -33,6 +37,8 @@ struct HpiConfig {
   /// From a PaddleX-style mapping ({backend, auto_config, auto_paddle2onnx, backend_config}); unknown keys
   /// and wrong types give Error(InvalidArgument).
   static HpiConfig from_json(const nlohmann::json& j);
+  /// The mapping from_json reads (backend null when automatic).
+  nlohmann::json to_json() const;
   /// Throws Error(InvalidArgument) naming the first bad value.
   void validate() const;
 };
@@ -62,7 +68,7 @@ struct OcrOptions {
   /// the other orientation; dt_polys/rec_polys are the same either way (docs/accuracy.md).
   bool paddle_compat = false;
 
-  std::int64_t max_image_pixels = 100'000'000;  ///< images (and rendered PDF pages) above this are refused before decoding
+  std::int64_t max_image_pixels = kDefaultMaxImagePixels;  ///< images (and rendered PDF pages) above this are refused before decoding
   int max_pdf_pages = 0;                         ///< PDFs with more pages are refused before any page is rendered; 0 = no limit
 
   /// Throws Error(InvalidArgument) naming the first bad value.
@@ -74,5 +80,16 @@ struct OcrOptions {
 
 /// Root of hpocr's user data: $HPOCR_HOME, else ~/.cache/hpocr.
 std::filesystem::path hpocr_home();
+
+/// The pipeline's models, in loading order.
+enum class ModelRole { TextDetection, TextLineOrientation, TextRecognition };
+inline constexpr ModelRole kModelRoles[] = {ModelRole::TextDetection, ModelRole::TextLineOrientation, ModelRole::TextRecognition};
+/// PaddleX's module name: "TextDetection", "TextLineOrientation", "TextRecognition" (pipeline YAML SubModules,
+/// module_hpi_config keys, the parameter table's modules).
+std::string_view role_name(ModelRole role);
+/// The default model of the role (PP-OCRv4_mobile_det, ch_ppocr_mobile_v2.0_cls, PP-OCRv4_mobile_rec).
+std::string_view default_model_name(ModelRole role);
+/// The role's model directory in `options`, or the default model's under $HPOCR_HOME/models when unset.
+std::filesystem::path model_dir(const OcrOptions& options, ModelRole role);
 
 }  // namespace hpocr

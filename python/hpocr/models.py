@@ -15,8 +15,9 @@ from .results import TextDetResult, TextLineOrientationResult, TextRecResult
 
 __all__ = ["TextDetection", "TextRecognition", "TextLineOrientationClassification"]
 
-_DET_PARAMS = {"limit_side_len": "int", "limit_type": "str", "max_side_limit": "int", "thresh": "float",
-               "box_thresh": "float", "unclip_ratio": "float"}
+#: TextDetection's keywords (module keys of the native parameter table) and their kinds.
+_DET_PARAMS = {p["key"]: p["type"] for p in _hpocr.parameters()
+               if p["module"] == "TextDetection" and p["type"] != "path" and p["scope"] != "module"}
 
 
 def _batch_size(value: Any, default: int) -> int:

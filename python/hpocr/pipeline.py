@@ -21,35 +21,16 @@ from .results import OCRResult
 
 __all__ = ["PaddleOCR"]
 
-#: Options forwarded to the core, with their kinds (see docs/parameters.md).
-_NATIVE_PARAMS = {
-    "text_detection_model_dir": "path",
-    "text_recognition_model_dir": "path",
-    "textline_orientation_model_dir": "path",
-    "use_textline_orientation": "bool",
-    "text_det_limit_side_len": "int",
-    "text_det_limit_type": "str",
-    "text_det_max_side_limit": "int",
-    "text_det_thresh": "float",
-    "text_det_box_thresh": "float",
-    "text_det_unclip_ratio": "float",
-    "text_rec_score_thresh": "float",
-    "text_recognition_batch_size": "int",
-    "textline_orientation_batch_size": "int",
-    "return_word_box": "bool",
-    "paddle_compat": "bool",
-    "device": "str",
-    "enable_hpi": "bool",
-    "cpu_threads": "int",
-    "hpi_config": "dict",
-    "max_image_pixels": "int",
-    "max_pdf_pages": "int",
-    "precision": "str",
-}
+_PARAMS = _hpocr.parameters()  # the native parameter table (docs/parameters.md)
+
+#: Options forwarded to the core, with their kinds.
+_NATIVE_PARAMS = {p["name"]: p["type"] for p in _PARAMS if p["scope"] != "module" and not p["unavailable"]}
 
 #: predict() arguments that change the pipeline's options for one call.
-_PREDICT_PARAMS = ("use_textline_orientation", "text_det_limit_side_len", "text_det_limit_type", "text_det_thresh",
-                   "text_det_box_thresh", "text_det_unclip_ratio", "text_rec_score_thresh", "return_word_box")
+_PREDICT_PARAMS = tuple(p["name"] for p in _PARAMS if p["scope"] == "per_call" and not p["unavailable"])
+
+#: PaddleOCR switches of features hpocr lacks (only False is accepted), with what they are.
+_UNAVAILABLE = {p["name"]: p["unavailable"] for p in _PARAMS if p["unavailable"]}
 
 #: Pipeline variants kept for predict() overrides (each holds its own loaded models).
 _MAX_VARIANTS = 4
@@ -97,10 +78,9 @@ def _is_default_dir(options: dict, key: str) -> bool:
     return os.path.abspath(options[f"{key}_model_dir"]) == os.path.abspath(default)
 
 
-def _check_features_off(use_doc_orientation_classify: Any, use_doc_unwarping: Any) -> None:
-    check_unavailable("use_doc_orientation_classify", use_doc_orientation_classify,
-                      "document orientation classification")
-    check_unavailable("use_doc_unwarping", use_doc_unwarping, "document unwarping")
+def _check_features_off(args: dict) -> None:
+    for name, what in _UNAVAILABLE.items():
+        check_unavailable(name, args[name], what)
 
 
 def _same(kind: str, a: Any, b: Any) -> bool:
@@ -189,7 +169,7 @@ class PaddleOCR:
             if args[name] is not None:
                 raise InvalidArgumentError(f"{name}: document preprocessing models are not available in hpocr; "
                                            "pass None")
-        _check_features_off(use_doc_orientation_classify, use_doc_unwarping)
+        _check_features_off(args)
         check_engine_compat(precision, use_tensorrt, enable_mkldnn, mkldnn_cache_capacity)
 
         self._config = _PipelineConfig(paddlex_config)
@@ -272,7 +252,7 @@ class PaddleOCR:
         """Like :meth:`predict`, but yields one :class:`OCRResult` at a time: each image is read and processed
         only when the next result is asked for (directories are listed when reached)."""
         args = dict(locals())
-        _check_features_off(use_doc_orientation_classify, use_doc_unwarping)
+        _check_features_off(args)
         overrides = {name: check_type(name, args[name], _NATIVE_PARAMS[name]) for name in _PREDICT_PARAMS}
         check_source(input)
         native, params = self._pipeline_for(overrides)

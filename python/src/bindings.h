@@ -9,18 +9,13 @@
 #include <pybind11/pybind11.h>
 
 #include "hpi/engine_loader.h"
+#include "hpocr/options.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr::python {
 
 namespace py = pybind11;
 
-/// The default models, found under $HPOCR_HOME/models (the names OcrPipeline uses).
-inline constexpr const char* kDefaultDetModel = "PP-OCRv4_mobile_det";
-inline constexpr const char* kDefaultRecModel = "PP-OCRv4_mobile_rec";
-inline constexpr const char* kDefaultClsModel = "ch_ppocr_mobile_v2.0_cls";
-
-/// Images above this many pixels are refused (OcrOptions::max_image_pixels' default).
-inline constexpr std::int64_t kDefaultMaxPixels = 100'000'000;
 
 /// Copies a NumPy image (HxW, HxWx1, HxWx2, HxWx3 BGR, HxWx4 BGRA; uint8, int8, uint16, int16, int32, float32
 /// or float64) into an owning cv::Mat. Must be called with the GIL held. Error(InvalidInput) naming `name`
@@ -50,6 +45,11 @@ T cast_option(const py::handle& value, const std::string& key, const char* expec
 /// The engine settings shared by every model: device, cpu_threads, enable_hpi, hpi_config (a PaddleX-style
 /// mapping or None). Other keys give Error(InvalidArgument).
 LoadRequest load_request_from(const py::dict& config);
+
+/// A Python value for a table parameter, by its type; Error(InvalidArgument) naming the parameter otherwise.
+ParamValue param_from_py(const ParamSpec& spec, const py::handle& value);
+/// A table value as the Python object of its type (floats as the double the field holds).
+py::object param_to_py(const ParamValue& value);
 
 /// Registers TextDetector, TextRecognizer and TextlineClassifier (the single-model classes).
 void bind_models(py::module_& m);

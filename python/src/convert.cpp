@@ -103,6 +103,29 @@ nlohmann::json py_to_json(const py::handle& v, const std::string& where) {
               where + ": unsupported value " + std::string(py::repr(v)) + " (use None, bool, int, float, str, list or dict)");
 }
 
+ParamValue param_from_py(const ParamSpec& spec, const py::handle& v) {
+  const std::string key(spec.name);
+  switch (spec.type) {
+    case ParamType::Bool: return cast_option<bool>(v, key, "True or False");
+    case ParamType::Int: return cast_option<std::int64_t>(v, key, "an integer");
+    case ParamType::Float: return cast_option<double>(v, key, "a number");
+    case ParamType::String:
+    case ParamType::Path: return cast_option<std::string>(v, key, "a string");
+    case ParamType::Mapping: return py_to_json(v, key);
+  }
+  throw_bad_option(v, key, "a known type");
+}
+
+py::object param_to_py(const ParamValue& value) {
+  return std::visit(
+      [](const auto& v) -> py::object {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, nlohmann::json>)
+          return py::module_::import("json").attr("loads")(v.dump());
+        else return py::cast(v);
+      },
+      value);
+}
+
 LoadRequest load_request_from(const py::dict& config) {
   LoadRequest r;
   std::string device = "cpu";

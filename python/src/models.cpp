@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 namespace hpocr::python {
 namespace {
 
-fs::path model_dir_or_default(const std::string& dir, const char* default_name) {
-  return dir.empty() ? hpocr_home() / "models" / default_name : fs::path(dir);
+fs::path model_dir_or_default(const std::string& dir, ModelRole role) {
+  return dir.empty() ? model_dir(OcrOptions{}, role) : fs::path(dir);
 }
 
 /// One input image: a file path, encoded bytes or pixels (copied), read from Python with the GIL held.
@@ -30,8 +30,8 @@ struct ImageSource {
   /// Decodes to 8-bit BGR; needs no GIL.
   cv::Mat load() const {
     if (!pixels.empty()) return pixels.type() == CV_8UC3 ? pixels : to_bgr8(pixels);
-    if (!path.empty()) return decode_image(read_file(path), kDefaultMaxPixels, path);
-    return decode_image(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), kDefaultMaxPixels, "<bytes>");
+    if (!path.empty()) return decode_image(read_file(path), kDefaultMaxImagePixels, path);
+    return decode_image(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), kDefaultMaxImagePixels, "<bytes>");
   }
 };
 
@@ -52,68 +52,37 @@ int batch_size_from(const py::handle& v) {
   return b;
 }
 
-template <class T>
-void read_yaml(const YAML::Node& node, std::initializer_list<const char*> keys, T& target) {
-  if (YAML::Node n = yaml_at(node, keys); n && !n.IsNull()) target = n.as<T>();
-}
-
 class Detector {
  public:
   Detector(const std::string& model_dir, const py::dict& engine) {
     LoadRequest request = load_request_from(engine);
-    fs::path dir = model_dir_or_default(model_dir, kDefaultDetModel);
+    fs::path dir = model_dir_or_default(model_dir, ModelRole::TextDetection);
     py::gil_scoped_release nogil;
     model_ = std::make_unique<TextDetector>(dir, request);
   }
 
   const ModelDir& dir() const { return model_->model().dir; }
 
-  /// The module's defaults, from inference.yml as PaddleX reads them: DetResizeForTest (resize_long N means
-  /// limit_type "max" with limit_side_len N; 960/"max" when absent) and DBPostProcess thresholds.
+  /// The module's defaults (TextDetector::model_params: inference.yml as PaddleX reads it), by module key.
   py::dict default_params() const {
-    TextDetParams p;
-    p.limit_side_len = 960;
-    p.limit_type = "max";
-    try {
-      YAML::Node resize = dir().transform("DetResizeForTest");
-      read_yaml(resize, {"resize_long"}, p.limit_side_len);
-      read_yaml(resize, {"limit_side_len"}, p.limit_side_len);
-      read_yaml(resize, {"limit_type"}, p.limit_type);
-      read_yaml(resize, {"max_side_limit"}, p.max_side_limit);
-      YAML::Node post = dir().postprocess();
-      read_yaml(post, {"thresh"}, p.thresh);
-      read_yaml(post, {"box_thresh"}, p.box_thresh);
-      read_yaml(post, {"unclip_ratio"}, p.unclip_ratio);
-      read_yaml(post, {"max_candidates"}, p.max_candidates);
-    } catch (const YAML::Exception& e) {
-      throw Error(ErrorCode::ModelFormat, dir().model_name + ": malformed inference.yml (" + std::string(e.what()) + ")");
-    }
+    OcrOptions o;
+    o.text_det = model_->model_params();
     py::dict d;
-    d["limit_side_len"] = p.limit_side_len;
-    d["limit_type"] = p.limit_type;
-    d["max_side_limit"] = p.max_side_limit;
-    d["thresh"] = p.thresh;
-    d["box_thresh"] = p.box_thresh;
-    d["unclip_ratio"] = p.unclip_ratio;
-    d["max_candidates"] = p.max_candidates;
+    for (const ParamSpec& spec : parameters())
+      if (spec.module == "TextDetection" && spec.type != ParamType::Path) d[py::str(std::string(spec.key))] = param_to_py(spec.get(o));
     return d;
   }
 
   /// Per input: (polys int32 (N, 4, 2), scores list), boxes in the detector's order.
   py::list predict(const py::list& inputs, const py::dict& params) const {
-    TextDetParams p;
+    OcrOptions o;
     for (auto item : params) {
       const std::string key = py::str(item.first);
-      const py::handle v = item.second;
-      if (key == "limit_side_len") p.limit_side_len = cast_option<int>(v, key, "an integer");
-      else if (key == "limit_type") p.limit_type = cast_option<std::string>(v, key, "'min', 'max' or 'resize_long'");
-      else if (key == "max_side_limit") p.max_side_limit = cast_option<int>(v, key, "an integer");
-      else if (key == "thresh") p.thresh = cast_option<float>(v, key, "a number");
-      else if (key == "box_thresh") p.box_thresh = cast_option<float>(v, key, "a number");
-      else if (key == "unclip_ratio") p.unclip_ratio = cast_option<float>(v, key, "a number");
-      else if (key == "max_candidates") p.max_candidates = cast_option<int>(v, key, "an integer");
-      else throw Error(ErrorCode::InvalidArgument, "unknown text detection parameter '" + key + "'");
+      const ParamSpec* spec = find_module_parameter("TextDetection", key);
+      if (!spec || spec->type == ParamType::Path) throw Error(ErrorCode::InvalidArgument, "unknown text detection parameter '" + key + "'");
+      set_param(o, *spec, param_from_py(*spec, item.second));
     }
+    const TextDetParams& p = o.text_det;
     p.validate();
     auto sources = sources_from(inputs);
     std::vector<std::vector<DetBox>> boxes(sources.size());
@@ -146,7 +115,7 @@ class Recognizer {
  public:
   Recognizer(const std::string& model_dir, const py::dict& engine) {
     LoadRequest request = load_request_from(engine);
-    fs::path dir = model_dir_or_default(model_dir, kDefaultRecModel);
+    fs::path dir = model_dir_or_default(model_dir, ModelRole::TextRecognition);
     py::gil_scoped_release nogil;
     model_ = std::make_unique<TextRecognizer>(dir, request);
   }
@@ -178,7 +147,7 @@ class Classifier {
  public:
   Classifier(const std::string& model_dir, const py::dict& engine) {
     LoadRequest request = load_request_from(engine);
-    fs::path dir = model_dir_or_default(model_dir, kDefaultClsModel);
+    fs::path dir = model_dir_or_default(model_dir, ModelRole::TextLineOrientation);
     {
       py::gil_scoped_release nogil;
       model_ = std::make_unique<TextlineClassifier>(dir, request);

@@ -11,6 +11,7 @@
 #include "core/text_metrics.h"
 #include "format/model_dir.h"
 #include "hpocr/error.h"
+#include "hpocr/parameters.h"
 #include "hpocr/pipeline.h"
 #include "hpocr/version.h"
 #include "io/pdf_document.h"
@@ -40,84 +41,40 @@ void translate_error(std::exception_ptr p) {
   }
 }
 
+/// The non-None entries of `d` as table parameters; per-call ones only when `per_call`.
+ParamValues params_from_py(const py::dict& d, bool per_call) {
+  ParamValues values;
+  for (auto item : d) {
+    const std::string key = py::str(item.first);
+    if (item.second.is_none()) continue;
+    const ParamSpec* spec = find_parameter(key);
+    if (!spec || spec->scope == ParamScope::Module || (per_call && spec->scope != ParamScope::PerCall))
+      throw Error(ErrorCode::InvalidArgument, std::string(per_call ? "unknown predict() option '" : "unknown pipeline option '") + key + "'");
+    values.emplace_back(spec, param_from_py(*spec, item.second));
+  }
+  return values;
+}
+
 /// The pipeline options: the PaddleX-style config file (if any) first, then the non-None `overrides`
 /// (PaddleOCR names), which win over it, exactly as the CLI's --paddlex_config and flags; validated.
 OcrOptions resolve_options(const std::string& config_file, const py::dict& overrides) {
   OcrOptions o;
   if (!config_file.empty()) apply_pipeline_config(config_file, o);
-  std::optional<std::string> precision;  // applied last: it wins over every hpi_config level, as --precision
-  for (auto item : overrides) {
-    const std::string key = py::str(item.first);
-    const py::handle v = item.second;
-    if (v.is_none()) continue;
-    auto as_int = [&] { return cast_option<int>(v, key, "an integer"); };
-    auto as_float = [&] { return cast_option<float>(v, key, "a number"); };
-    auto as_bool = [&] { return cast_option<bool>(v, key, "True or False"); };
-    auto as_str = [&] { return cast_option<std::string>(v, key, "a string"); };
-    if (key == "text_detection_model_dir") o.text_detection_model_dir = as_str();
-    else if (key == "text_recognition_model_dir") o.text_recognition_model_dir = as_str();
-    else if (key == "textline_orientation_model_dir") o.textline_orientation_model_dir = as_str();
-    else if (key == "device") o.device = as_str();
-    else if (key == "enable_hpi") o.enable_hpi = as_bool();
-    else if (key == "cpu_threads") o.cpu_threads = as_int();
-    else if (key == "use_textline_orientation") o.use_textline_orientation = as_bool();
-    else if (key == "text_det_limit_side_len") o.text_det.limit_side_len = as_int();
-    else if (key == "text_det_limit_type") o.text_det.limit_type = as_str();
-    else if (key == "text_det_max_side_limit") o.text_det.max_side_limit = as_int();
-    else if (key == "text_det_thresh") o.text_det.thresh = as_float();
-    else if (key == "text_det_box_thresh") o.text_det.box_thresh = as_float();
-    else if (key == "text_det_unclip_ratio") o.text_det.unclip_ratio = as_float();
-    else if (key == "text_rec_score_thresh") o.text_rec_score_thresh = as_float();
-    else if (key == "text_recognition_batch_size") o.text_recognition_batch_size = as_int();
-    else if (key == "textline_orientation_batch_size") o.textline_orientation_batch_size = as_int();
-    else if (key == "return_word_box") o.return_word_box = as_bool();
-    else if (key == "paddle_compat") o.paddle_compat = as_bool();
-    else if (key == "max_image_pixels") o.max_image_pixels = cast_option<std::int64_t>(v, key, "an integer");
-    else if (key == "max_pdf_pages") o.max_pdf_pages = as_int();
-    else if (key == "precision") precision = as_str();
-    else if (key == "hpi_config") o.hpi_config = HpiConfig::from_json(py_to_json(v, key));
-    else throw Error(ErrorCode::InvalidArgument, "unknown pipeline option '" + key + "'");
-  }
-  if (precision) o.set_precision(*precision);
+  apply_params(o, params_from_py(overrides, false));
   o.validate();
   return o;
 }
 
-nlohmann::json hpi_json(const HpiConfig& c) {
-  return {{"backend", c.backend.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.backend)},
-          {"auto_config", c.auto_config},
-          {"auto_paddle2onnx", c.auto_paddle2onnx},
-          {"backend_config", c.backend_config}};
-}
-
 /// The effective options as JSON text (PaddleOCR names; model dirs resolved to the defaults when unset).
 std::string options_json(const OcrOptions& o) {
-  auto dir = [](const fs::path& given, const char* name) { return (given.empty() ? hpocr_home() / "models" / name : given).string(); };
+  nlohmann::json j = options_to_json(o);
+  for (const ParamSpec& spec : parameters())  // the model dirs
+    if (spec.type == ParamType::Path)
+      for (ModelRole role : kModelRoles)
+        if (role_name(role) == spec.module) j[std::string(spec.name)] = model_dir(o, role).string();
   nlohmann::json modules = nlohmann::json::object();
-  for (const auto& [module, config] : o.module_hpi_config) modules[module] = hpi_json(config);
-  nlohmann::json j = {
-      {"text_detection_model_dir", dir(o.text_detection_model_dir, kDefaultDetModel)},
-      {"text_recognition_model_dir", dir(o.text_recognition_model_dir, kDefaultRecModel)},
-      {"textline_orientation_model_dir", dir(o.textline_orientation_model_dir, kDefaultClsModel)},
-      {"device", o.device},
-      {"enable_hpi", o.enable_hpi},
-      {"hpi_config", hpi_json(o.hpi_config)},
-      {"module_hpi_config", modules},
-      {"cpu_threads", o.cpu_threads},
-      {"use_textline_orientation", o.use_textline_orientation},
-      {"text_det_limit_side_len", o.text_det.limit_side_len},
-      {"text_det_limit_type", o.text_det.limit_type},
-      {"text_det_max_side_limit", o.text_det.max_side_limit},
-      {"text_det_thresh", o.text_det.thresh},
-      {"text_det_box_thresh", o.text_det.box_thresh},
-      {"text_det_unclip_ratio", o.text_det.unclip_ratio},
-      {"text_rec_score_thresh", o.text_rec_score_thresh},
-      {"text_recognition_batch_size", o.text_recognition_batch_size},
-      {"textline_orientation_batch_size", o.textline_orientation_batch_size},
-      {"return_word_box", o.return_word_box},
-      {"paddle_compat", o.paddle_compat},
-      {"max_image_pixels", o.max_image_pixels},
-      {"max_pdf_pages", o.max_pdf_pages}};
+  for (const auto& [module, config] : o.module_hpi_config) modules[module] = config.to_json();
+  j["module_hpi_config"] = modules;
   return j.dump();
 }
 
@@ -204,30 +161,7 @@ class Pipeline {
 
  private:
   /// PaddleOCR's per-call predict() arguments (already type-checked in Python); absent or None = unchanged.
-  PredictParams predict_params(const py::dict& d) const {
-    PredictParams p;
-    auto get = [&](const char* key) -> py::object {
-      return d.contains(key) && !d[key].is_none() ? py::reinterpret_borrow<py::object>(d[key]) : py::object();
-    };
-    TextDetParams det = pipeline_->options().text_det;
-    bool det_changed = false;
-    auto det_field = [&](const char* key, auto& field) {
-      if (py::object v = get(key)) {
-        field = v.cast<std::remove_reference_t<decltype(field)>>();
-        det_changed = true;
-      }
-    };
-    det_field("text_det_limit_side_len", det.limit_side_len);
-    det_field("text_det_limit_type", det.limit_type);
-    det_field("text_det_thresh", det.thresh);
-    det_field("text_det_box_thresh", det.box_thresh);
-    det_field("text_det_unclip_ratio", det.unclip_ratio);
-    if (det_changed) p.text_det = det;
-    if (py::object v = get("text_rec_score_thresh")) p.text_rec_score_thresh = v.cast<float>();
-    if (py::object v = get("use_textline_orientation")) p.use_textline_orientation = v.cast<bool>();
-    if (py::object v = get("return_word_box")) p.return_word_box = v.cast<bool>();
-    return p;
-  }
+  PredictParams predict_params(const py::dict& d) const { return hpocr::predict_params(pipeline_->options(), params_from_py(d, true)); }
 
   std::unique_ptr<OcrPipeline> pipeline_;
 };
@@ -278,8 +212,9 @@ PYBIND11_MODULE(_hpocr, m) {
       },
       "Installs the exception class raised for each hpocr error category (called by hpocr.errors).");
   m.def("hpocr_home", [] { return hpocr_home().string(); }, "$HPOCR_HOME, else ~/.cache/hpocr.");
-  m.attr("DEFAULT_MODELS") = py::dict(py::arg("text_detection") = kDefaultDetModel, py::arg("text_recognition") = kDefaultRecModel,
-                                      py::arg("textline_orientation") = kDefaultClsModel);
+  m.attr("DEFAULT_MODELS") = py::dict(py::arg("text_detection") = default_model_name(ModelRole::TextDetection),
+                                      py::arg("text_recognition") = default_model_name(ModelRole::TextRecognition),
+                                      py::arg("textline_orientation") = default_model_name(ModelRole::TextLineOrientation));
   m.def(
       "model_name",
       [](const std::string& dir, const std::string& role) { return open_model_dir(dir, role).model_name; },
@@ -295,18 +230,32 @@ PYBIND11_MODULE(_hpocr, m) {
   m.def("_edit_distance", &edit_distance, py::arg("a"), py::arg("b"),
         "Levenshtein distance over the Unicode code points of two strings (the benchmark's accuracy measure).");
   m.def(
+      "parameters",
+      [] {
+        static const char* const kTypes[] = {"bool", "int", "float", "str", "path", "dict"};
+        static const char* const kScopes[] = {"init", "per_call", "module"};
+        py::list out;
+        for (const ParamSpec& spec : parameters())
+          out.append(py::dict(py::arg("name") = spec.name, py::arg("type") = kTypes[static_cast<int>(spec.type)],
+                              py::arg("scope") = kScopes[static_cast<int>(spec.scope)], py::arg("module") = spec.module,
+                              py::arg("key") = spec.key, py::arg("unavailable") = spec.unavailable,
+                              py::arg("default") = param_to_py(spec.get(OcrOptions{})), py::arg("help") = spec.help));
+        return out;
+      },
+      "The parameter table (docs/parameters.md): name, type, scope (init, per_call, module), module, key, ...");
+  m.def(
       "resolve_options",
       [](const std::string& config_file, const py::dict& overrides) { return options_json(resolve_options(config_file, overrides)); },
       py::arg("config_file"), py::arg("overrides"),
       "Effective, validated pipeline options (JSON text): the PaddleX-style config file, then the overrides.");
   m.def(
-      "parse_hpi_config", [](const std::string& text_or_path) { return hpi_json(parse_hpi_config(text_or_path)).dump(); },
+      "parse_hpi_config", [](const std::string& text_or_path) { return parse_hpi_config(text_or_path).to_json().dump(); },
       py::arg("text_or_path"),
       "hpi_config given as on the CLI (JSON/YAML text or a file), validated, as JSON text for PaddleOCR(hpi_config=...).");
   m.def("_render_lines", &render_text_lines, py::arg("lines"), py::arg("font_px") = 32, py::arg("font") = "",
         "Renders one line of text per entry (black on white, BGR uint8), for tests and demos.");
   m.def("_write_image", &write_image, py::arg("path"), py::arg("image"), "Encodes an array to an image file (format from the extension).");
-  m.def("_read_image", &read_image, py::arg("path"), py::arg("max_pixels") = kDefaultMaxPixels,
+  m.def("_read_image", &read_image, py::arg("path"), py::arg("max_pixels") = kDefaultMaxImagePixels,
         "Reads and decodes an image file to BGR uint8, with hpocr's input checks.");
 
   py::class_<Result>(m, "Result", "One image's OCR result (use hpocr.OCRResult).")

@@ -34,6 +34,13 @@ HpiConfig HpiConfig::from_json(const nlohmann::json& j) {
   return c;
 }
 
+nlohmann::json HpiConfig::to_json() const {
+  return {{"backend", backend.empty() ? nlohmann::json(nullptr) : nlohmann::json(backend)},
+          {"auto_config", auto_config},
+          {"auto_paddle2onnx", auto_paddle2onnx},
+          {"backend_config", backend_config}};
+}
+
 void HpiConfig::validate() const {
   if (!backend.empty() && std::find(std::begin(kBackends), std::end(kBackends), backend) == std::end(kBackends))
     bad("backend '" + backend + "' is unknown (expected onnxruntime, opencv, openvino, paddle or tensorrt)");

@@ -1,52 +1,29 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
 #include "core/device.h"
 #include "hpocr/error.h"
 #include "hpocr/options.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr {
-namespace {
 
-[[noreturn]] void bad(const std::string& name, const std::string& value, const std::string& expected) {
-  throw Error(ErrorCode::InvalidArgument, name + "=" + value + " is invalid: expected " + expected);
-}
-
-void check_unit(const char* name, float v, bool allow_one = true) {
-  if (!std::isfinite(v) || v < 0.f || v > 1.f || (!allow_one && v == 1.f))
-    bad(name, std::to_string(v), "a number in [0, 1]");
-}
-
-}  // namespace
-
+// Ranges live in the parameter table (src/core/parameters.cpp); what it cannot word is checked here.
 void TextDetParams::validate() const {
-  if (limit_side_len < 1 || limit_side_len > 16384) bad("text_det_limit_side_len", std::to_string(limit_side_len), "1..16384");
-  if (limit_type != "min" && limit_type != "max" && limit_type != "resize_long")
-    bad("text_det_limit_type", limit_type, "'min', 'max' or 'resize_long'");
-  if (max_side_limit < 32 || max_side_limit > 16384) bad("text_det_max_side_limit", std::to_string(max_side_limit), "32..16384");
-  check_unit("text_det_thresh", thresh);
-  check_unit("text_det_box_thresh", box_thresh);
-  if (!std::isfinite(unclip_ratio) || unclip_ratio <= 0.f || unclip_ratio > 10.f)
-    bad("text_det_unclip_ratio", std::to_string(unclip_ratio), "a number in (0, 10]");
-  if (max_candidates < 1 || max_candidates > 100000) bad("max_candidates", std::to_string(max_candidates), "1..100000");
+  OcrOptions o;
+  o.text_det = *this;
+  for (const auto& spec : parameters())
+    if (spec.module == "TextDetection" && spec.type != ParamType::Path) check_param(spec, spec.get(o));
 }
 
 void OcrOptions::validate() const {
-  text_det.validate();
+  for (const auto& spec : parameters()) check_param(spec, spec.get(*this));
   Device::parse(device);
-  if (cpu_threads < 0 || cpu_threads > 1024) bad("cpu_threads", std::to_string(cpu_threads), "0 (auto) .. 1024");
-  if (!std::isfinite(text_rec_score_thresh) || text_rec_score_thresh < 0.f || text_rec_score_thresh > 1.f)
-    bad("text_rec_score_thresh", std::to_string(text_rec_score_thresh), "a number in [0, 1]");
-  if (text_recognition_batch_size < 0 || text_recognition_batch_size > 1024)
-    bad("text_recognition_batch_size", std::to_string(text_recognition_batch_size), "0 (auto) .. 1024");
-  if (textline_orientation_batch_size < 1 || textline_orientation_batch_size > 1024)
-    bad("textline_orientation_batch_size", std::to_string(textline_orientation_batch_size), "1..1024");
-  if (max_image_pixels < 1) bad("max_image_pixels", std::to_string(max_image_pixels), "a positive pixel count");
-  if (max_pdf_pages < 0) bad("max_pdf_pages", std::to_string(max_pdf_pages), "a page count >= 0 (0: no limit)");
   hpi_config.validate();
   for (const auto& [module, config] : module_hpi_config) {
-    if (module != "TextDetection" && module != "TextRecognition" && module != "TextLineOrientation")
-      bad("module_hpi_config", module, "TextDetection, TextRecognition or TextLineOrientation");
+    if (std::none_of(std::begin(kModelRoles), std::end(kModelRoles), [&](ModelRole r) { return role_name(r) == module; }))
+      throw Error(ErrorCode::InvalidArgument, "module_hpi_config=" + module + " is invalid: expected TextDetection, TextRecognition or TextLineOrientation");
     config.validate();
   }
 }
@@ -56,6 +33,31 @@ void OcrOptions::set_precision(const std::string& precision) {
     throw Error(ErrorCode::InvalidArgument, "precision='" + precision + "' is invalid: expected fp32, fp16 or int8");
   hpi_config.backend_config["precision"] = precision;
   for (auto& [module, config] : module_hpi_config) config.backend_config["precision"] = precision;
+}
+
+std::string_view role_name(ModelRole role) {
+  switch (role) {
+    case ModelRole::TextDetection: return "TextDetection";
+    case ModelRole::TextLineOrientation: return "TextLineOrientation";
+    case ModelRole::TextRecognition: return "TextRecognition";
+  }
+  return "";
+}
+
+std::string_view default_model_name(ModelRole role) {
+  switch (role) {
+    case ModelRole::TextDetection: return "PP-OCRv4_mobile_det";
+    case ModelRole::TextLineOrientation: return "ch_ppocr_mobile_v2.0_cls";
+    case ModelRole::TextRecognition: return "PP-OCRv4_mobile_rec";
+  }
+  return "";
+}
+
+std::filesystem::path model_dir(const OcrOptions& o, ModelRole role) {
+  const std::filesystem::path& given = role == ModelRole::TextDetection         ? o.text_detection_model_dir
+                                       : role == ModelRole::TextLineOrientation ? o.textline_orientation_model_dir
+                                                                                : o.text_recognition_model_dir;
+  return given.empty() ? hpocr_home() / "models" / default_model_name(role) : given;
 }
 
 std::filesystem::path hpocr_home() {

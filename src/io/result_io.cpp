@@ -2,12 +2,11 @@
 
 #include <fstream>
 
-#include <fmt/format.h>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "hpocr/error.h"
+#include "hpocr/parameters.h"
 #include "io/text_renderer.h"
 
 namespace fs = std::filesystem;
@@ -24,9 +23,6 @@ nlohmann::ordered_json polys_json(const std::vector<Quad>& quads) {
   }
   return out;
 }
-
-/// A float parameter as the decimal it was written as (0.3, not 0.30000001192092896), like PaddleOCR's JSON.
-double decimal(float v) { return std::stod(fmt::format("{}", v)); }
 
 fs::path prepare_dir(const fs::path& dir) {
   std::error_code ec;
@@ -50,13 +46,11 @@ nlohmann::ordered_json to_json(const OcrResult& r) {
   j["page_index"] = r.page_index ? nlohmann::ordered_json(*r.page_index) : nlohmann::ordered_json(nullptr);
   j["model_settings"] = {{"use_doc_preprocessor", false}, {"use_textline_orientation", r.use_textline_orientation}};
   j["dt_polys"] = polys_json(r.dt_polys);
-  const auto& p = r.text_det_params;
-  j["text_det_params"] = {{"limit_side_len", p.limit_side_len}, {"limit_type", p.limit_type},
-                          {"thresh", decimal(p.thresh)},        {"max_side_limit", p.max_side_limit},
-                          {"box_thresh", decimal(p.box_thresh)}, {"unclip_ratio", decimal(p.unclip_ratio)}};
+  j["text_det_params"] = text_det_params_json(r.text_det_params);
   j["text_type"] = "general";
   j["textline_orientation_angles"] = r.textline_orientation_angles;
-  j["text_rec_score_thresh"] = decimal(r.text_rec_score_thresh);
+  const ParamSpec& score = *find_parameter("text_rec_score_thresh");
+  j[std::string(score.name)] = param_to_json(score, static_cast<double>(r.text_rec_score_thresh));
   j["return_word_box"] = r.return_word_box;
   j["rec_texts"] = r.rec_texts;
   j["rec_scores"] = r.rec_scores;

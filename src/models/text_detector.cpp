@@ -5,6 +5,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/timer.h"
+#include "format/model_dir.h"
+#include "hpocr/error.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr {
 
@@ -33,6 +36,30 @@ cv::Size det_input_size(cv::Size image, const TextDetParams& p) {
 TextDetector::TextDetector(const std::filesystem::path& model_dir, const LoadRequest& request)
     : model_(LoadedModel::open(model_dir, "text detection", request, {1, 3, 64, 64})),
       norm_(Normalize::from_model(model_.dir, Normalize::imagenet())) {}
+
+TextDetParams TextDetector::model_params() const {
+  OcrOptions o;
+  o.text_det.limit_side_len = 960;
+  o.text_det.limit_type = "max";
+  try {
+    const YAML::Node resize = model_.dir.transform("DetResizeForTest"), post = model_.dir.postprocess();
+    if (YAML::Node n = yaml_at(resize, {"resize_long"}); n && n.IsScalar()) o.text_det.limit_side_len = n.as<int>();
+    for (const ParamSpec& spec : parameters()) {
+      if (spec.module != "TextDetection" || spec.type == ParamType::Path) continue;
+      const std::string key(spec.key);
+      for (const YAML::Node& section : {resize, post})
+        if (YAML::Node n = yaml_at(section, {key.c_str()}); n && !n.IsNull()) {
+          if (!n.IsScalar()) throw Error(ErrorCode::InvalidArgument, key + " is not a single value");
+          set_param(o, spec, parse_param(spec, n.Scalar()));
+        }
+    }
+  } catch (const YAML::Exception& e) {
+    throw Error(ErrorCode::ModelFormat, model_.dir.model_name + ": malformed inference.yml (" + std::string(e.what()) + ")");
+  } catch (const Error& e) {
+    throw Error(ErrorCode::ModelFormat, model_.dir.model_name + ": unusable detection setting in inference.yml (" + e.what() + ")");
+  }
+  return o.text_det;
+}
 
 std::vector<DetBox> TextDetector::detect(const cv::Mat& bgr, const TextDetParams& params, StageTimings* t) const {
   Timer timer;

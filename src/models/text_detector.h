@@ -17,6 +17,10 @@ class TextDetector {
   /// Boxes in original image coordinates, in contour order (not yet sorted). Adds stage times to `t`.
   std::vector<DetBox> detect(const cv::Mat& bgr, const TextDetParams& params, StageTimings* t = nullptr) const;
   const LoadedModel& model() const { return model_; }
+  /// The model's own settings from inference.yml, as PaddleX's TextDetection module reads them: DetResizeForTest
+  /// (`resize_long: N` is limit_type "max" with limit_side_len N; 960 / "max" when absent) and DBPostProcess's
+  /// thresholds; the pipeline uses PaddleOCR's defaults instead. Error(ModelFormat) for unusable values.
+  TextDetParams model_params() const;
 
  private:
   LoadedModel model_;

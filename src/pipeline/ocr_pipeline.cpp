@@ -21,10 +21,6 @@ namespace {
 /// Readings scored below this are checked in the other orientation (check_orientation; docs/accuracy.md).
 constexpr float kOrientationCheckScore = 0.9f;
 
-std::filesystem::path model_dir_or_default(const std::filesystem::path& given, const char* default_name) {
-  return given.empty() ? hpocr_home() / "models" / default_name : given;
-}
-
 /// The pipeline's models, without the options.
 struct PipelineModels {
   TextDetector detector;
@@ -33,8 +29,8 @@ struct PipelineModels {
 };
 
 /// The module's own hpi_config if given, else the pipeline's (the deepest level wins, as in PaddleX).
-LoadRequest load_request(const OcrOptions& o, const char* module) {
-  auto it = o.module_hpi_config.find(module);
+LoadRequest load_request(const OcrOptions& o, ModelRole role) {
+  auto it = o.module_hpi_config.find(std::string(role_name(role)));
   return {Device::parse(o.device), o.cpu_threads, o.enable_hpi, it != o.module_hpi_config.end() ? it->second : o.hpi_config, {}, nullptr, {}};
 }
 
@@ -43,16 +39,16 @@ LoadRequest load_request(const OcrOptions& o, const char* module) {
 /// shorter. Errors are reported in the order of a sequential load: detection, recognition, orientation.
 PipelineModels load_models(const OcrOptions& o) {
   auto detector = std::async(std::launch::async, [&o] {
-    return TextDetector(model_dir_or_default(o.text_detection_model_dir, "PP-OCRv4_mobile_det"), load_request(o, "TextDetection"));
+    return TextDetector(model_dir(o, ModelRole::TextDetection), load_request(o, ModelRole::TextDetection));
   });
   auto recognizer = std::async(std::launch::async, [&o] {
-    return TextRecognizer(model_dir_or_default(o.text_recognition_model_dir, "PP-OCRv4_mobile_rec"), load_request(o, "TextRecognition"));
+    return TextRecognizer(model_dir(o, ModelRole::TextRecognition), load_request(o, ModelRole::TextRecognition));
   });
   std::future<std::unique_ptr<TextlineClassifier>> classifier;
   if (o.use_textline_orientation)
     classifier = std::async(std::launch::async, [&o] {
-      return std::make_unique<TextlineClassifier>(model_dir_or_default(o.textline_orientation_model_dir, "ch_ppocr_mobile_v2.0_cls"),
-                                                  load_request(o, "TextLineOrientation"));
+      return std::make_unique<TextlineClassifier>(model_dir(o, ModelRole::TextLineOrientation),
+                                                  load_request(o, ModelRole::TextLineOrientation));
     });
   // get() in this order; when one throws, the other futures' destructors wait for their loads to finish.
   TextDetector det = detector.get();

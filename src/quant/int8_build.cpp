@@ -33,9 +33,9 @@ constexpr size_t kMaxInputsPerModel = 48;  // calibration tensors kept per model
 using RoleDirs = std::map<std::string, fs::path>;
 
 RoleDirs default_dirs() {
-  return {{"TextDetection", hpocr_home() / "models" / "PP-OCRv4_mobile_det"},
-          {"TextLineOrientation", hpocr_home() / "models" / "ch_ppocr_mobile_v2.0_cls"},
-          {"TextRecognition", hpocr_home() / "models" / "PP-OCRv4_mobile_rec"}};
+  RoleDirs dirs;
+  for (ModelRole role : kModelRoles) dirs[std::string(role_name(role))] = model_dir(OcrOptions{}, role);
+  return dirs;
 }
 
 /// fp32 on the plain engine: the guard's reference, and the candidate run with the INT8 directory given

@@ -1,4 +1,4 @@
-#include "calib_set.h"
+#include "quant/calib_set.h"
 
 #include <filesystem>
 #include <memory>
@@ -10,7 +10,7 @@
 
 namespace fs = std::filesystem;
 
-namespace hpocr::bench {
+namespace hpocr::quant {
 namespace {
 
 const char* const kEnglish[] = {"invoice", "total", "delivery", "customer", "payment", "balance", "quarterly", "report",
@@ -58,14 +58,14 @@ std::pair<cv::Scalar, cv::Scalar> colours(std::mt19937& rng) {
 
 }  // namespace
 
-std::vector<quant::LabelledImage> make_calibration_set(int count, uint32_t seed) {
+std::vector<LabelledImage> make_calibration_set(int count, uint32_t seed) {
   auto fs_list = fonts();
   std::mt19937 rng(seed);
-  std::vector<quant::LabelledImage> out;
+  std::vector<LabelledImage> out;
   for (int i = 0; i < count; ++i) {
     const Font& font = fs_list[rng() % fs_list.size()];
     auto [ink, paper] = colours(rng);
-    quant::LabelledImage img;
+    LabelledImage img;
     if (i % 4 != 3) {  // a page
       const int w = std::uniform_int_distribution<>(640, 960)(rng), h = std::uniform_int_distribution<>(640, 1100)(rng);
       img = {"calib_page" + std::to_string(i), cv::Mat(h, w, CV_8UC3, paper), {}};
@@ -92,4 +92,4 @@ std::vector<quant::LabelledImage> make_calibration_set(int count, uint32_t seed)
   return out;
 }
 
-}  // namespace hpocr::bench
+}  // namespace hpocr::quant

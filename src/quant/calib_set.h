@@ -6,12 +6,12 @@
 
 #include "quant/int8_build.h"
 
-namespace hpocr::bench {
+namespace hpocr::quant {
 
 /// `count` images (about three pages to one line image) drawn from `seed`. Calibration and validation use
 /// different seeds (kCalibrationSeed, kValidationSeed), so their texts and layouts differ.
-std::vector<quant::LabelledImage> make_calibration_set(int count, uint32_t seed);
+std::vector<LabelledImage> make_calibration_set(int count, uint32_t seed);
 
 constexpr uint32_t kCalibrationSeed = 1001, kValidationSeed = 2002;
 
-}  // namespace hpocr::bench
+}  // namespace hpocr::quant
