@@ -15,7 +15,7 @@ set(allowed_backend  core format backend)
 set(allowed_hpi      core format convert backend hpi)
 set(allowed_models   core format backend hpi models)
 set(allowed_io       core io)
-set(allowed_pipeline core format backend hpi models io pipeline)
+set(allowed_pipeline core format backend hpi models io quant pipeline)
 set(allowed_quant    core format convert backend hpi models io quant)
 set(layers core format convert backend hpi models io pipeline quant)
 

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 namespace hpocr::hpi {
 
 // Bumped when the entry layout or the quantisation scheme changes, so old entries are not reused.
-constexpr const char* kInt8Format = "qdq-v1";
+constexpr const char* kInt8Format = "qdq-v3";  // v3: lookup tables (ai.hpocr.LookupTable) between integer kernels
 
 fs::path int8_entry_dir(const ModelDir& model) {
   const Backend* ort = find_backend("onnxruntime");

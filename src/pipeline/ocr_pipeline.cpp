@@ -14,6 +14,7 @@
 #include "models/text_recognizer.h"
 #include "models/textline_classifier.h"
 #include "models/word_boxes.h"
+#include "pipeline/int8_first_use.h"
 
 namespace hpocr {
 namespace {
@@ -38,6 +39,7 @@ LoadRequest load_request(const OcrOptions& o, ModelRole role) {
 /// weights, converting a Paddle model) is single-threaded work per model, so the start of every process is
 /// shorter. Errors are reported in the order of a sequential load: detection, recognition, orientation.
 PipelineModels load_models(const OcrOptions& o) {
+  build_int8_on_first_use(o);  // precision int8 without a cached INT8 version: build it now (first use)
   auto detector = std::async(std::launch::async, [&o] {
     return TextDetector(model_dir(o, ModelRole::TextDetection), load_request(o, ModelRole::TextDetection));
   });

@@ -212,6 +212,13 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
   if (req.calibration.empty()) throw Error(ErrorCode::InvalidInput, "no calibration images");
   if (req.validation.empty()) throw Error(ErrorCode::InvalidInput, "no validation images for the accuracy guard");
   RoleDirs dirs = default_dirs();
+  for (const auto& [role, dir] : req.context_dirs) {
+    if (!dirs.count(role)) throw Error(ErrorCode::InvalidArgument, "unknown model role '" + role + "'");
+    dirs[role] = dir;
+  }
+  auto progress = [&](const std::string& line) {
+    if (req.progress) req.progress(line);
+  };
   std::vector<std::string> targets;
   for (const auto& d : req.model_dirs) {
     const std::string role = model_role(d);
@@ -225,6 +232,7 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
 
   Timer timer;
   log::info("calibration: running the fp32 models on {} images", req.calibration.size());
+  progress("calibration: running the fp32 models on " + std::to_string(req.calibration.size()) + " images");
   auto inputs = collect_inputs(dirs, req.calibration, threads);
   log::info("validation: running the fp32 pipeline on {} images", req.validation.size());
   const auto reference = run_pipeline(dirs, req.validation, threads);
@@ -236,6 +244,7 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
     const auto& samples = inputs[role];
     if (samples.empty())
       throw Error(ErrorCode::InvalidInput, source.model_name + ": the calibration images gave it no input (no text was detected in any)");
+    progress(source.model_name + ": activation ranges on " + std::to_string(samples.size()) + " inputs");
     Calibration calib = calibrate(source.model_file, samples, req.options);
     TempDirectory staging("hpocr-int8");
     copy_files(source.dir, staging.path());
@@ -276,6 +285,9 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
       candidate[role] = staging.path();
       verdict = judge(req.validation, reference, run_pipeline(candidate, req.validation, threads), req.guard);
       log::info("{}: guard round {} ({} layers left in fp32): {}", source.model_name, round, guard_excluded.size(), verdict.reason);
+      progress(source.model_name + ": guard round " + std::to_string(round) + " on " + std::to_string(req.validation.size()) +
+               " images (" + std::to_string(guard_excluded.size()) + " layers in fp32): " + (verdict.passed ? "passed, " : "failed, ") +
+               verdict.reason);
       rounds.push_back({{"excluded", guard_excluded.size()}, {"passed", verdict.passed}, {"result", verdict.to_json()}});
       if (const double v = violation(verdict); v < best.violation)
         best = {v, q.SerializeAsString(), verdict, guard_excluded, quantized, kernels};

@@ -3,6 +3,8 @@
 // kernels for them, and runs the accuracy guard, leaving the most sensitive layers in fp32 before giving up.
 #pragma once
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,11 @@ struct BuildRequest {
   QuantOptions options;
   GuardThresholds guard;
   int max_sensitivity_rounds = 3;                 ///< guard retries, each leaving more sensitive layers in fp32
+  /// The models the guard's pipeline uses for the roles not being quantised (role name -> directory); the
+  /// default models where a role is missing. A pipeline building its INT8 models on first use passes its own.
+  std::map<std::string, std::filesystem::path> context_dirs;
+  /// Called with a one-line account of each phase (calibration, each model's guard rounds), for progress output.
+  std::function<void(const std::string&)> progress;
 };
 
 /// Quantises each model, publishes its cache entry (with quant.json and guard.json) and returns one report

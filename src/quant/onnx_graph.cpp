@@ -201,16 +201,204 @@ int fold_batchnorm(onnx::GraphProto& g) {
   for (int i = 0; i < g.node_size(); ++i)
     if (!removed.count(i)) *kept.Add() = std::move(*g.mutable_node(i));
   g.mutable_node()->Swap(&kept);
-  // Drop initializers nothing reads any more (the unfolded weights and BN parameters).
+  prune_unused_initializers(g);  // the unfolded weights and BN parameters
+  return folded;
+}
+
+int prune_unused_initializers(onnx::GraphProto& g) {
   std::set<std::string> used;
   for (const auto& n : g.node())
     for (const auto& in : n.input()) used.insert(in);
-  for (const auto& o : g.output()) used.insert(o.name());
+  for (const auto& o : g.output()) used.insert(o.name());  // a constant graph output stays
   google::protobuf::RepeatedPtrField<onnx::TensorProto> live;
+  const int before = g.initializer_size();
   for (auto& t : *g.mutable_initializer())
     if (used.count(t.name())) *live.Add() = std::move(t);
   g.mutable_initializer()->Swap(&live);
+  return before - g.initializer_size();
+}
+
+namespace {
+
+/// Uses of every tensor (node inputs and graph outputs) and the producer of every node output.
+struct Uses {
+  std::map<std::string, int> count;
+  std::map<std::string, int> producer;
+  std::map<std::string, std::vector<int>> consumers;
+  explicit Uses(const onnx::GraphProto& g) {
+    for (int i = 0; i < g.node_size(); ++i) {
+      for (const auto& o : g.node(i).output()) producer[o] = i;
+      for (const auto& in : g.node(i).input())
+        if (!in.empty()) ++count[in], consumers[in].push_back(i);
+    }
+    for (const auto& o : g.output()) ++count[o.name()];
+  }
+  /// The single node reading `t` (none when `t` is read twice or is a graph output).
+  int sole_consumer(const std::string& t) const {
+    auto c = count.find(t);
+    if (c == count.end() || c->second != 1) return -1;
+    auto it = consumers.find(t);
+    return it == consumers.end() || it->second.size() != 1 ? -1 : it->second[0];
+  }
+};
+
+/// The float values of a constant input of `n` that is a scalar or one value per channel ([C], [1,C,1,1],
+/// [C,1,1]); empty when it is not constant, not float or shaped otherwise.
+std::vector<float> channel_constant(const onnx::GraphProto& g, const std::map<std::string, int>& inits, const std::string& name,
+                                    int64_t channels) {
+  auto it = inits.find(name);
+  if (it == inits.end()) return {};
+  const onnx::TensorProto& t = g.initializer(it->second);
+  if (t.data_type() != onnx::TensorProto::FLOAT) return {};
+  int64_t numel = 1, non_unit = 0, non_unit_axis = -1;
+  for (int d = 0; d < t.dims_size(); ++d) {
+    numel *= t.dims(d);
+    if (t.dims(d) != 1) ++non_unit, non_unit_axis = d;
+  }
+  auto v = tensor_floats(t);
+  if (static_cast<int64_t>(v.size()) != numel) return {};
+  if (numel == 1) return std::vector<float>(channels, v[0]);
+  // Per channel: the channel axis of an NCHW tensor, i.e. axis 1 of a rank-4 constant or axis 0 of rank 3.
+  const bool channel_axis = (t.dims_size() == 4 && non_unit_axis == 1) || (t.dims_size() == 3 && non_unit_axis == 0);
+  if (non_unit != 1 || !channel_axis || numel != channels) return {};
+  return v;
+}
+
+std::optional<float> scalar_constant(const onnx::GraphProto& g, const std::map<std::string, int>& inits, const std::string& name) {
+  auto v = channel_constant(g, inits, name, 1);
+  if (v.size() != 1) return std::nullopt;
+  return v[0];
+}
+
+void set_float_attr(onnx::NodeProto& n, const std::string& name, float value) {
+  auto* a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::FLOAT);
+  a->set_f(value);
+}
+
+}  // namespace
+
+int fold_conv_affine(onnx::GraphProto& g) {
+  int folded = 0;
+  for (bool changed = true; changed;) {
+    changed = false;
+    const Uses uses(g);
+    const auto inits = initializer_index(g);
+    for (int c = 0; c < g.node_size() && !changed; ++c) {
+      const onnx::NodeProto& conv = g.node(c);
+      if (conv.op_type() != "Conv" || !conv.domain().empty() || conv.input_size() < 2) continue;
+      auto w_it = inits.find(conv.input(1));
+      if (w_it == inits.end()) continue;
+      const onnx::TensorProto& w = g.initializer(w_it->second);
+      if (w.data_type() != onnx::TensorProto::FLOAT || w.dims_size() < 3 || w.dims(0) <= 0) continue;
+      const int64_t channels = w.dims(0);
+      const bool has_bias = conv.input_size() > 2 && !conv.input(2).empty();
+      if (has_bias && !inits.count(conv.input(2))) continue;
+      const int next = uses.sole_consumer(conv.output(0));
+      if (next < 0) continue;
+      const onnx::NodeProto& op = g.node(next);
+      if ((op.op_type() != "Mul" && op.op_type() != "Add") || !op.domain().empty() || op.input_size() != 2) continue;
+      const std::string other = op.input(0) == conv.output(0) ? op.input(1) : op.input(0);
+      if (other == conv.output(0)) continue;
+      const auto k = channel_constant(g, inits, other, channels);
+      if (k.empty()) continue;
+      auto wv = tensor_floats(w);
+      std::vector<float> bv = has_bias ? tensor_floats(g.initializer(inits.at(conv.input(2)))) : std::vector<float>(channels, 0.f);
+      if (bv.size() != static_cast<size_t>(channels) || wv.size() % channels) continue;
+      const size_t per = wv.size() / channels;
+      if (op.op_type() == "Mul") {
+        for (int64_t ch = 0; ch < channels; ++ch) {
+          for (size_t i = 0; i < per; ++i) wv[ch * per + i] *= k[ch];
+          bv[ch] *= k[ch];
+        }
+      } else {
+        for (int64_t ch = 0; ch < channels; ++ch) bv[ch] += k[ch];
+      }
+      std::vector<int64_t> wdims(w.dims().begin(), w.dims().end());
+      const std::string wname = conv.name() + "_affine_w" + std::to_string(folded), bname = conv.name() + "_affine_b" + std::to_string(folded);
+      *g.add_initializer() = make_tensor(wname, onnx::TensorProto::FLOAT, wdims, wv);
+      *g.add_initializer() = make_tensor(bname, onnx::TensorProto::FLOAT, {channels}, bv);
+      const std::string out = op.output(0);
+      onnx::NodeProto& cv = *g.mutable_node(c);
+      cv.set_input(1, wname);
+      if (cv.input_size() > 2) cv.set_input(2, bname);
+      else cv.add_input(bname);
+      cv.set_output(0, out);
+      g.mutable_node()->DeleteSubrange(next, 1);
+      ++folded;
+      changed = true;
+    }
+  }
+  if (folded) prune_unused_initializers(g);
   return folded;
+}
+
+int fuse_hardswish(onnx::GraphProto& g) {
+  int fused = 0;
+  for (bool changed = true; changed;) {
+    changed = false;
+    const Uses uses(g);
+    const auto inits = initializer_index(g);
+    for (int a = 0; a < g.node_size() && !changed; ++a) {
+      // x + 3 -> Clip(0, 6) -> x * clip -> / 6
+      const onnx::NodeProto& add = g.node(a);
+      if (add.op_type() != "Add" || !add.domain().empty() || add.input_size() != 2) continue;
+      const int xi = scalar_constant(g, inits, add.input(1)) ? 0 : scalar_constant(g, inits, add.input(0)) ? 1 : -1;
+      if (xi < 0 || *scalar_constant(g, inits, add.input(1 - xi)) != 3.f) continue;
+      const std::string x = add.input(xi);
+      const int c = uses.sole_consumer(add.output(0));
+      if (c < 0) continue;
+      const onnx::NodeProto& clip = g.node(c);
+      if (clip.op_type() != "Clip" || !clip.domain().empty()) continue;
+      std::optional<float> lo, hi;
+      if (const auto* m = find_attr(clip, "min")) lo = m->f();
+      if (const auto* m = find_attr(clip, "max")) hi = m->f();
+      if (clip.input_size() > 1 && !clip.input(1).empty()) lo = scalar_constant(g, inits, clip.input(1));
+      if (clip.input_size() > 2 && !clip.input(2).empty()) hi = scalar_constant(g, inits, clip.input(2));
+      if (!lo || !hi || *lo != 0.f || *hi != 6.f) continue;
+      const int m = uses.sole_consumer(clip.output(0));
+      if (m < 0) continue;
+      const onnx::NodeProto& mul = g.node(m);
+      if (mul.op_type() != "Mul" || !mul.domain().empty() || mul.input_size() != 2) continue;
+      if (!((mul.input(0) == x && mul.input(1) == clip.output(0)) || (mul.input(1) == x && mul.input(0) == clip.output(0)))) continue;
+      const int d = uses.sole_consumer(mul.output(0));
+      if (d < 0) continue;
+      const onnx::NodeProto& div = g.node(d);
+      if (div.op_type() != "Div" || !div.domain().empty() || div.input_size() != 2 || div.input(0) != mul.output(0)) continue;
+      const auto six = scalar_constant(g, inits, div.input(1));
+      if (!six || *six != 6.f) continue;
+      // x * HardSigmoid(x; 1/6, 1/2) == x * clip(x + 3, 0, 6) / 6: four elementwise passes become two.
+      onnx::NodeProto hs;
+      hs.set_op_type("HardSigmoid");
+      hs.set_name(add.name() + "_hardsigmoid");
+      hs.add_input(x);
+      hs.add_output(add.output(0) + "_hardsigmoid");
+      set_float_attr(hs, "alpha", 1.f / 6.f);
+      set_float_attr(hs, "beta", 0.5f);
+      onnx::NodeProto prod;
+      prod.set_op_type("Mul");
+      prod.set_name(mul.name() + "_hardswish");
+      prod.add_input(x);
+      prod.add_input(hs.output(0));
+      prod.add_output(div.output(0));
+      google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+      for (int i = 0; i < g.node_size(); ++i) {
+        if (i == c || i == m || i == d) continue;
+        if (i == a) {
+          *nodes.Add() = hs;
+          *nodes.Add() = prod;
+        } else {
+          *nodes.Add() = std::move(*g.mutable_node(i));
+        }
+      }
+      g.mutable_node()->Swap(&nodes);
+      ++fused;
+      changed = true;
+    }
+  }
+  if (fused) prune_unused_initializers(g);
+  return fused;
 }
 
 void upgrade_to_opset13(onnx::ModelProto& model, const std::map<std::string, int>& ranks) {

@@ -37,6 +37,20 @@ void normalise_graph(onnx::GraphProto& g);
 /// parameters are constant. Returns the number of folded pairs.
 int fold_batchnorm(onnx::GraphProto& g);
 
+/// Folds a Mul or Add by a constant (scalar or one value per output channel) into the Conv before it when the
+/// Conv's output feeds only that node (PP-LCNetV3's learnable affine blocks after each convolution): exact.
+/// Repeats until nothing folds; returns the number of folded nodes.
+int fold_conv_affine(onnx::GraphProto& g);
+
+/// Replaces HardSwish written out as `x * Clip(x + 3, 0, 6) / 6` (Add, Clip, Mul, Div) by
+/// `x * HardSigmoid(x; alpha 1/6, beta 1/2)`: two elementwise passes instead of four, same values (up to
+/// float rounding). Returns the number of rewritten chains.
+int fuse_hardswish(onnx::GraphProto& g);
+
+/// Removes the initializers that no node reads and that are not graph outputs (a constant may be an output).
+/// Returns how many were removed. The one place for this clean-up after a rewrite.
+int prune_unused_initializers(onnx::GraphProto& g);
+
 /// Rewrites the operators whose signature changed below opset 13 (Clip, Slice, Squeeze, Unsqueeze, Softmax,
 /// ReduceSum, Split) and sets the default-domain opset to 13. `ranks` gives the observed rank of tensors
 /// (from calibration), needed to keep pre-13 Softmax semantics. Error(UnsupportedOp) when a node cannot be

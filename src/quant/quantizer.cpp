@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "backend/backend.h"
 #include "core/device.h"
@@ -17,6 +18,8 @@ namespace hpocr::quant {
 namespace {
 
 constexpr int kBins = 2048;
+/// The operator domain of ai.hpocr.LookupTable (backend/onnxruntime/lookup_table_op.h).
+constexpr const char* kLookupDomain = "ai.hpocr";
 
 /// Conv and MatMul: ORT 1.30 fuses their QDQ form into integer kernels on CPU. ConvTranspose is left in fp32:
 /// ORT keeps DQ -> ConvTranspose -> Q as an fp32 ConvTranspose (checked in the optimised graph), which
@@ -145,6 +148,126 @@ ActQuant activation_params(Range r) {
   return {scale, static_cast<uint8_t>(std::clamp(zp, 0l, 255l))};
 }
 
+
+/// One element-wise step of a chain that a lookup table replaces.
+struct Step {
+  enum Kind { HardSwish, HardSigmoid, Sigmoid, Relu, Clip, Mul, Add } kind;
+  float a = 0, b = 0;
+  float apply(float x) const {
+    switch (kind) {
+      case HardSwish: return x * std::clamp(a * x + b, 0.f, 1.f);
+      case HardSigmoid: return std::clamp(a * x + b, 0.f, 1.f);
+      case Sigmoid: return 1.f / (1.f + std::exp(-x));
+      case Relu: return std::max(x, 0.f);
+      case Clip: return std::clamp(x, a, b);
+      case Mul: return x * a;
+      case Add: return x + a;
+    }
+    return x;
+  }
+};
+
+/// A chain of element-wise nodes from the output of a quantised node (`in`) to a tensor with a calibrated
+/// range (`out`): u8 -> u8 through one table.
+struct Chain {
+  std::string in, out;
+  std::vector<int> nodes;
+  std::vector<Step> steps;
+};
+
+std::optional<float> scalar_init(const onnx::GraphProto& g, const std::map<std::string, int>& inits, const std::string& name) {
+  auto it = inits.find(name);
+  if (it == inits.end()) return std::nullopt;
+  const auto& t = g.initializer(it->second);
+  if (t.data_type() != onnx::TensorProto::FLOAT) return std::nullopt;
+  auto v = tensor_floats(t);
+  if (v.size() != 1) return std::nullopt;
+  return v[0];
+}
+
+float float_attr(const onnx::NodeProto& n, const std::string& name, float fallback) {
+  for (const auto& a : n.attribute())
+    if (a.name() == name) return a.f();
+  return fallback;
+}
+
+/// The chains starting at the outputs of quantised nodes, longest first per start (see Chain).
+std::vector<Chain> lookup_chains(const onnx::GraphProto& g, const std::set<int>& qnodes, const std::map<std::string, Range>& ranges) {
+  const auto inits = initializer_index(g);
+  std::map<std::string, std::vector<int>> consumers;
+  std::set<std::string> outputs;
+  for (int i = 0; i < g.node_size(); ++i)
+    for (const auto& in : g.node(i).input())
+      if (!in.empty()) consumers[in].push_back(i);
+  for (const auto& o : g.output()) outputs.insert(o.name());
+  auto users = [&](const std::string& t) {
+    auto it = consumers.find(t);
+    std::vector<int> u = it == consumers.end() ? std::vector<int>{} : it->second;
+    std::sort(u.begin(), u.end());
+    u.erase(std::unique(u.begin(), u.end()), u.end());
+    return u;
+  };
+  std::vector<Chain> chains;
+  for (int q : qnodes) {
+    Chain c;
+    c.in = g.node(q).output(0);
+    if (outputs.count(c.in)) continue;
+    std::string cur = c.in;
+    // (nodes, steps, tensor) after each accepted step, to cut the chain back to the last calibrated tensor.
+    std::vector<std::pair<size_t, std::string>> marks;
+    for (;;) {
+      if (outputs.count(cur)) break;
+      const auto u = users(cur);
+      if (u.empty()) break;
+      const onnx::NodeProto& n = g.node(u[0]);
+      if (!n.domain().empty()) break;
+      if (u.size() == 2) {
+        // x * HardSigmoid(x): the HardSwish form fuse_hardswish writes.
+        const onnx::NodeProto& m = g.node(u[1]);
+        const bool hs_first = n.op_type() == "HardSigmoid" && m.op_type() == "Mul" && m.domain().empty() && m.input_size() == 2 &&
+                              users(n.output(0)) == std::vector<int>{u[1]} &&
+                              ((m.input(0) == cur && m.input(1) == n.output(0)) || (m.input(1) == cur && m.input(0) == n.output(0)));
+        if (!hs_first) break;
+        c.nodes.insert(c.nodes.end(), {u[0], u[1]});
+        c.steps.push_back({Step::HardSwish, float_attr(n, "alpha", 0.2f), float_attr(n, "beta", 0.5f)});
+        cur = m.output(0);
+      } else if (u.size() == 1) {
+        const std::string& op = n.op_type();
+        std::optional<Step> step;
+        if (op == "Relu" && n.input_size() == 1) step = Step{Step::Relu};
+        else if (op == "Sigmoid" && n.input_size() == 1) step = Step{Step::Sigmoid};
+        else if (op == "HardSigmoid" && n.input_size() == 1)
+          step = Step{Step::HardSigmoid, float_attr(n, "alpha", 0.2f), float_attr(n, "beta", 0.5f)};
+        else if ((op == "Mul" || op == "Add") && n.input_size() == 2 && n.input(0) != n.input(1)) {
+          const auto k = scalar_init(g, inits, n.input(0) == cur ? n.input(1) : n.input(0));
+          if (k) step = Step{op == "Mul" ? Step::Mul : Step::Add, *k};
+        } else if (op == "Clip" && n.input(0) == cur) {
+          std::optional<float> lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
+          if (n.input_size() > 1 && !n.input(1).empty()) lo = scalar_init(g, inits, n.input(1));
+          if (n.input_size() > 2 && !n.input(2).empty()) hi = scalar_init(g, inits, n.input(2));
+          if (lo && hi) step = Step{Step::Clip, *lo, *hi};
+        }
+        if (!step) break;
+        c.nodes.push_back(u[0]);
+        c.steps.push_back(*step);
+        cur = n.output(0);
+      } else {
+        break;
+      }
+      if (ranges.count(cur)) marks.emplace_back(c.steps.size(), cur);
+    }
+    if (marks.empty()) continue;
+    // Cut back to the last tensor with a calibrated range (its quantisation parameters are known).
+    const size_t keep_steps = marks.back().first;
+    size_t keep_nodes = 0;
+    for (size_t s = 0; s < keep_steps; ++s) keep_nodes += c.steps[s].kind == Step::HardSwish ? 2 : 1;
+    c.steps.resize(keep_steps);
+    c.nodes.resize(keep_nodes);
+    c.out = marks.back().second;
+    chains.push_back(std::move(c));
+  }
+  return chains;
+}
 }  // namespace
 
 bool QuantOptions::default_reduce_range() { return cpu_isa() != "avx512vnni"; }
@@ -166,9 +289,13 @@ Calibration calibrate(const fs::path& model_file, const std::vector<Tensor>& inp
   c.model = load_onnx(model_file);
   normalise_graph(*c.model.mutable_graph());
   int folded = fold_batchnorm(*c.model.mutable_graph());
+  // Fewer fp32 elementwise passes between the integer kernels (docs/int8.md, "Where INT8 time goes").
+  const int affine = fold_conv_affine(*c.model.mutable_graph());
+  const int hardswish = fuse_hardswish(*c.model.mutable_graph());
   const auto tensors = observed_tensors(c.model.graph());
-  log::info("{}: {} BatchNormalization folded, observing {} activations on {} inputs", model_file.string(), folded,
-            tensors.size(), inputs.size());
+  log::info("{}: {} BatchNormalization and {} Mul/Add folded into convolutions, {} HardSwish chains shortened, observing {} "
+            "activations on {} inputs",
+            model_file.string(), folded, affine, hardswish, tensors.size(), inputs.size());
   Runner runner(c.model, tensors, options.cpu_threads);
   std::map<std::string, std::vector<double>> hists;
   for (int pass = 0; pass < (options.method == CalibMethod::MinMax ? 1 : 2); ++pass) {
@@ -246,6 +373,19 @@ onnx::ModelProto quantize(const Calibration& calib, const QuantOptions& options,
     const auto& n = g.node(i);
     for (const auto& t : activation_inputs(n, inits)) qdq.try_emplace(t, false);
     qdq[n.output(0)] = true;
+  }
+  // Element-wise chains between integer kernels become one uint8 table (ai.hpocr.LookupTable): the chain's
+  // input keeps its QuantizeLinear (no DequantizeLinear), its output gets a DequantizeLinear read by all.
+  std::vector<Chain> chains = options.lookup_tables ? lookup_chains(g, qnodes, calib.ranges) : std::vector<Chain>{};
+  std::map<int, const Chain*> chain_end;     // last node of a chain -> the chain
+  std::set<int> chain_nodes;
+  std::set<std::string> chain_in, chain_out;
+  for (const auto& c : chains) {
+    chain_end[c.nodes.back()] = &c;
+    chain_nodes.insert(c.nodes.begin(), c.nodes.end());
+    chain_in.insert(c.in);
+    chain_out.insert(c.out);
+    qdq[c.out] = true;
   }
   std::map<std::string, ActQuant> params;
   std::vector<onnx::NodeProto> head;  // graph-input pairs and weight DequantizeLinear nodes
@@ -364,24 +504,45 @@ onnx::ModelProto quantize(const Calibration& calib, const QuantOptions& options,
       *nodes.Add() = dq;
     }
   for (int i = 0; i < g.node_size(); ++i) {
+    if (chain_nodes.count(i)) {
+      auto end = chain_end.find(i);
+      if (end == chain_end.end()) continue;
+      const Chain& c = *end->second;
+      const ActQuant in = params.at(c.in), out = params.at(c.out);
+      onnx::NodeProto lut;
+      lut.set_op_type("LookupTable");
+      lut.set_domain(kLookupDomain);
+      lut.set_name(c.out + "_LookupTable");
+      lut.add_input(c.in + "_quantized");
+      lut.add_output(c.out + "_quantized");
+      auto* table = lut.add_attribute();
+      table->set_name("table");
+      table->set_type(onnx::AttributeProto::INTS);
+      for (int v = 0; v < 256; ++v) {
+        float x = (static_cast<float>(v) - in.zero_point) * in.scale;
+        for (const auto& step : c.steps) x = step.apply(x);
+        table->add_ints(std::clamp<long>(std::lround(x / out.scale) + out.zero_point, 0, 255));
+      }
+      *nodes.Add() = lut;
+      *nodes.Add() = qdq_nodes(c.out).second;
+      continue;
+    }
     const auto n = g.node(i);
     *nodes.Add() = n;
     for (const auto& out : n.output())
       if (qdq.count(out)) {
         auto [q, dq] = qdq_nodes(out);
         *nodes.Add() = q;
-        *nodes.Add() = dq;
+        if (!chain_in.count(out)) *nodes.Add() = dq;  // a chain's input is read through its table only
       }
   }
   g.mutable_node()->Swap(&nodes);
-  // Drop the fp32 weights nothing reads any more.
-  std::set<std::string> used;
-  for (const auto& n : g.node())
-    for (const auto& in : n.input()) used.insert(in);
-  google::protobuf::RepeatedPtrField<onnx::TensorProto> live;
-  for (auto& t : *g.mutable_initializer())
-    if (used.count(t.name())) *live.Add() = std::move(t);
-  g.mutable_initializer()->Swap(&live);
+  if (!chains.empty()) {
+    auto* op = model.add_opset_import();
+    op->set_domain(kLookupDomain);
+    op->set_version(1);
+  }
+  prune_unused_initializers(g);  // the fp32 weights nothing reads any more
   if (quantized) {
     quantized->clear();
     for (int i : qnodes) quantized->push_back(calib.model.graph().node(i).name());
@@ -438,7 +599,7 @@ std::map<std::string, int> integer_kernels(const onnx::ModelProto& optimized) {
                                                  "MatMulIntegerToFloat", "QLinearAdd", "QLinearMul", "QLinearConcat",
                                                  "QLinearGlobalAveragePool", "QLinearAveragePool", "QLinearSigmoid",
                                                  "QLinearLeakyRelu", "QLinearConvTranspose", "DynamicQuantizeMatMul",
-                                                 "QGemm", "QLinearSoftmax", "QLinearWhere", "QLinearReduceMean"};
+                                                 "QGemm", "QLinearSoftmax", "QLinearWhere", "QLinearReduceMean", "LookupTable"};
   std::map<std::string, int> out;
   for (const auto& n : optimized.graph().node())
     if (kInteger.count(n.op_type())) ++out[n.op_type()];

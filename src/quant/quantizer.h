@@ -31,6 +31,9 @@ struct QuantOptions {
   /// 7-bit weights ([-63, 63]). Without VNNI, x86 int8 GEMMs (VPMADDUBSW) add pairs of u8*s8 products in
   /// 16 bits, which saturate with full-range weights; 255*63*2 fits. Default: on when the CPU lacks VNNI.
   bool reduce_range = default_reduce_range();
+  /// Element-wise chains between integer kernels (HardSwish, affine, ReLU, Clip, HardSigmoid, Sigmoid) become
+  /// one uint8 table each (the ai.hpocr.LookupTable custom operator), so activations stay uint8.
+  bool lookup_tables = true;
   static bool default_reduce_range();
 };
 

@@ -2,7 +2,9 @@
 // ONNX Runtime's optimised graph holds integer kernels; cache keying, invalidation and refusal; bad
 // calibration inputs. One quantisation (of a private copy of the textline classifier, the smallest model,
 // with small sets) is shared by the tests.
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include "hpi/engine_loader.h"
 #include "hpi/int8_cache.h"
@@ -167,6 +169,71 @@ TEST_F(Int8, BadCalibrationInputsGiveClearErrors) {
   fs::path not_a_model = temp_dir("calib-model");
   r = run_cli("quantize --model_dir " + not_a_model.string());
   EXPECT_EQ(r.exit_code, 3) << r.out;
+}
+
+/// Sets an environment variable for the scope of a test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() { old_ ? (void)setenv(name_, old_->c_str(), 1) : (void)unsetenv(name_); }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST_F(Int8, PrecisionInt8BuildsTheMissingInt8ModelOnFirstUse) {
+  // A fresh copy of the classifier (no INT8 entry), small sets to keep the build short.
+  fs::path dir = temp_dir("int8-first-use");
+  for (const auto& e : fs::directory_iterator(hpocr_home() / "models" / "ch_ppocr_mobile_v2.0_cls"))
+    if (e.is_regular_file()) fs::copy_file(e.path(), dir / e.path().filename());
+  const ModelDir model = open_model_dir(dir, "cls");
+  ASSERT_FALSE(hpi::int8_status(model).present);
+  ScopedEnv calib("HPOCR_INT8_CALIB_IMAGES", "3"), val("HPOCR_INT8_VAL_IMAGES", "2"), rounds("HPOCR_INT8_GUARD_ROUNDS", "0");
+
+  OcrOptions o;
+  o.textline_orientation_model_dir = dir;
+  o.enable_hpi = true;
+  HpiConfig int8;
+  int8.backend_config = {{"precision", "int8"}};
+  o.module_hpi_config[std::string(role_name(ModelRole::TextLineOrientation))] = int8;  // only the classifier asks for INT8
+  testing::internal::CaptureStderr();
+  std::optional<OcrPipeline> p;
+  try {
+    p.emplace(o);
+  } catch (...) {
+    testing::internal::GetCapturedStderr();
+    throw;
+  }
+  const std::string progress = testing::internal::GetCapturedStderr();
+  EXPECT_NE(progress.find("building the INT8 version of ch_ppocr_mobile_v2.0_cls on first use"), std::string::npos) << progress;
+  EXPECT_NE(progress.find("3 generated calibration images"), std::string::npos) << progress;
+  EXPECT_NE(progress.find("guard round 0 on 2 images"), std::string::npos) << progress;
+
+  // The entry is in the model's cache with its guard verdict, and the classifier runs it if the guard passed.
+  const hpi::Int8Status st = hpi::int8_status(model);
+  ASSERT_TRUE(st.present) << st.reason;
+  ASSERT_TRUE(fs::exists(st.dir / "guard.json"));
+  std::ifstream q(st.dir / "quant.json");
+  EXPECT_EQ(nlohmann::json::parse(q)["calibration_images"], 3);
+  std::string precision;
+  for (const auto& m : p->model_settings())
+    if (m["model_name"] == "ch_ppocr_mobile_v2.0_cls") precision = m["selection"].value("precision", std::string());
+  EXPECT_EQ(precision, st.usable ? "int8" : "fp32") << st.reason;
+  // The other models were not asked for INT8: nothing was built for them.
+  EXPECT_EQ(progress.find("PP-OCRv4"), std::string::npos) << progress;
+
+  // The next pipeline finds the entry: no second build.
+  const auto built = fs::last_write_time(st.dir / "inference.onnx");
+  testing::internal::CaptureStderr();
+  OcrPipeline again(o);
+  const std::string second = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(second.find("INT8 build"), std::string::npos) << second;
+  EXPECT_EQ(second.find("building the INT8 version"), std::string::npos) << second;
+  EXPECT_EQ(fs::last_write_time(st.dir / "inference.onnx"), built);
 }
 
 TEST_F(Int8, UnknownExcludedNodeIsRefused) {

@@ -1,10 +1,12 @@
 #include "backend/onnxruntime/ort_backend.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
 #include "backend/onnxruntime/ort_api.h"
+#include "backend/onnxruntime/lookup_table_op.h"
 #include "backend/onnxruntime/ort_library.h"
 #include "core/file_util.h"
 #include "core/logging.h"
@@ -132,6 +134,13 @@ class OrtEngine final : public Engine {
       }
       settings_[key] = value;
     }
+    // HPOCR_ORT_PROFILE=<prefix>: ONNX Runtime's per-node profile of every session, written to
+    // <prefix><model name>_<date>.json when the session ends (docs/int8.md, "Where INT8 time goes").
+    if (const char* prefix = std::getenv("HPOCR_ORT_PROFILE"); prefix && *prefix) {
+      const std::string file = std::string(prefix) + model_name_;
+      so.EnableProfiling(file.c_str());
+    }
+    ort::add_custom_ops(so);  // ai.hpocr.LookupTable, used by INT8 models (lookup_table_op.h)
     if (options.device.type == "gpu") append_gpu_providers(so, options, settings_);
     if (!cfg.empty()) {
       so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
