@@ -1,4 +1,4 @@
-// The `hpocr` command line: subcommands ocr, demo, info, hpi-info, benchmark, install_hpi_deps, serve. Kept out of main() so tests can drive it.
+// The `hpocr` command line: one Command object per subcommand (apps/commands/). Kept out of main() so tests can drive it.
 #pragma once
 #include <string>
 #include <string_view>

@@ -7,6 +7,8 @@ if(NOT SRC)
   message(FATAL_ERROR "check_layers.cmake: pass -DSRC=<source directory>")
 endif()
 
+get_filename_component(SRC "${SRC}" ABSOLUTE)
+
 # Each layer and the layers it may include (its own included). Public headers (hpocr/...) are open to all.
 set(allowed_core     core)
 set(allowed_format   core format)
@@ -29,7 +31,8 @@ foreach(layer IN LISTS layers)
       if(target IN_LIST layers AND NOT target IN_LIST allowed_${layer})
         file(RELATIVE_PATH rel "${SRC}" "${file}")
         string(STRIP "${line}" line)
-        list(APPEND violations "  ${rel}: ${line} (layer ${layer} may use: ${allowed_${layer}})")
+        list(JOIN allowed_${layer} ", " may_use)
+        list(APPEND violations "  ${rel}: ${line} (layer ${layer} may use: ${may_use})")
       endif()
     endforeach()
   endforeach()

@@ -59,6 +59,9 @@ std::span<const ParamSpec> parameters();
 const ParamSpec* find_parameter(std::string_view name);
 /// The parameter of `module` whose module key is `key` (e.g. TextDetection, limit_side_len), or nullptr.
 const ParamSpec* find_module_parameter(std::string_view module, std::string_view key);
+/// The engine settings every single-model class (TextDetection, ...) takes too: device, enable_hpi, hpi_config,
+/// cpu_threads.
+bool is_engine_parameter(const ParamSpec& spec);
 /// The server's field name: text_det_thresh -> textDetThresh.
 std::string camel_case(std::string_view name);
 
@@ -78,6 +81,8 @@ nlohmann::json param_to_json(const ParamSpec& spec, const ParamValue& value);
 /// The value as text, as --help shows defaults.
 std::string param_text(const ParamSpec& spec, const ParamValue& value);
 
+/// The value in `options` as --help and the docs show defaults (unset model dirs: $HPOCR_HOME/models/<default>).
+std::string default_text(const ParamSpec& spec, const OcrOptions& options);
 /// Error(InvalidArgument) "<name>=<value> is invalid: expected <expected>" when the value is outside the range
 /// or choices, or "... is not available" for an unavailable feature turned on; wrong types too.
 void check_param(const ParamSpec& spec, const ParamValue& value);
@@ -93,7 +98,8 @@ PredictParams predict_params(const OcrOptions& base, const ParamValues& values);
 nlohmann::json options_to_json(const OcrOptions& options);
 /// `text_det_params` of a result: the TextDetection parameters by module key, in PaddleOCR's order.
 nlohmann::ordered_json text_det_params_json(const TextDetParams& params);
-/// The Markdown table of docs/parameters.md (name, type, default, accepted values, per call, YAML key, server field).
+/// The Markdown table of docs/parameters.md (name, type, default, accepted values, per call, YAML key, server field,
+/// meaning); `hpocr parameters` prints it.
 std::string parameters_markdown();
 
 }  // namespace hpocr

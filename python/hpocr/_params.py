@@ -16,7 +16,7 @@ from . import _hpocr
 from .errors import InvalidArgumentError
 
 #: Argument name -> kind, for every argument forwarded to the core.
-ENGINE_PARAMS = {"device": "str", "enable_hpi": "bool", "cpu_threads": "int", "hpi_config": "dict"}
+ENGINE_PARAMS = {p["name"]: p["type"] for p in _hpocr.parameters() if p["engine"]}
 
 
 def check_type(name: str, value: Any, kind: str) -> Any:

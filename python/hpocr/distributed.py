@@ -34,7 +34,7 @@ from typing import Any, Iterable, Iterator, Optional
 from . import _hpocr
 from ._inputs import IMAGE_EXTENSIONS, list_directory
 from .errors import HpocrError, InvalidArgumentError, InvalidInputError, OutputError
-from .pipeline import _NATIVE_PARAMS, PaddleOCR
+from .pipeline import _NATIVE_PARAMS, _UNAVAILABLE, PaddleOCR
 
 try:
     import dask
@@ -572,8 +572,7 @@ def run_batch(
         raise InvalidArgumentError("local_workers / threads_per_worker size a local cluster; with a scheduler the "
                                    "workers' own --nworkers/--nthreads apply")
     options = {k: v for k, v in pipeline_options.items() if v is not None}
-    for key in ("paddlex_config", "text_detection_model_dir", "text_recognition_model_dir",
-                "textline_orientation_model_dir"):
+    for key in ("paddlex_config", *(name for name, kind in _NATIVE_PARAMS.items() if kind == "path")):
         if isinstance(options.get(key), (str, os.PathLike)):  # workers may run elsewhere
             options[key] = os.path.abspath(options[key])
     save_dir = os.path.abspath(os.fspath(save_path))
@@ -698,7 +697,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--paddlex_config", help="PaddleX-style pipeline YAML; the other options override it")
     for name, kind in _NATIVE_PARAMS.items():
         g.add_argument(f"--{name}", type=_ARG_TYPES[kind], metavar=kind.upper() if kind != "dict" else "CONFIG")
-    for name in ("use_doc_orientation_classify", "use_doc_unwarping"):
+    for name in _UNAVAILABLE:
         g.add_argument(f"--{name}", type=_parse_bool, metavar="BOOL", help="accepted when False")
     g.add_argument("--log_level", help="core log level: trace, debug, info, warning, error, off")
     g.add_argument("-v", "--verbose", action="store_true", help="same as --log_level info")
@@ -718,8 +717,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except ImportError as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    pipeline = {name: getattr(args, name) for name in (*_NATIVE_PARAMS, "paddlex_config",
-                                                        "use_doc_orientation_classify", "use_doc_unwarping")}
+    pipeline = {name: getattr(args, name) for name in (*_NATIVE_PARAMS, "paddlex_config", *_UNAVAILABLE)}
     level = args.log_level or ("info" if args.verbose else None)
     try:
         if level:

@@ -2,6 +2,7 @@
 #include <climits>
 
 #include "bindings.h"
+#include "models/loaded_model.h"
 #include "core/device.h"
 #include "hpocr/error.h"
 
@@ -127,27 +128,14 @@ py::object param_to_py(const ParamValue& value) {
 }
 
 LoadRequest load_request_from(const py::dict& config) {
-  LoadRequest r;
-  std::string device = "cpu";
+  OcrOptions o;
   for (auto item : config) {
     const std::string key = py::str(item.first);
-    const py::handle v = item.second;
-    if (key == "device") {
-      if (!v.is_none()) device = cast_option<std::string>(v, key, "a device string such as 'cpu'");
-    } else if (key == "cpu_threads") {
-      if (!v.is_none()) r.cpu_threads = cast_option<int>(v, key, "an integer");
-    } else if (key == "enable_hpi") {
-      if (!v.is_none()) r.enable_hpi = cast_option<bool>(v, key, "True or False");
-    } else if (key == "hpi_config") {
-      r.hpi = HpiConfig::from_json(py_to_json(v, "hpi_config"));
-    } else {
-      throw Error(ErrorCode::InvalidArgument, "unknown engine option '" + key + "'");
-    }
+    const ParamSpec* spec = find_parameter(key);
+    if (!spec || !is_engine_parameter(*spec)) throw Error(ErrorCode::InvalidArgument, "unknown engine option '" + key + "'");
+    if (!item.second.is_none()) set_param(o, *spec, param_from_py(*spec, item.second));
   }
-  r.device = Device::parse(device);
-  if (r.cpu_threads < 0 || r.cpu_threads > 1024)
-    throw Error(ErrorCode::InvalidArgument, "cpu_threads=" + std::to_string(r.cpu_threads) + " is invalid: expected 0 (auto) .. 1024");
-  return r;
+  return load_request(o, ModelRole::TextDetection);  // one model: the pipeline-level settings are its own
 }
 
 }  // namespace hpocr::python

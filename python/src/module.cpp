@@ -238,7 +238,7 @@ PYBIND11_MODULE(_hpocr, m) {
         for (const ParamSpec& spec : parameters())
           out.append(py::dict(py::arg("name") = spec.name, py::arg("type") = kTypes[static_cast<int>(spec.type)],
                               py::arg("scope") = kScopes[static_cast<int>(spec.scope)], py::arg("module") = spec.module,
-                              py::arg("key") = spec.key, py::arg("unavailable") = spec.unavailable,
+                              py::arg("key") = spec.key, py::arg("unavailable") = spec.unavailable, py::arg("engine") = is_engine_parameter(spec),
                               py::arg("default") = param_to_py(spec.get(OcrOptions{})), py::arg("help") = spec.help));
         return out;
       },

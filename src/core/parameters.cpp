@@ -74,12 +74,12 @@ using S = ParamScope;
 // The table. Ranges: `expected` words them for messages; min/max (and min_open) check them.
 const ParamSpec kParams[] = {
     // Models.
-    {"text_detection_model_dir", T::Path, S::Init, "TextDetection", "model_dir", "Text detection model directory (default: $HPOCR_HOME/models/PP-OCRv4_mobile_det)",
+    {"text_detection_model_dir", T::Path, S::Init, "TextDetection", "model_dir", "Text detection model directory",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::text_detection_model_dir>, set_opt<&OcrOptions::text_detection_model_dir>},
-    {"text_recognition_model_dir", T::Path, S::Init, "TextRecognition", "model_dir", "Text recognition model directory (default: $HPOCR_HOME/models/PP-OCRv4_mobile_rec)",
+    {"text_recognition_model_dir", T::Path, S::Init, "TextRecognition", "model_dir", "Text recognition model directory",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::text_recognition_model_dir>, set_opt<&OcrOptions::text_recognition_model_dir>},
     {"textline_orientation_model_dir", T::Path, S::Init, "TextLineOrientation", "model_dir",
-     "Textline orientation model directory (default: $HPOCR_HOME/models/ch_ppocr_mobile_v2.0_cls)", "", 0, 0, false, {}, "",
+     "Textline orientation model directory", "", 0, 0, false, {}, "",
      get_opt<&OcrOptions::textline_orientation_model_dir>, set_opt<&OcrOptions::textline_orientation_model_dir>},
     // Pipeline.
     {"use_doc_orientation_classify", T::Bool, S::PerCall, "", "", "Document orientation classification (not available yet; only False is accepted)",
@@ -186,6 +186,12 @@ const ParamSpec* find_module_parameter(std::string_view module, std::string_view
   for (const auto& p : kParams)
     if (p.module == module && p.key == key && !key.empty()) return &p;
   return nullptr;
+}
+
+bool is_engine_parameter(const ParamSpec& spec) {
+  static const ParamSpec* const engine[] = {find_parameter("device"), find_parameter("enable_hpi"), find_parameter("hpi_config"),
+                                            find_parameter("cpu_threads")};
+  return std::find(std::begin(engine), std::end(engine), &spec) != std::end(engine);
 }
 
 std::string camel_case(std::string_view name) {
@@ -298,6 +304,14 @@ std::string param_text(const ParamSpec& spec, const ParamValue& value) {
       value);
 }
 
+std::string default_text(const ParamSpec& spec, const OcrOptions& options) {
+  std::string shown = param_text(spec, spec.get(options));
+  for (ModelRole role : kModelRoles)  // an unset model dir means the role's default model
+    if (spec.type == T::Path && shown.empty() && role_name(role) == spec.module)
+      shown = fmt::format("$HPOCR_HOME/models/{}", default_model_name(role));
+  return shown;
+}
+
 void check_param(const ParamSpec& spec, const ParamValue& value) {
   if (!holds_type(spec, value))
     throw Error(ErrorCode::InvalidArgument, std::string(spec.name) + " must be " + kind_of(spec.type));
@@ -367,19 +381,19 @@ nlohmann::ordered_json text_det_params_json(const TextDetParams& params) {
 std::string parameters_markdown() {
   static const char* const kTypes[] = {"bool", "int", "float", "str", "path", "mapping"};
   const OcrOptions defaults;
-  std::string md = "| name | type | default | accepted | per call | YAML | server field |\n|---|---|---|---|---|---|---|\n";
+  std::string md = "| name | type | default | accepted | per call | YAML | server field | meaning |\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& spec : kParams) {
     if (spec.scope == S::Module) continue;
     const std::string yaml = spec.key.empty()      ? std::string()
                              : spec.module.empty() ? std::string(spec.key)
                                                    : fmt::format("SubModules.{}.{}", spec.module, spec.key);
     auto code = [](std::string_view s) { return s.empty() ? std::string() : fmt::format("`{}`", s); };
-    const std::string shown = param_text(spec, spec.get(defaults));
+    const std::string shown = default_text(spec, defaults);
     const std::string_view accepted = !spec.unavailable.empty() ? "False only" : spec.expected.empty() ? "any" : spec.expected;
     const bool per_call = spec.scope == S::PerCall;
-    md += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", spec.name, kTypes[static_cast<int>(spec.type)],
+    md += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} |\n", spec.name, kTypes[static_cast<int>(spec.type)],
                       shown.empty() ? "(none)" : code(shown), accepted, per_call ? "yes" : "", code(yaml),
-                      per_call ? code(camel_case(spec.name)) : "");
+                      per_call ? code(camel_case(spec.name)) : "", spec.help);
   }
   return md;
 }

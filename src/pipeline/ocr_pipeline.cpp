@@ -29,12 +29,6 @@ struct PipelineModels {
   TextRecognizer recognizer;
 };
 
-/// The module's own hpi_config if given, else the pipeline's (the deepest level wins, as in PaddleX).
-LoadRequest load_request(const OcrOptions& o, ModelRole role) {
-  auto it = o.module_hpi_config.find(std::string(role_name(role)));
-  return {Device::parse(o.device), o.cpu_threads, o.enable_hpi, it != o.module_hpi_config.end() ? it->second : o.hpi_config, {}, nullptr, {}};
-}
-
 /// Loads the models in parallel: creating an engine (reading or optimising the graph, pre-packing the
 /// weights, converting a Paddle model) is single-threaded work per model, so the start of every process is
 /// shorter. Errors are reported in the order of a sequential load: detection, recognition, orientation.

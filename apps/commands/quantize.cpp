@@ -1,0 +1,123 @@
+// hpocr quantize: INT8 versions of the models (calibration, QDQ, accuracy guard) in the engine cache.
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "cli.h"
+#include "commands/command.h"
+#include "hpocr/error.h"
+#include "quant/calib_set.h"
+#include "quant/int8_build.h"
+
+namespace fs = std::filesystem;
+
+namespace hpocr::cli {
+namespace {
+
+std::set<std::string> split_names(const std::string& list) {
+  std::set<std::string> out;
+  for (size_t start = 0; start <= list.size();) {
+    size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    if (end > start) out.insert(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+class QuantizeCommand : public Command {
+ public:
+  CLI::App* declare(CLI::App& app) override {
+    auto* cmd = app.add_subcommand("quantize", "Build INT8 versions of the models (calibration, QDQ, accuracy guard) in the engine cache");
+    cmd->add_option("--model_dir", q_.model_dirs, "Model directory to quantise (repeatable; default: the three default models)");
+    cmd->add_option("--calib_dir", q_.calib_dir, "Directory of calibration images (default: a generated set)");
+    cmd->add_option("--method", q_.method, "Activation range calibration")
+        ->check(CLI::IsMember({"minmax", "percentile", "entropy"}))
+        ->capture_default_str();
+    add_bool(*cmd, "--per_channel", q_.per_channel, "Per-channel weight scales (Conv axis 0, MatMul axis 1)");
+    cmd->add_option("--exclude", q_.exclude, "Comma-separated node names to keep in fp32");
+    cmd->add_option("--reduce_range", q_.reduce_range,
+                         "7-bit weights: auto (on when the CPU lacks VNNI, where 8-bit weights can saturate), True or False")
+        ->check(CLI::IsMember({"auto", "True", "False", "true", "false"}))
+        ->capture_default_str();
+    cmd->add_option("--calib_images", q_.calib_images, "Generated calibration images (without --calib_dir)")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    cmd->add_option("--val_images", q_.val_images, "Generated validation images for the guard")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    cmd->add_option("--guard_rounds", q_.guard_rounds,
+                         "Guard retries, each leaving more of the most sensitive layers in fp32 (1, 3, 6, ...)")
+        ->check(CLI::Range(0, 10))
+        ->capture_default_str();
+    cmd->add_option("--json", q_.json, "Also write the per-model reports as JSON");
+    cmd->add_option("--save_set", q_.save_set, "Write the calibration and validation images to this directory");
+    cmd->add_option("--cpu_threads", a_.options.cpu_threads, "Inference threads, 0 = all cores")->capture_default_str();
+    cmd->add_option("--log_level", a_.log_level, "trace, debug, info, warning, error, off")->capture_default_str();
+    cmd->add_flag("-v,--verbose", a_.verbose, "Log calibration and guard progress");
+    return cmd;
+  }
+
+  int run() override {
+    a_.resolve();
+    const PipelineArgs& a = a_;
+    const QuantizeArgs& q = q_;
+    quant::BuildRequest req;
+    req.model_dirs = q.model_dirs;
+    req.options.method = quant::parse_calib_method(q.method);
+    req.options.per_channel = q.per_channel;
+    req.options.exclude = split_names(q.exclude);
+    req.options.cpu_threads = a.options.cpu_threads;
+    req.max_sensitivity_rounds = q.guard_rounds;
+    if (q.reduce_range != "auto") req.options.reduce_range = parse_bool(q.reduce_range);
+    if (!q.calib_dir.empty()) {
+      req.calibration = quant::load_image_dir(q.calib_dir, a.options.max_image_pixels);
+    } else {
+      std::fprintf(stderr, "generating %d calibration images...\n", q.calib_images);
+      req.calibration = quant::make_calibration_set(q.calib_images, quant::kCalibrationSeed);
+    }
+    req.validation = quant::make_calibration_set(q.val_images, quant::kValidationSeed);
+    if (!q.save_set.empty()) {
+      for (const char* sub : {"calibration", "validation"}) fs::create_directories(q.save_set / sub);
+      for (const auto& img : req.calibration) cv::imwrite((q.save_set / "calibration" / (img.name + ".png")).string(), img.image);
+      for (const auto& img : req.validation) cv::imwrite((q.save_set / "validation" / (img.name + ".png")).string(), img.image);
+    }
+    std::fprintf(stderr, "calibrating on %zu images, guard on %zu validation images...\n", req.calibration.size(), req.validation.size());
+    nlohmann::json reports = quant::build_int8_models(req);
+    for (const auto& r : reports) {
+      std::printf("%s: %s\n  %s\n  %zu layers quantised, %zu left in fp32 by the guard; integer kernels %s\n  entry: %s\n",
+                  r["model_name"].get<std::string>().c_str(),
+                  r["passed"].get<bool>() ? "INT8 passed the accuracy guard (HPI will use it on CPU)"
+                                          : "INT8 REFUSED by the accuracy guard (fp32 stays in use)",
+                  r["guard"].value(r["passed"].get<bool>() ? "summary" : "reason", std::string()).c_str(),
+                  r["quantized_nodes"].get<size_t>(), r["excluded_layers"].size(), r["integer_kernels"].dump().c_str(),
+                  r["entry"].get<std::string>().c_str());
+    }
+    if (!q.json.empty()) {
+      std::ofstream f(q.json);
+      f << reports.dump(2) << "\n";
+      if (!f) throw Error(ErrorCode::Io, "cannot write " + q.json.string());
+    }
+    return kOk;
+  }
+
+ private:
+  struct QuantizeArgs {
+    std::vector<fs::path> model_dirs;
+    fs::path calib_dir, json, save_set;
+    std::string method = "minmax", exclude;
+    bool per_channel = true;
+    std::string reduce_range = "auto";
+    int calib_images = 16, val_images = 8, guard_rounds = 3;
+  };
+  PipelineArgs a_;  ///< only --cpu_threads, --log_level and -v are declared
+  QuantizeArgs q_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_quantize_command() { return std::make_unique<QuantizeCommand>(); }
+
+}  // namespace hpocr::cli
