@@ -80,17 +80,24 @@ ImageHeader webp_header(Bytes b) {
 }
 
 ImageHeader pnm_header(Bytes b) {
-  // "P6 <w> <h> ..." with '#' comments between tokens.
+  // "P6 <w> <h> ..." with '#' comments (to the end of the line) between tokens. Read exactly as OpenCV's
+  // decoder reads it: the byte that ends a number is consumed whatever it is, so in "51115#15151\n8" the height
+  // is 15151, not 8 (reading it otherwise let a 774-megapixel image past the pixel limit: fuzz finding).
   size_t p = 2;
   int64_t v[2] = {-1, -1};
   for (auto& out : v) {
     while (p < b.size() && (std::isspace(b[p]) || b[p] == '#')) {
-      if (b[p] == '#') while (p < b.size() && b[p] != '\n') ++p;
-      else ++p;
+      if (b[p] == '#') {
+        while (p < b.size() && b[p] != '\n' && b[p] != '\r') ++p;
+        ++p;  // the line end
+      } else {
+        ++p;
+      }
     }
     int64_t x = 0; size_t start = p;
     while (p < b.size() && std::isdigit(b[p]) && p - start < 10) x = x * 10 + (b[p++] - '0');
     if (p == start) truncated("PNM");
+    ++p;  // the byte that ended the number
     out = x;
   }
   return {"pnm", v[0], v[1]};

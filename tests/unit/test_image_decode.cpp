@@ -93,6 +93,24 @@ TEST(ImageHeader, PnmCommentsAreSkipped) {
   EXPECT_EQ(m.at<cv::Vec3b>(4, 3), cv::Vec3b(128, 128, 128));
 }
 
+TEST(ImageHeader, PnmSizeIsReadAsTheDecoderReadsIt) {
+  // OpenCV consumes the byte that ends a number, so a '#' glued to the width does not start a comment: the
+  // height is 15151. The header must say the same, or the pixel limit is checked against the wrong size.
+  std::string ppm = "P6\n51115#15151\n8 255\n" + std::string(64, '\x10');
+  Bytes bytes(ppm.begin(), ppm.end());
+  auto h = read_image_header(bytes);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->width, 51115);
+  EXPECT_EQ(h->height, 15151);
+  EXPECT_TRUE(throws_error([&] { decode_image(bytes, 100'000'000, "glued.ppm"); }, ErrorCode::InvalidInput, "above the limit"));
+  // Comments may end with a carriage return, as for OpenCV.
+  std::string pgm = "P5 # windows\r7 9\n255\n" + std::string(7 * 9, '\x80');
+  auto h2 = read_image_header(Bytes(pgm.begin(), pgm.end()));
+  ASSERT_TRUE(h2);
+  EXPECT_EQ(h2->width, 7);
+  EXPECT_EQ(h2->height, 9);
+}
+
 TEST(DecodeImage, RefusesBadDataWithClearMessages) {
   cv::Mat img(40, 60, CV_8UC3, cv::Scalar(200, 100, 50));
   auto png = encode(img, ".png"), jpg = encode(img, ".jpg");
