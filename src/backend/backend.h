@@ -71,11 +71,13 @@ class Backend {
   virtual std::unique_ptr<Engine> load(const ModelDir& model, const EngineOptions& options) const = 0;
 };
 
-/// Registered backends, in registration order (the built-in ones first).
-std::span<const std::unique_ptr<Backend>> backends();
+/// The registered backends now, in registration order (the built-in ones first). Backends live as long as the
+/// process, so the pointers stay valid.
+std::vector<const Backend*> backends();
 /// The backend called `name`, or nullptr.
 const Backend* find_backend(std::string_view name);
-/// Adds a backend (tests register fakes). Replaces one of the same name.
+/// Adds a backend, or replaces the one of the same name for later lookups (tests register fakes); a replaced
+/// backend is kept alive, since other threads may still hold it. Thread-safe.
 void register_backend(std::unique_ptr<Backend> backend);
 
 }  // namespace hpocr

@@ -1,4 +1,6 @@
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "backend/backend.h"
 #include "backend/dynamic/dynamic_backends.h"
@@ -9,45 +11,49 @@
 namespace hpocr {
 namespace {
 
-std::vector<std::unique_ptr<Backend>>& registry() {
-  static std::vector<std::unique_ptr<Backend>> list = [] {
-    std::vector<std::unique_ptr<Backend>> l;
-    l.push_back(make_onnxruntime_backend());
-    l.push_back(make_opencv_backend());
-    for (auto& b : make_dynamic_backends()) l.push_back(std::move(b));
-    return l;
-  }();
-  return list;
-}
+struct Registry {
+  Registry() {
+    active.push_back(make_onnxruntime_backend());
+    active.push_back(make_opencv_backend());
+    for (auto& b : make_dynamic_backends()) active.push_back(std::move(b));
+  }
+  std::mutex mutex;
+  std::vector<std::unique_ptr<Backend>> active;   ///< in registration order, one per name
+  std::vector<std::unique_ptr<Backend>> retired;  ///< replaced ones, kept alive: pointers handed out stay valid
+};
 
-std::mutex& registry_mutex() {
-  static std::mutex m;
-  return m;
+Registry& registry() {
+  static Registry r;
+  return r;
 }
 
 }  // namespace
 
-std::span<const std::unique_ptr<Backend>> backends() {
-  std::lock_guard lock(registry_mutex());
-  return registry();
+std::vector<const Backend*> backends() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<const Backend*> out;
+  for (const auto& b : r.active) out.push_back(b.get());
+  return out;
 }
 
 const Backend* find_backend(std::string_view name) {
-  std::lock_guard lock(registry_mutex());
-  for (const auto& b : registry())
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  for (const auto& b : r.active)
     if (b->name() == name) return b.get();
   return nullptr;
 }
 
 void register_backend(std::unique_ptr<Backend> backend) {
-  std::lock_guard lock(registry_mutex());
-  auto& list = registry();
-  for (auto& b : list)
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  for (auto& b : r.active)
     if (b->name() == backend->name()) {
-      b = std::move(backend);
+      r.retired.push_back(std::exchange(b, std::move(backend)));
       return;
     }
-  list.push_back(std::move(backend));
+  r.active.push_back(std::move(backend));
 }
 
 }  // namespace hpocr
