@@ -226,21 +226,33 @@ def test_compatible_arguments_are_accepted(ocr):
     assert o.options["hpi_config"]["backend"] == "onnxruntime"
 
 
-def test_precision_reaches_every_engine(ocr, tmp_path, capfd):
+def test_precision_reaches_every_engine(ocr, tmp_path, capfd, monkeypatch):
     import shutil
 
+    # Model copies without an INT8 version: precision="int8" builds it on first use (docs/int8.md), here with
+    # small generated sets; copies keep the shared default models' caches untouched.
+    monkeypatch.setenv("HPOCR_INT8_CALIB_IMAGES", "2")
+    monkeypatch.setenv("HPOCR_INT8_VAL_IMAGES", "2")
+    monkeypatch.setenv("HPOCR_INT8_GUARD_ROUNDS", "0")
+    dirs = {}
+    for key, name in (("text_detection_model_dir", "PP-OCRv4_mobile_det"),
+                      ("text_recognition_model_dir", "PP-OCRv4_mobile_rec")):
+        shutil.copytree(os.path.join(hpocr._hpocr.hpocr_home(), "models", name), tmp_path / name,
+                        ignore=shutil.ignore_patterns(".cache"))
+        dirs[key] = str(tmp_path / name)
+    capfd.readouterr()
     # Like the CLI's --precision, it wins over hpi_config's own.
     o = hpocr.PaddleOCR(precision="int8", use_textline_orientation=False,
-                        hpi_config={"backend_config": {"precision": "fp32"}})
+                        hpi_config={"backend_config": {"precision": "fp32"}}, **dirs)
     assert o.options["hpi_config"]["backend_config"]["precision"] == "int8"
-    # A model copy has no INT8 version yet: the engine says so and runs fp32.
-    rec = tmp_path / "rec"
-    shutil.copytree(os.path.join(hpocr._hpocr.hpocr_home(), "models", "PP-OCRv4_mobile_rec"), rec)
-    capfd.readouterr()
+    err = capfd.readouterr().err
+    assert "building the INT8 version of PP-OCRv4_mobile_det, PP-OCRv4_mobile_rec on first use" in err
+    assert "INT8 build done" in err
+    # The next pipeline finds the entries (no second build) and reads the text.
     r = hpocr.PaddleOCR(precision="int8", use_textline_orientation=False,
-                        text_recognition_model_dir=str(rec)).predict(hpocr._hpocr._render_lines(LINES[:1], 32))[0]
+                        **dirs).predict(hpocr._hpocr._render_lines(LINES[:1], 32))[0]
     assert r["rec_texts"] == LINES[:1]
-    assert "PP-OCRv4_mobile_rec: precision int8 refused, using fp32: no INT8 version" in capfd.readouterr().err
+    assert "INT8 build" not in capfd.readouterr().err
 
 
 def test_enable_hpi_gives_the_same_texts(ocr, page, page_result):
