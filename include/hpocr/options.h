@@ -67,6 +67,10 @@ struct OcrOptions {
   /// Off (default): the recogniser sees a margin around each line, and unconfident readings are checked in
   /// the other orientation; dt_polys/rec_polys are the same either way (docs/accuracy.md).
   bool paddle_compat = false;
+  /// hpocr only: the CTC space-class probability from which a word gap the greedy decoding dropped is restored;
+  /// 0 = off (paddle_compat turns it off too). On the accuracy harness 0.05 restored 87 % of the dropped spaces
+  /// with no false space; 0.01 began to insert some (docs/accuracy.md).
+  float text_rec_space_thresh = 0.05f;
 
   std::int64_t max_image_pixels = kDefaultMaxImagePixels;  ///< images (and rendered PDF pages) above this are refused before decoding
   int max_pdf_pages = 0;                         ///< PDFs with more pages are refused before any page is rendered; 0 = no limit

@@ -78,6 +78,19 @@ def _is_default_dir(options: dict, key: str) -> bool:
     return os.path.abspath(options[f"{key}_model_dir"]) == os.path.abspath(default)
 
 
+def _with_table_options(where: str, args: dict, accepted: dict) -> dict:
+    """The keyword arguments of ``where`` with ``**options`` merged in: parameters of the native table without a
+    keyword of their own in the signature (docs/parameters.md) are accepted there; anything else is a TypeError."""
+    args.pop("self", None)
+    for name, value in args.pop("options").items():
+        if name not in accepted or name in args:
+            raise TypeError(f"{where} got an unexpected keyword argument {name!r}")
+        args[name] = value
+    for name in accepted:
+        args.setdefault(name, None)
+    return args
+
+
 def _check_features_off(args: dict) -> None:
     for name, what in _UNAVAILABLE.items():
         check_unavailable(name, args[name], what)
@@ -160,9 +173,9 @@ class PaddleOCR:
         max_image_pixels: Optional[int] = None,
         max_pdf_pages: Optional[int] = None,
         paddle_compat: Optional[bool] = None,
+        **options: Any,
     ):
-        args = dict(locals())
-        del args["self"]
+        args = _with_table_options("PaddleOCR()", dict(locals()), _NATIVE_PARAMS)
         overrides = {name: check_type(name, args[name], kind) for name, kind in _NATIVE_PARAMS.items()}
         for name in ("doc_orientation_classify_model_name", "doc_orientation_classify_model_dir",
                      "doc_unwarping_model_name", "doc_unwarping_model_dir"):
@@ -248,10 +261,11 @@ class PaddleOCR:
         text_det_unclip_ratio: Optional[float] = None,
         text_rec_score_thresh: Optional[float] = None,
         return_word_box: Optional[bool] = None,
+        **options: Any,
     ) -> Iterator[OCRResult]:
         """Like :meth:`predict`, but yields one :class:`OCRResult` at a time: each image is read and processed
         only when the next result is asked for (directories are listed when reached)."""
-        args = dict(locals())
+        args = _with_table_options("predict()", dict(locals()), dict.fromkeys(_PREDICT_PARAMS))
         _check_features_off(args)
         overrides = {name: check_type(name, args[name], _NATIVE_PARAMS[name]) for name in _PREDICT_PARAMS}
         check_source(input)

@@ -24,11 +24,6 @@ struct Recognition {
 /// sometimes reads the gap to a neighbouring box as a space.
 void trim_spaces(Recognition& r);
 
-/// The space class probability from which decode restores a word gap (unless paddle_compat): on the accuracy
-/// harness it restored 87% of the spaces greedy decoding dropped with no false space; 0.01 began to insert
-/// some (docs/accuracy.md).
-inline constexpr float kSpaceRestoreThreshold = 0.05f;
-
 class CtcDecoder {
  public:
   /// Classes are: blank, the dictionary entries, then " " when use_space_char.

@@ -98,7 +98,7 @@ std::vector<cv::Mat> images_of(const std::vector<TextCrop>& crops) {
 /// heavy in descenders) with a high score, and misses some upside-down ones; their readings are garbage with low
 /// scores, while a line read the right way up scores high. Confident readings are not re-read, which bounds the
 /// cost. The time counts as orientation (cls) time.
-void check_orientation(const TextRecognizer& recognizer, int batch_size, std::vector<TextCrop>& crops,
+void check_orientation(const TextRecognizer& recognizer, int batch_size, float space_thresh, std::vector<TextCrop>& crops,
                        std::vector<Recognition>& texts, OcrResult& r) {
   Timer timer;
   std::vector<size_t> doubtful;
@@ -110,7 +110,7 @@ void check_orientation(const TextRecognizer& recognizer, int batch_size, std::ve
     cv::rotate(crops[i].image, turned.back(), cv::ROTATE_180);
   }
   if (doubtful.empty()) return;
-  auto again = recognizer.recognize(turned, batch_size, nullptr, kSpaceRestoreThreshold);
+  auto again = recognizer.recognize(turned, batch_size, nullptr, space_thresh);
   size_t flipped = 0;
   for (size_t k = 0; k < doubtful.size(); ++k) {
     const size_t i = doubtful[k];
@@ -235,10 +235,10 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
     }
   }
 
-  auto texts = impl_->recognizer.recognize(images_of(crops), o.text_recognition_batch_size, &r.timings,
-                                           o.paddle_compat ? 0.f : kSpaceRestoreThreshold);
+  const float space_thresh = o.paddle_compat ? 0.f : o.text_rec_space_thresh;
+  auto texts = impl_->recognizer.recognize(images_of(crops), o.text_recognition_batch_size, &r.timings, space_thresh);
   if (o.use_textline_orientation && !o.paddle_compat)
-    check_orientation(impl_->recognizer, o.text_recognition_batch_size, crops, texts, r);
+    check_orientation(impl_->recognizer, o.text_recognition_batch_size, space_thresh, crops, texts, r);
   for (size_t i = 0; i < texts.size(); ++i) {
     if (texts[i].score < o.text_rec_score_thresh) continue;
     if (!o.paddle_compat) trim_spaces(texts[i]);

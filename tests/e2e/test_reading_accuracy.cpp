@@ -1,7 +1,10 @@
 // End-to-end: what hpocr adds to PaddleOCR's reading (docs/accuracy.md): the recogniser's crop margin, the
 // orientation check and word boxes, on rendered lines of known text; paddle_compat keeps PaddleOCR's behaviour.
+#include <algorithm>
+
 #include <opencv2/imgproc.hpp>
 
+#include "core/text_metrics.h"
 #include "models/geometry.h"
 #include "pipeline_fixture.h"
 
@@ -44,6 +47,23 @@ TEST_F(PipelineTest, MarginCropsKeepWordSpacesAndEdgeCharacters) {
   EXPECT_EQ(r.dt_polys, compat.dt_polys);
   EXPECT_EQ(r.rec_polys, compat.rec_polys);
   EXPECT_GE(exact_lines(r.rec_texts, kSpaced), exact_lines(compat.rec_texts, kSpaced));
+}
+
+TEST_F(PipelineTest, SpaceRestorationFollowsItsParameter) {
+  // text_rec_space_thresh 0 turns the restoration of dropped word gaps off: the same characters, no more spaces.
+  RenderedPage page = render_lines(kSpaced, latin_font());
+  OcrOptions off;
+  off.text_rec_space_thresh = 0.f;
+  OcrResult plain = OcrPipeline(off).predict(page.image), restored = pipeline().predict(page.image);
+  ASSERT_EQ(plain.rec_texts.size(), restored.rec_texts.size());
+  size_t spaces_plain = 0, spaces_restored = 0;
+  for (size_t i = 0; i < plain.rec_texts.size(); ++i) {
+    EXPECT_EQ(without_spaces(plain.rec_texts[i]), without_spaces(restored.rec_texts[i]));
+    spaces_plain += std::count(plain.rec_texts[i].begin(), plain.rec_texts[i].end(), ' ');
+    spaces_restored += std::count(restored.rec_texts[i].begin(), restored.rec_texts[i].end(), ' ');
+  }
+  EXPECT_LE(spaces_plain, spaces_restored);
+  EXPECT_EQ(restored.rec_texts, kSpaced);
 }
 
 TEST_F(PipelineTest, LinesSplitAtWideWordGapsAreJoinedAndReadWhole) {
