@@ -110,7 +110,7 @@ class QuantizeCommand : public Command {
     std::string method = "minmax", exclude;
     bool per_channel = true;
     std::string reduce_range = "auto";
-    int calib_images = 16, val_images = 8, guard_rounds = 3;
+    int calib_images = 16, val_images = 24, guard_rounds = 3;  // 8 let one spurious box decide the detector (docs/int8.md)
   };
   PipelineArgs a_;  ///< only --cpu_threads, --log_level and -v are declared
   QuantizeArgs q_;

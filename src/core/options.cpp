@@ -21,7 +21,8 @@ void OcrOptions::validate() const {
   for (const auto& spec : parameters()) check_param(spec, spec.get(*this));
   Device::parse(device);
   hpi_config.validate();
-  for (const auto& [module, config] : module_hpi_config) {
+  for (const auto& [name, config] : module_hpi_config) {
+    const std::string& module = name;  // a structured binding cannot be captured by clang 14
     if (std::none_of(std::begin(kModelRoles), std::end(kModelRoles), [&](ModelRole r) { return role_name(r) == module; }))
       throw Error(ErrorCode::InvalidArgument, "module_hpi_config=" + module + " is invalid: expected TextDetection, TextRecognition or TextLineOrientation");
     config.validate();

@@ -128,8 +128,8 @@ const ParamSpec kParams[] = {
     {"cpu_threads", T::Int, S::Init, "", "", "Inference threads per model, 0 = all cores",
      "0 (auto) .. 1024", 0, 1024, false, {}, "", get_opt<&OcrOptions::cpu_threads>, set_opt<&OcrOptions::cpu_threads>},
     {"precision", T::String, S::Init, "", "",
-     "fp32, fp16 or int8 (int8: the models' INT8 versions built by `hpocr quantize`; default: automatic with enable_hpi, "
-     "which uses INT8 on CPU where it passed the accuracy guard)",
+     "fp32, fp16 or int8 (int8: the models' INT8 versions, built on first use or by `hpocr quantize`, used where they "
+     "passed the accuracy guard; default: automatic with enable_hpi, which uses INT8 on CPU where the guard passed)",
      "fp32, fp16 or int8", 0, 0, false, kPrecisions, "", get_precision, set_precision},
     // Limits (hpocr only).
     {"max_image_pixels", T::Int, S::Init, "", "", "Refuse larger images (and PDF pages at 144 DPI) before decoding",

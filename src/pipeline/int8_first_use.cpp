@@ -11,6 +11,7 @@
 #include "format/model_dir.h"
 #include "hpi/int8_cache.h"
 #include "hpocr/error.h"
+#include "models/loaded_model.h"
 #include "quant/calib_set.h"
 #include "quant/int8_build.h"
 
@@ -29,11 +30,6 @@ int env_int(const char* name, int fallback, int lo, int hi) {
     return fallback;
   }
   return static_cast<int>(n);
-}
-
-const HpiConfig& module_config(const OcrOptions& o, ModelRole role) {
-  auto it = o.module_hpi_config.find(std::string(role_name(role)));
-  return it != o.module_hpi_config.end() ? it->second : o.hpi_config;
 }
 
 }  // namespace
@@ -59,7 +55,7 @@ int build_int8_on_first_use(const OcrOptions& o) {
     if (role == ModelRole::TextLineOrientation && !o.use_textline_orientation) continue;
     const fs::path dir = model_dir(o, role);
     req.context_dirs[std::string(role_name(role))] = dir;
-    const HpiConfig& cfg = module_config(o, role);
+    const HpiConfig cfg = load_request(o, role).hpi;  // the module's own hpi_config, else the pipeline's
     if (cfg.backend_config.value("precision", std::string()) != "int8") continue;
     if (!cfg.backend.empty() && cfg.backend != "onnxruntime") continue;  // INT8 entries are for ONNX Runtime only
     try {

@@ -443,6 +443,7 @@ void upgrade_to_opset13(onnx::ModelProto& model, const std::map<std::string, int
     } else if (op == "Softmax" || op == "LogSoftmax" || op == "Hardmax") {
       // Before opset 13 these flatten to 2-D at `axis`; from 13 they work along `axis` alone. Both agree when
       // `axis` is the last dimension, which is what the PP-OCR graphs use.
+      if (n.input_size() < 1) throw Error(ErrorCode::ModelFormat, n.name() + ": " + op + " without an input");
       const auto* a = find_attr(n, "axis");
       const int64_t axis = a ? a->i() : 1;
       auto r = ranks.find(n.input(0));

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "backend/onnxruntime/ort_api.h"
@@ -69,7 +72,19 @@ struct LookupTableOp : Ort::CustomOpBase<LookupTableOp, LookupTableKernel> {
 
 }  // namespace
 
-void add_custom_ops(Ort::SessionOptions& so) {
+namespace {
+std::mutex g_first_session;
+std::atomic<bool> g_registered{false};
+}  // namespace
+
+bool uses_custom_ops(const std::filesystem::path& onnx_file) {
+  // The domain name is stored as a plain string (opset_import and each node's domain field).
+  std::ifstream f(onnx_file, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return bytes.find(kCustomDomain) != std::string::npos;
+}
+
+std::unique_lock<std::mutex> add_custom_ops(Ort::SessionOptions& so) {
   // The domain and the operator must outlive every session that uses them: process lifetime.
   static LookupTableOp op;
   static Ort::CustomOpDomain domain = [] {
@@ -78,6 +93,11 @@ void add_custom_ops(Ort::SessionOptions& so) {
     return d;
   }();
   so.Add(domain);
+  std::unique_lock lock(g_first_session);
+  if (g_registered) lock.unlock();
+  return lock;
 }
+
+void custom_ops_registered() { g_registered = true; }
 
 }  // namespace hpocr::ort

@@ -140,7 +140,9 @@ class OrtEngine final : public Engine {
       const std::string file = std::string(prefix) + model_name_;
       so.EnableProfiling(file.c_str());
     }
-    ort::add_custom_ops(so);  // ai.hpocr.LookupTable, used by INT8 models (lookup_table_op.h)
+    std::unique_lock<std::mutex> first_custom_session;  // ai.hpocr.LookupTable, used by INT8 models only
+    const bool custom_ops = ort::uses_custom_ops(model.model_file);
+    if (custom_ops) first_custom_session = ort::add_custom_ops(so);
     if (options.device.type == "gpu") append_gpu_providers(so, options, settings_);
     if (!cfg.empty()) {
       so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
@@ -149,6 +151,7 @@ class OrtEngine final : public Engine {
     try {
       session_ = options.cache_dir.empty() ? std::make_unique<Ort::Session>(env(), model.model_file.c_str(), so)
                                            : cached_session(model, options.cache_dir, so);
+      if (custom_ops) ort::custom_ops_registered();
     } catch (const Ort::Exception& e) {
       throw Error(ErrorCode::ModelFormat,
                   "ONNX Runtime cannot load " + model.model_file.string() + " (" + model_name_ + "): " + e.what());
