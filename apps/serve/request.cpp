@@ -32,14 +32,6 @@ const std::vector<std::string>& known_fields() {
 
 [[noreturn]] void unprocessable(const std::string& message) { throw HttpError(422, message); }
 
-std::string type_of(const json& v) {
-  if (v.is_number_integer()) return "integer " + v.dump();
-  if (v.is_number()) return "number " + v.dump();
-  std::string shown = v.dump();
-  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
-  return std::string(v.type_name()) + " " + shown;
-}
-
 /// The field's value when present and not null.
 const json* field(const json& body, const char* name) {
   auto it = body.find(name);
@@ -49,7 +41,7 @@ const json* field(const json& body, const char* name) {
 std::optional<bool> get_bool(const json& body, const char* name) {
   const json* v = field(body, name);
   if (!v) return std::nullopt;
-  if (!v->is_boolean()) unprocessable(std::string(name) + " must be true or false, got " + type_of(*v));
+  if (!v->is_boolean()) unprocessable(std::string(name) + " must be true or false, got " + describe_json_value(*v));
   return v->get<bool>();
 }
 
@@ -134,12 +126,12 @@ OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy)
   std::optional<int> file_type;
   if (const json* v = field(body, "fileType")) {
     if (!v->is_number_integer() || (v->get<int64_t>() != 0 && v->get<int64_t>() != 1))
-      unprocessable("fileType must be 0 (PDF) or 1 (image), got " + type_of(*v));
+      unprocessable("fileType must be 0 (PDF) or 1 (image), got " + describe_json_value(*v));
     file_type = static_cast<int>(v->get<int64_t>());
   }
   const json* file = field(body, "file");
   if (!file) unprocessable("missing field 'file': the image as base64");
-  if (!file->is_string()) unprocessable("file must be a string (base64 of the image), got " + type_of(*file));
+  if (!file->is_string()) unprocessable("file must be a string (base64 of the image), got " + describe_json_value(*file));
   const auto& encoded = file->get_ref<const std::string&>();
   if (encoded.empty()) unprocessable("file is empty");
   if (encoded.rfind("http://", 0) == 0 || encoded.rfind("https://", 0) == 0)

@@ -73,6 +73,8 @@ std::optional<bool> bool_from_text(std::string_view text);
 /// A value from text (CLI argument, YAML scalar): booleans True/False, true/false, 1/0, yes/no, on/off.
 /// Error(InvalidArgument) naming the parameter when the text is not of its type.
 ParamValue parse_param(const ParamSpec& spec, std::string_view text);
+/// A JSON value for an error message: its type and (shortened) text, e.g. `string "64"`, `integer 3`.
+std::string describe_json_value(const nlohmann::json& value);
 /// A value from JSON: numbers for Int must be integral (64.0 is 64), Float any finite number in float range.
 /// Error(InvalidArgument) "<shown_name> must be <kind>, got <type and value>" otherwise.
 ParamValue param_from_json(const ParamSpec& spec, const nlohmann::json& value, std::string_view shown_name);

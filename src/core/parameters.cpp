@@ -143,14 +143,6 @@ const ParamSpec kParams[] = {
   throw Error(ErrorCode::InvalidArgument, std::string(spec.name) + "=" + shown + " is invalid: expected " + std::string(expected));
 }
 
-std::string type_of(const json& v) {
-  if (v.is_number_integer()) return "integer " + v.dump();
-  if (v.is_number()) return "number " + v.dump();
-  std::string shown = v.dump();
-  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
-  return std::string(v.type_name()) + " " + shown;
-}
-
 const char* kind_of(ParamType t) {
   switch (t) {
     case T::Bool: return "true or false";
@@ -178,6 +170,14 @@ bool holds_type(const ParamSpec& spec, const ParamValue& v) {
 }  // namespace
 
 std::span<const ParamSpec> parameters() { return kParams; }
+
+std::string describe_json_value(const json& v) {
+  if (v.is_number_integer()) return "integer " + v.dump();
+  if (v.is_number()) return "number " + v.dump();
+  std::string shown = v.dump();
+  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+  return std::string(v.type_name()) + " " + shown;
+}
 
 const ParamSpec* find_parameter(std::string_view name) {
   for (const auto& p : kParams)
@@ -249,7 +249,7 @@ ParamValue parse_param(const ParamSpec& spec, std::string_view text) {
 
 ParamValue param_from_json(const ParamSpec& spec, const json& v, std::string_view shown_name) {
   auto wrong = [&]() -> ParamValue {
-    throw Error(ErrorCode::InvalidArgument, std::string(shown_name) + " must be " + kind_of(spec.type) + ", got " + type_of(v));
+    throw Error(ErrorCode::InvalidArgument, std::string(shown_name) + " must be " + kind_of(spec.type) + ", got " + describe_json_value(v));
   };
   switch (spec.type) {
     case T::Bool:
