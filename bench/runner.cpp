@@ -74,11 +74,11 @@ BenchConfig named_config(const std::string& name, const OcrOptions& base) {
   else if (name == "batch12") c.options.enable_hpi = true, c.options.text_recognition_batch_size = 12;
   else if (name == "no_cls") c.options.enable_hpi = true, c.options.use_textline_orientation = false;
   else if (name == "fp32" || name == "int8" || name == "int8_unguarded") {
-    // HPI with the precision forced (int8: the `hpocr quantize` models where the guard passed; int8_unguarded:
-    // every INT8 model present, guard or not, to measure their speed).
+    // HPI with the precision forced (int8: the INT8 models where the guard passed, fast or not; int8_unguarded:
+    // every INT8 model present, guard or not, to measure their speed). hpi_on is INT8 as HPI picks it.
     c.options.enable_hpi = true;
     auto set = [&](HpiConfig& config) {
-      config.backend_config["precision"] = name == "fp32" ? "fp32" : "int8";
+      config.set_precision(name == "fp32" ? "fp32" : "int8");
       if (name == "int8_unguarded") config.backend_config["int8_guard"] = false;
     };
     set(c.options.hpi_config);

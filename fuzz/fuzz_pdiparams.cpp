@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   paddle::Program program;
   const int count = 1 + (selector & 7);
   for (int i = 0; i < count; ++i) {
-    const std::string name = "p" + std::to_string(i);
+    const std::string name = std::string("p").append(std::to_string(i));  // not "p" + ...: gcc 12's -Wrestrict false positive
     program.param_order.push_back(name);
     if (selector & (8 << (i % 5))) program.vars[name] = {paddle::DType::Float32, {2, 3}, true};
   }

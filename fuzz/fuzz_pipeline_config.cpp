@@ -20,7 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   });
   // parse_hpi_config takes a path or the text itself; the leading newline keeps the text from naming a file.
   fuzz::expect_ok_or_error([&] {
-    const HpiConfig c = parse_hpi_config("\n" + std::string(reinterpret_cast<const char*>(data), size));
+    std::string text = "\n";
+    text.append(reinterpret_cast<const char*>(data), size);
+    const HpiConfig c = parse_hpi_config(text);
     c.validate();
   });
   return 0;

@@ -69,6 +69,7 @@ class HpiInfoCommand : public Command {
                     hpi::make_plan(m, device, config, o.enable_hpi).describe().c_str());
         hpi::Int8Status int8 = hpi::int8_status(m);
         std::printf("  int8: %s\n", int8.reason.c_str());
+        if (int8.usable && !int8.pays) std::printf("  int8: not picked by HPI by itself: %s\n", int8.slower_reason.c_str());
       } catch (const Error& e) {
         std::printf("%s: %s\n", module.c_str(), e.what());
       }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include <opencv2/imgcodecs.hpp>
+#include <spdlog/fmt/fmt.h>
 
 #include "cli.h"
 #include "commands/command.h"
@@ -87,10 +88,14 @@ class QuantizeCommand : public Command {
     std::fprintf(stderr, "calibrating on %zu images, guard on %zu validation images...\n", req.calibration.size(), req.validation.size());
     nlohmann::json reports = quant::build_int8_models(req);
     for (const auto& r : reports) {
+      const double speedup = r.contains("speed") ? r["speed"].value("speedup", 0.0) : 0.0;
+      const std::string verdict =
+          !r["passed"].get<bool>() ? "INT8 REFUSED by the accuracy guard (fp32 stays in use)"
+          : r.value("hpi_uses_it", false)
+              ? fmt::format("INT8 passed the accuracy guard and ran {:.2f}x as fast as fp32 (HPI will use it on CPU)", speedup)
+              : fmt::format("INT8 passed the accuracy guard but ran {:.2f}x as fast as fp32 (HPI keeps fp32; --precision int8 uses it)", speedup);
       std::printf("%s: %s\n  %s\n  %zu layers quantised, %zu left in fp32 by the guard; integer kernels %s\n  entry: %s\n",
-                  r["model_name"].get<std::string>().c_str(),
-                  r["passed"].get<bool>() ? "INT8 passed the accuracy guard (HPI will use it on CPU)"
-                                          : "INT8 REFUSED by the accuracy guard (fp32 stays in use)",
+                  r["model_name"].get<std::string>().c_str(), verdict.c_str(),
                   r["guard"].value(r["passed"].get<bool>() ? "summary" : "reason", std::string()).c_str(),
                   r["quantized_nodes"].get<size_t>(), r["excluded_layers"].size(), r["integer_kernels"].dump().c_str(),
                   r["entry"].get<std::string>().c_str());

@@ -41,6 +41,15 @@ struct HpiConfig {
   nlohmann::json to_json() const;
   /// Throws Error(InvalidArgument) naming the first bad value.
   void validate() const;
+
+  // The backend_config keys hpocr reads itself, typed; the other keys belong to the chosen backend and pass
+  // through to it unread.
+  /// backend_config.precision: "fp32", "fp16", "int8", or "" when unset (automatic).
+  std::string precision() const;
+  /// Sets backend_config.precision; Error(InvalidArgument) unless fp32, fp16 or int8.
+  void set_precision(const std::string& precision);
+  /// backend_config.int8_guard (default true); false runs an INT8 version the accuracy guard refused.
+  bool int8_guard() const;
 };
 
 /// Options of the OCR pipeline. Empty model dirs mean the default models under $HPOCR_HOME.

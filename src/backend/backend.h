@@ -59,6 +59,12 @@ class Engine {
   virtual nlohmann::json settings() const = 0;
 };
 
+/// What every engine reports first in settings(): backend name, library version and device; each engine adds
+/// its own keys (the effective backend_config).
+nlohmann::json base_settings(std::string_view backend, const std::string& version, const Device& device);
+/// A thread count as engines report it: the number, or "default" (0: the library decides).
+nlohmann::json threads_setting(int threads);
+
 /// A factory for engines of one backend.
 class Backend {
  public:

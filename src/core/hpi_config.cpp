@@ -7,6 +7,9 @@ namespace hpocr {
 namespace {
 
 const char* const kBackends[] = {"onnxruntime", "opencv", "openvino", "paddle", "tensorrt"};
+const char* const kPrecisions[] = {"fp32", "fp16", "int8"};
+constexpr const char* kPrecision = "precision";
+constexpr const char* kInt8Guard = "int8_guard";
 
 [[noreturn]] void bad(const std::string& what) { throw Error(ErrorCode::InvalidArgument, "hpi_config: " + what); }
 
@@ -41,6 +44,22 @@ nlohmann::json HpiConfig::to_json() const {
           {"backend_config", backend_config}};
 }
 
+std::string HpiConfig::precision() const {
+  auto it = backend_config.find(kPrecision);
+  return it != backend_config.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void HpiConfig::set_precision(const std::string& precision) {
+  if (std::find(std::begin(kPrecisions), std::end(kPrecisions), precision) == std::end(kPrecisions))
+    throw Error(ErrorCode::InvalidArgument, "precision='" + precision + "' is invalid: expected fp32, fp16 or int8");
+  backend_config[kPrecision] = precision;
+}
+
+bool HpiConfig::int8_guard() const {
+  auto it = backend_config.find(kInt8Guard);
+  return it == backend_config.end() || !it->is_boolean() || it->get<bool>();
+}
+
 void HpiConfig::validate() const {
   if (!backend.empty() && std::find(std::begin(kBackends), std::end(kBackends), backend) == std::end(kBackends))
     bad("backend '" + backend + "' is unknown (expected onnxruntime, opencv, openvino, paddle or tensorrt)");
@@ -49,10 +68,10 @@ void HpiConfig::validate() const {
     if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 1024)
       bad("backend_config.cpu_num_threads must be an integer in 1..1024");
   }
-  if (auto it = backend_config.find("int8_guard"); it != backend_config.end() && !it->is_boolean())
+  if (auto it = backend_config.find(kInt8Guard); it != backend_config.end() && !it->is_boolean())
     bad("backend_config.int8_guard must be true or false");
-  if (auto it = backend_config.find("precision"); it != backend_config.end()) {
-    if (!it->is_string() || (*it != "fp32" && *it != "fp16" && *it != "int8"))
+  if (auto it = backend_config.find(kPrecision); it != backend_config.end()) {
+    if (!it->is_string() || std::find(std::begin(kPrecisions), std::end(kPrecisions), it->get<std::string>()) == std::end(kPrecisions))
       bad("backend_config.precision must be fp32, fp16 or int8");
   }
 }

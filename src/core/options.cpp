@@ -30,10 +30,8 @@ void OcrOptions::validate() const {
 }
 
 void OcrOptions::set_precision(const std::string& precision) {
-  if (precision != "fp32" && precision != "fp16" && precision != "int8")
-    throw Error(ErrorCode::InvalidArgument, "precision='" + precision + "' is invalid: expected fp32, fp16 or int8");
-  hpi_config.backend_config["precision"] = precision;
-  for (auto& [module, config] : module_hpi_config) config.backend_config["precision"] = precision;
+  hpi_config.set_precision(precision);
+  for (auto& [module, config] : module_hpi_config) config.set_precision(precision);
 }
 
 std::string_view role_name(ModelRole role) {

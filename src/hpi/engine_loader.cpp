@@ -25,9 +25,10 @@ std::filesystem::path cache_entry(const ModelDir& model, const std::string& back
 }
 
 /// The INT8 model to run instead of the fp32 one, if any. An explicit backend_config.precision wins; with
-/// auto_config HPI uses INT8 on CPU when the cache holds a version of the model that passed the guard.
+/// auto_config HPI uses INT8 on CPU when the cache holds a version of the model that passed the guard and
+/// measured faster than fp32 (hpi/int8_cache.h).
 std::optional<ModelDir> int8_choice(const ModelDir& model, const LoadRequest& request, std::string& reason) {
-  const std::string wanted = request.hpi.backend_config.value("precision", std::string());
+  const std::string wanted = request.hpi.precision();
   const bool automatic = wanted.empty() && request.enable_hpi && request.hpi.auto_config;
   if (wanted != "int8" && !automatic) {
     reason = wanted.empty() ? "fp32 (automatic INT8 needs enable_hpi with auto_config)" : wanted + " requested";
@@ -38,8 +39,9 @@ std::optional<ModelDir> int8_choice(const ModelDir& model, const LoadRequest& re
   } else {
     hpi::Int8Status st = hpi::int8_status(model);
     // backend_config.int8_guard: false runs an entry the guard refused (measurements, users who accept the loss).
-    const bool forced = wanted == "int8" && request.hpi.backend_config.value("int8_guard", true) == false && st.present;
+    const bool forced = wanted == "int8" && !request.hpi.int8_guard() && st.present;
     if (forced && !st.usable) log::warn("{}: int8_guard is off: running the INT8 model although {}", model.model_name, st.reason);
+    if (automatic && st.usable && !st.pays) st.usable = false, st.reason = st.slower_reason;
     if (st.usable || forced) try {
         ModelDir m = open_model_dir(st.dir, model.model_name);
         m.model_name = model.model_name;

@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include <spdlog/fmt/fmt.h>
+
 #include "backend/backend.h"
 #include "core/device.h"
 #include "core/file_util.h"
@@ -47,6 +49,12 @@ Int8Status int8_status(const ModelDir& model) {
   }
   s.usable = true;
   s.reason = "INT8 version passed the accuracy guard (" + s.guard.value("summary", std::string()) + ")";
+  // Entries written before speed was measured carry no "speed": they are taken as paying, as they were.
+  const double speedup = s.guard.contains("speed") ? s.guard["speed"].value("speedup", 0.0) : kMinAutomaticInt8Speedup;
+  s.pays = speedup >= kMinAutomaticInt8Speedup;
+  if (!s.pays)
+    s.slower_reason = fmt::format("the INT8 version ran {:.2f}x as fast as fp32 when it was built (HPI picks it from {:.2f}x)", speedup,
+                                  kMinAutomaticInt8Speedup);
   return s;
 }
 

@@ -56,7 +56,7 @@ int build_int8_on_first_use(const OcrOptions& o) {
     const fs::path dir = model_dir(o, role);
     req.context_dirs[std::string(role_name(role))] = dir;
     const HpiConfig cfg = load_request(o, role).hpi;  // the module's own hpi_config, else the pipeline's
-    if (cfg.backend_config.value("precision", std::string()) != "int8") continue;
+    if (cfg.precision() != "int8") continue;
     if (!cfg.backend.empty() && cfg.backend != "onnxruntime") continue;  // INT8 entries are for ONNX Runtime only
     try {
       const ModelDir m = open_model_dir(dir, role_name(role));

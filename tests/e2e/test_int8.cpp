@@ -59,12 +59,18 @@ TEST_F(Int8, QuantizeWritesAGuardedEntryThatHpiRunsOnKnownText) {
   nlohmann::json guard = nlohmann::json::parse(g);
   EXPECT_EQ(guard["passed"], r["passed"]);
   EXPECT_LE(guard["cer_increase_points"].get<double>(), 0.5);
+  // And the speed measured against fp32 on the same inputs, which decides whether HPI picks it by itself.
+  ASSERT_TRUE(guard.contains("speed")) << guard.dump(2);
+  EXPECT_GT(guard["speed"]["fp32_s"].get<double>(), 0);
+  EXPECT_GT(guard["speed"]["int8_s"].get<double>(), 0);
+  EXPECT_EQ(r["hpi_uses_it"].get<bool>(), guard["speed"]["speedup"].get<double>() >= hpi::kMinAutomaticInt8Speedup);
 
-  // HPI with auto_config picks INT8 for this model on CPU, and the pipeline reads the known text (two lines
-  // upside down: the INT8 classifier must turn them).
+  // With precision int8 HPI runs the entry, and the pipeline reads the known text (two lines upside down: the
+  // INT8 classifier must turn them).
   OcrOptions o;
   o.textline_orientation_model_dir = dir;
   o.enable_hpi = true;
+  o.set_precision("int8");
   OcrPipeline p(o);
   EXPECT_NE(p.describe().find(entry.string()), std::string::npos) << p.describe();
   const std::vector<std::string> lines = {"Quarterly report 2026", "Invoice number 48213", "Total amount 1375.40"};
@@ -104,8 +110,23 @@ TEST_F(Int8, EntryIsKeyedOnTheModelBytesAndRefusedWhenTheGuardFailed) {
   ASSERT_TRUE(hpi::int8_status(model).usable) << hpi::int8_status(model).reason;
   LoadRequest req;
   req.enable_hpi = true;
+  // HPI picks a guarded entry by itself where it measured faster than fp32 when it was built, not otherwise.
+  const fs::path guard_file = hpi::int8_entry_dir(model) / "guard.json";
+  auto set_speedup = [&](double speedup) {
+    nlohmann::json guard = nlohmann::json::parse(std::ifstream(guard_file));
+    guard["speed"]["speedup"] = speedup;
+    std::ofstream(guard_file, std::ios::trunc) << guard.dump();
+  };
+  set_speedup(2.0);
   EXPECT_EQ(load_engine(model, req).selection["precision"], "int8");
-  req.hpi.backend_config["precision"] = "fp32";  // an explicit precision wins
+  set_speedup(0.5);
+  const nlohmann::json slower = load_engine(model, req).selection;
+  EXPECT_EQ(slower["precision"], "fp32");
+  EXPECT_NE(slower["precision_reason"].get<std::string>().find("0.50x as fast as fp32"), std::string::npos) << slower.dump();
+  req.hpi.set_precision("int8");  // asked for, a guarded entry runs whatever its speed
+  EXPECT_EQ(load_engine(model, req).selection["precision"], "int8");
+  set_speedup(2.0);
+  req.hpi.set_precision("fp32");  // an explicit precision wins
   EXPECT_EQ(load_engine(model, req).selection["precision"], "fp32");
 
   // A changed model (same directory, other bytes) misses the entry: fp32 with the reason.

@@ -6,7 +6,10 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -33,11 +36,36 @@ const TextRenderer& latin_font() {
   return font;
 }
 
+namespace {
+
+/// The directories temp_dir made, removed when the test process ends (ctest runs each test in a process of
+/// its own), unless HPOCR_KEEP_TEST_DIRS is set for a look after a failure.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    if (std::getenv("HPOCR_KEEP_TEST_DIRS")) return;
+    std::error_code ec;
+    for (const auto& d : dirs_) fs::remove_all(d, ec);
+  }
+  void add(const fs::path& dir) {
+    std::lock_guard lock(mutex_);
+    dirs_.push_back(dir);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<fs::path> dirs_;
+};
+
+}  // namespace
+
 fs::path temp_dir(const std::string& tag) {
   static std::atomic<int> counter{0};
+  static TempDirs made;
   fs::path dir = fs::temp_directory_path() / ("hpocr-test-" + std::to_string(getpid()) + "-" + tag + "-" + std::to_string(counter++));
   fs::remove_all(dir);
   fs::create_directories(dir);
+  made.add(dir);
   return dir;
 }
 

@@ -16,7 +16,8 @@ const TextRenderer& test_font();
 /// DejaVu Sans for Latin-only lines: its word spaces are wider than the CJK font's Latin spaces, which
 /// the Chinese recogniser tends to drop. Falls back to test_font().
 const TextRenderer& latin_font();
-/// A fresh empty directory under the system temp dir, unique per call.
+/// A fresh empty directory under the system temp dir, unique per call, removed when the test process ends
+/// (HPOCR_KEEP_TEST_DIRS=1 keeps it).
 std::filesystem::path temp_dir(const std::string& tag);
 /// Writes an image file; returns its path.
 std::filesystem::path write_image(const cv::Mat& image, const std::filesystem::path& path);

@@ -100,11 +100,11 @@ class OrtEngine final : public Engine {
   OrtEngine(const ModelDir& model, const EngineOptions& options) : model_name_(model.model_name) {
     const nlohmann::json& cfg = options.backend_config;
     Ort::SessionOptions so;
-    settings_ = {{"backend", "onnxruntime"}, {"version", ort::library().version}, {"device", options.device.str()}};
+    settings_ = base_settings("onnxruntime", ort::library().version, options.device);
     int threads = cfg.contains("cpu_num_threads") ? cfg["cpu_num_threads"].get<int>() : options.cpu_threads;
     if (!cfg.empty() && threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     if (threads > 0) so.SetIntraOpNumThreads(threads);
-    settings_["cpu_num_threads"] = threads > 0 ? nlohmann::json(threads) : nlohmann::json("default");
+    settings_["cpu_num_threads"] = threads_setting(threads);
     for (const auto& [key, value] : cfg.items()) {
       if (key == "cpu_num_threads" || key == "cache_optimized_model" || key == "use_tensorrt_ep" || key == "precision" ||
           key == "int8_guard")

@@ -28,8 +28,8 @@ class OpenCvEngine final : public Engine {
                                                              : std::vector<int64_t>(options.sample_input_shape.size(), -1)});
     for (const auto& n : out_names_) signature_.outputs.push_back({n, DataType::Float32, {}});
     int threads = options.backend_config.value("cpu_num_threads", options.cpu_threads);
-    settings_ = {{"backend", "opencv"}, {"version", CV_VERSION}, {"device", "cpu"},
-                 {"cpu_num_threads", threads > 0 ? nlohmann::json(threads) : nlohmann::json("default")}};
+    settings_ = base_settings("opencv", CV_VERSION, Device{});
+    settings_["cpu_num_threads"] = threads_setting(threads);
     if (threads > 0) cv::setNumThreads(threads);
     // Importing is not enough: OpenCV may only fail on the first forward (shape inference), so run one now.
     if (!options.sample_input_shape.empty()) {

@@ -131,7 +131,7 @@ class OvEngine final : public Engine {
       : api_(lib), name_(model.model_name), core_(nullptr, api_.core_free), compiled_(nullptr, api_.compiled_model_free),
         requests_([this] { return new_request(); }, api_.infer_request_free) {
     const nlohmann::json& cfg = options.backend_config;
-    settings_ = {{"backend", "openvino"}, {"version", lib.version}, {"device", options.device.str()}};
+    settings_ = base_settings("openvino", lib.version, options.device);
     int threads = options.cpu_threads;
     std::string hint = "LATENCY";  // one image at a time per stage, as the pipeline runs it
     for (const auto& [key, value] : cfg.items()) {
@@ -160,7 +160,7 @@ class OvEngine final : public Engine {
     std::vector<std::pair<std::string, std::string>> props{{api_.key_performance_hint, hint}};
     settings_["performance_hint"] = hint;
     if (threads > 0) props.emplace_back(api_.key_num_threads, std::to_string(threads));
-    settings_["cpu_num_threads"] = threads > 0 ? nlohmann::json(threads) : nlohmann::json("default");
+    settings_["cpu_num_threads"] = threads_setting(threads);
     if (!options.cache_dir.empty()) {
       // OpenVINO keeps its compiled blobs in CACHE_DIR itself (keyed by model and settings).
       std::filesystem::create_directories(options.cache_dir);

@@ -99,7 +99,7 @@ class PdEngine final : public Engine {
         predictors_([this] { return clone(); }, api_.predictor_destroy) {
     const nlohmann::json& cfg = options.backend_config;
     const bool gpu = options.device.type == "gpu";
-    settings_ = {{"backend", "paddle"}, {"version", lib.version}, {"device", options.device.str()}};
+    settings_ = base_settings("paddle", lib.version, options.device);
     int threads = options.cpu_threads;
     bool mkldnn = !gpu, ir_optim = true;
     int gpu_mem_mb = 100;
@@ -136,7 +136,7 @@ class PdEngine final : public Engine {
     }
     if (!first) throw Error(ErrorCode::ModelFormat, "Paddle Inference cannot load " + prog + " (" + name_ + ")");
     prototype_.reset(first);
-    settings_["cpu_num_threads"] = threads > 0 ? nlohmann::json(threads) : nlohmann::json("default");
+    settings_["cpu_num_threads"] = threads_setting(threads);
     settings_["enable_mkldnn"] = mkldnn;
     settings_["switch_ir_optim"] = ir_optim;
     describe(first, api_.get_input_names, api_.get_input_infos, signature_.inputs, options.sample_input_shape.size());
