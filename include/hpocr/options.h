@@ -13,10 +13,21 @@ namespace hpocr {
 /// Images (and rendered PDF pages) above this many pixels are refused by default (OcrOptions::max_image_pixels).
 inline constexpr std::int64_t kDefaultMaxImagePixels = 100'000'000;
 
+/// How the detector's input is sized against text_det_limit_side_len (PaddleOCR's limit_type).
+enum class LimitType {
+  Min,        ///< "min": upscale so the short side >= limit
+  Max,        ///< "max": downscale so the long side <= limit
+  ResizeLong  ///< "resize_long": scale so the long side == limit
+};
+/// "min", "max" or "resize_long".
+std::string_view to_string(LimitType type);
+/// From that name; Error(InvalidArgument) for others.
+LimitType parse_limit_type(std::string_view name);
+
 /// DB text detection parameters (PaddleOCR `text_det_*`).
 struct TextDetParams {
   int limit_side_len = 64;          ///< side length limit used by limit_type
-  std::string limit_type = "min";   ///< "min": upscale so the short side >= limit; "max": downscale so the long side <= limit
+  LimitType limit_type = LimitType::Min;
   int max_side_limit = 4000;        ///< hard cap on the long side of the detector input
   float thresh = 0.3f;              ///< pixel threshold on the probability map
   float box_thresh = 0.6f;          ///< minimum mean probability inside a box

@@ -58,16 +58,13 @@ def check_unavailable(name: str, value: Any, what: str) -> None:
         raise InvalidArgumentError(f"{name}=True: {what} is not available in hpocr; pass False (the default)")
 
 
-def check_engine_compat(precision: Any, use_tensorrt: Any, enable_mkldnn: Any, mkldnn_cache_capacity: Any) -> None:
+def check_engine_compat(use_tensorrt: Any, enable_mkldnn: Any, mkldnn_cache_capacity: Any) -> None:
     """PaddleOCR's Paddle-Inference knobs: accepted when they mean what hpocr does anyway.
 
-    ``precision`` is "fp32", "fp16" (GPU backends) or "int8" (the INT8 models built by ``hpocr quantize``), as
-    the CLI's --precision (the native side applies it); ``use_tensorrt`` must be False (TensorRT is chosen through
-    ``enable_hpi=True, hpi_config={"backend": "tensorrt"}``); ``enable_mkldnn`` and ``mkldnn_cache_capacity``
-    concern Paddle Inference only and have no effect.
+    ``use_tensorrt`` must be False (TensorRT is chosen through ``enable_hpi=True, hpi_config={"backend":
+    "tensorrt"}``); ``enable_mkldnn`` and ``mkldnn_cache_capacity`` concern Paddle Inference only and have no
+    effect. (``precision`` is a parameter of the table, checked and applied by the native side.)
     """
-    if check_type("precision", precision, "str") not in (None, "fp32", "fp16", "int8"):
-        raise InvalidArgumentError(f"precision={precision!r}: expected 'fp32', 'fp16' or 'int8'")
     check_unavailable("use_tensorrt", use_tensorrt, "Paddle Inference's TensorRT subgraph engine")
     check_type("enable_mkldnn", enable_mkldnn, "bool")
     check_type("mkldnn_cache_capacity", mkldnn_cache_capacity, "int")

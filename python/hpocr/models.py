@@ -90,8 +90,8 @@ class TextDetection(_Model):
                  thresh: Optional[float] = None, box_thresh: Optional[float] = None,
                  unclip_ratio: Optional[float] = None):
         super().__init__(model_name, model_dir, dict(device=device, enable_hpi=enable_hpi, hpi_config=hpi_config,
-                                                     cpu_threads=cpu_threads),
-                         dict(precision=precision, use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
+                                                     cpu_threads=cpu_threads, precision=precision),
+                         dict(use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
                               mkldnn_cache_capacity=mkldnn_cache_capacity))
         self._params = self._native.default_params()
         self._params.update(self._check_params(limit_side_len=limit_side_len, limit_type=limit_type,
@@ -132,8 +132,8 @@ class _CropModel(_Model):
                  use_tensorrt: Optional[bool] = None, enable_mkldnn: Optional[bool] = None,
                  mkldnn_cache_capacity: Optional[int] = None, batch_size: Optional[int] = None):
         super().__init__(model_name, model_dir, dict(device=device, enable_hpi=enable_hpi, hpi_config=hpi_config,
-                                                     cpu_threads=cpu_threads),
-                         dict(precision=precision, use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
+                                                     cpu_threads=cpu_threads, precision=precision),
+                         dict(use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
                               mkldnn_cache_capacity=mkldnn_cache_capacity))
         self._batch_size = _batch_size(batch_size, 1)
 

@@ -183,7 +183,7 @@ class PaddleOCR:
                 raise InvalidArgumentError(f"{name}: document preprocessing models are not available in hpocr; "
                                            "pass None")
         _check_features_off(args)
-        check_engine_compat(precision, use_tensorrt, enable_mkldnn, mkldnn_cache_capacity)
+        check_engine_compat(use_tensorrt, enable_mkldnn, mkldnn_cache_capacity)
 
         self._config = _PipelineConfig(paddlex_config)
         with self._config.file() as config_file:

@@ -128,13 +128,15 @@ py::object param_to_py(const ParamValue& value) {
 }
 
 LoadRequest load_request_from(const py::dict& config) {
-  OcrOptions o;
+  ParamValues values;
   for (auto item : config) {
     const std::string key = py::str(item.first);
     const ParamSpec* spec = find_parameter(key);
     if (!spec || !is_engine_parameter(*spec)) throw Error(ErrorCode::InvalidArgument, "unknown engine option '" + key + "'");
-    if (!item.second.is_none()) set_param(o, *spec, param_from_py(*spec, item.second));
+    if (!item.second.is_none()) values.emplace_back(spec, param_from_py(*spec, item.second));
   }
+  OcrOptions o;
+  apply_params(o, values);  // table order: precision over hpi_config, as for the pipeline
   return load_request(o, ModelRole::TextDetection);  // one model: the pipeline-level settings are its own
 }
 

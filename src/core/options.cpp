@@ -34,6 +34,21 @@ void OcrOptions::set_precision(const std::string& precision) {
   for (auto& [module, config] : module_hpi_config) config.set_precision(precision);
 }
 
+std::string_view to_string(LimitType type) {
+  switch (type) {
+    case LimitType::Min: return "min";
+    case LimitType::Max: return "max";
+    case LimitType::ResizeLong: return "resize_long";
+  }
+  return "";
+}
+
+LimitType parse_limit_type(std::string_view name) {
+  for (LimitType t : {LimitType::Min, LimitType::Max, LimitType::ResizeLong})
+    if (to_string(t) == name) return t;
+  throw Error(ErrorCode::InvalidArgument, "limit type '" + std::string(name) + "' is invalid: expected 'min', 'max' or 'resize_long'");
+}
+
 std::string_view role_name(ModelRole role) {
   switch (role) {
     case ModelRole::TextDetection: return "TextDetection";

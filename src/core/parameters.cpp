@@ -22,6 +22,7 @@ ParamValue to_value(const T& v) {
   else if constexpr (std::is_integral_v<T>) return static_cast<std::int64_t>(v);
   else if constexpr (std::is_floating_point_v<T>) return static_cast<double>(v);
   else if constexpr (std::is_same_v<T, std::filesystem::path>) return v.string();
+  else if constexpr (std::is_same_v<T, LimitType>) return std::string(to_string(v));
   else return std::string(v);
 }
 
@@ -30,6 +31,7 @@ T from_value(const ParamValue& v) {
   if constexpr (std::is_same_v<T, bool>) return std::get<bool>(v);
   else if constexpr (std::is_integral_v<T>) return static_cast<T>(std::get<std::int64_t>(v));
   else if constexpr (std::is_floating_point_v<T>) return static_cast<T>(std::get<double>(v));
+  else if constexpr (std::is_same_v<T, LimitType>) return parse_limit_type(std::get<std::string>(v));
   else return T(std::get<std::string>(v));
 }
 
@@ -191,7 +193,7 @@ const ParamSpec* find_module_parameter(std::string_view module, std::string_view
 
 bool is_engine_parameter(const ParamSpec& spec) {
   static const ParamSpec* const engine[] = {find_parameter("device"), find_parameter("enable_hpi"), find_parameter("hpi_config"),
-                                            find_parameter("cpu_threads")};
+                                            find_parameter("cpu_threads"), find_parameter("precision")};
   return std::find(std::begin(engine), std::end(engine), &spec) != std::end(engine);
 }
 

@@ -14,9 +14,9 @@ namespace hpocr {
 cv::Size det_input_size(cv::Size image, const TextDetParams& p) {
   const double h = image.height, w = image.width;
   double ratio = 1.0;
-  if (p.limit_type == "max") {
+  if (p.limit_type == LimitType::Max) {
     if (std::max(h, w) > p.limit_side_len) ratio = p.limit_side_len / std::max(h, w);
-  } else if (p.limit_type == "min") {
+  } else if (p.limit_type == LimitType::Min) {
     if (std::min(h, w) < p.limit_side_len) ratio = p.limit_side_len / std::min(h, w);
   } else {  // resize_long
     ratio = p.limit_side_len / std::max(h, w);
@@ -40,7 +40,7 @@ TextDetector::TextDetector(const std::filesystem::path& model_dir, const LoadReq
 TextDetParams TextDetector::model_params() const {
   OcrOptions o;
   o.text_det.limit_side_len = 960;
-  o.text_det.limit_type = "max";
+  o.text_det.limit_type = LimitType::Max;
   try {
     const YAML::Node resize = model_.dir.transform("DetResizeForTest"), post = model_.dir.postprocess();
     if (YAML::Node n = yaml_at(resize, {"resize_long"}); n && n.IsScalar()) o.text_det.limit_side_len = n.as<int>();

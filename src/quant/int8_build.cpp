@@ -63,7 +63,7 @@ std::map<std::string, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, 
   TextlineClassifier cls(dirs.at("TextLineOrientation"), request("TextLineOrientation"));
   TextRecognizer rec(dirs.at("TextRecognition"), request("TextRecognition"));
   TextDetParams params;
-  params.limit_type = "max";
+  params.limit_type = LimitType::Max;
   params.limit_side_len = 960;
   for (const auto& img : images) {
     auto boxes = det.detect(img.image, params);

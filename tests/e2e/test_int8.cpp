@@ -65,12 +65,12 @@ TEST_F(Int8, QuantizeWritesAGuardedEntryThatHpiRunsOnKnownText) {
   EXPECT_GT(guard["speed"]["int8_s"].get<double>(), 0);
   EXPECT_EQ(r["hpi_uses_it"].get<bool>(), guard["speed"]["speedup"].get<double>() >= hpi::kMinAutomaticInt8Speedup);
 
-  // With precision int8 HPI runs the entry, and the pipeline reads the known text (two lines upside down: the
-  // INT8 classifier must turn them).
+  // With precision int8 (the classifier's only: the default models must not get INT8 versions built) HPI runs
+  // the entry, and the pipeline reads the known text (two lines upside down: the INT8 classifier must turn them).
   OcrOptions o;
   o.textline_orientation_model_dir = dir;
   o.enable_hpi = true;
-  o.set_precision("int8");
+  o.module_hpi_config[std::string(role_name(ModelRole::TextLineOrientation))].set_precision("int8");
   OcrPipeline p(o);
   EXPECT_NE(p.describe().find(entry.string()), std::string::npos) << p.describe();
   const std::vector<std::string> lines = {"Quarterly report 2026", "Invoice number 48213", "Total amount 1375.40"};

@@ -179,7 +179,7 @@ TEST_F(PipelineTest, PerCallParametersOverrideThePipelineOptionsForThatCallOnly)
 
   PredictParams det;
   det.text_det = TextDetParams{};
-  det.text_det->limit_type = "max";
+  det.text_det->limit_type = LimitType::Max;
   det.text_det->limit_side_len = 320;
   OcrOptions same;
   same.text_det = *det.text_det;

@@ -91,3 +91,16 @@ def test_paddle_textline_model_is_converted_on_first_use(crops, tmp_path):
     assert [r["label_names"][0] for r in upright] == ["0_degree"] * len(crops)
     assert [r["label_names"][0] for r in turned] == ["180_degree"] * len(crops)
     assert any(p.name.startswith("paddle2onnx-") for p in (model_dir / ".cache" / "hpocr").iterdir())
+
+
+def test_precision_reaches_the_model_engine(tmp_path, capfd):
+    """precision= is applied to the single model's engine, not only checked: a model with no INT8 version asked
+    for int8 runs fp32 with the engine loader's warning."""
+    with pytest.raises(hpocr.InvalidArgumentError, match="precision"):
+        hpocr.TextRecognition(precision="int4")
+    model_dir = tmp_path / "cls"
+    shutil.copytree(pathlib.Path(hpocr._hpocr.hpocr_home()) / "models" / "ch_ppocr_mobile_v2.0_cls", model_dir)
+    capfd.readouterr()
+    cls = hpocr.TextLineOrientationClassification(model_dir=str(model_dir), precision="int8")
+    assert "precision int8 refused, using fp32" in capfd.readouterr().err
+    assert cls.predict(np.full((48, 192, 3), 255, np.uint8))[0]["class_ids"].shape == (1,)

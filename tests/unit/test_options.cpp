@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "core/device.h"
+#include "hpocr/parameters.h"
 #include "models/text_detector.h"
 #include "unit/unit_helpers.h"
 
@@ -30,7 +31,6 @@ TEST(Options, DefaultsAreValidAndEveryBadValueIsNamed) {
       {[](auto& o) { o.text_det.thresh = -0.1f; }, "text_det_thresh"},
       {[](auto& o) { o.text_det.box_thresh = 1.5f; }, "text_det_box_thresh"},
       {[](auto& o) { o.text_det.unclip_ratio = std::nanf(""); }, "text_det_unclip_ratio"},
-      {[](auto& o) { o.text_det.limit_type = "foo"; }, "text_det_limit_type"},
       {[](auto& o) { o.text_det.limit_side_len = 0; }, "text_det_limit_side_len"},
       {[](auto& o) { o.text_recognition_batch_size = -1; }, "text_recognition_batch_size"},
       {[](auto& o) { o.textline_orientation_batch_size = 0; }, "textline_orientation_batch_size"},
@@ -60,9 +60,18 @@ TEST(Options, TextDetParamsRejectEachOutOfRangeValue) {
       {[](auto& p) { p.limit_side_len = 16385; }, "text_det_limit_side_len"},
       {[](auto& p) { p.max_side_limit = 31; }, "text_det_max_side_limit"},
       {[](auto& p) { p.max_candidates = 0; }, "max_candidates"},
-      {[](auto& p) { p.limit_type = "MIN"; }, "text_det_limit_type"},
   };
   for (const auto& [change, name] : cases) EXPECT_TRUE(rejected(change, name)) << name;
+}
+
+TEST(Options, LimitTypeIsOneOfThreeNames) {
+  // An enum now: a bad name is refused where text becomes the value (the table's choices, parse_limit_type).
+  const ParamSpec& spec = *find_parameter("text_det_limit_type");
+  for (const char* bad : {"foo", "MIN", ""}) {
+    EXPECT_TRUE(throws_error([&] { check_param(spec, std::string(bad)); }, ErrorCode::InvalidArgument, "text_det_limit_type")) << bad;
+    EXPECT_TRUE(throws_error([&] { parse_limit_type(bad); }, ErrorCode::InvalidArgument, "'min', 'max' or 'resize_long'")) << bad;
+  }
+  for (LimitType t : {LimitType::Min, LimitType::Max, LimitType::ResizeLong}) EXPECT_EQ(parse_limit_type(to_string(t)), t);
 }
 
 TEST(Options, TextDetParamsAcceptTheEdgesOfEachRange) {
@@ -74,7 +83,7 @@ TEST(Options, TextDetParamsAcceptTheEdgesOfEachRange) {
   p.max_candidates = 1;
   p.limit_side_len = 1;
   for (const char* type : {"min", "max", "resize_long"}) {
-    p.limit_type = type;
+    p.limit_type = parse_limit_type(type);
     EXPECT_NO_THROW(p.validate()) << type;
   }
 }
@@ -133,7 +142,7 @@ TEST(DetInputSize, FollowsDetResizeForTest) {
   EXPECT_EQ(det_input_size({1600, 2000}, p), cv::Size(1600, 1984));
   EXPECT_EQ(det_input_size({1600, 2100}, p), cv::Size(1600, 2112));  // 65.6 -> 66
   EXPECT_EQ(det_input_size({10000, 1000}, p), cv::Size(4000, 384));  // capped: 400 / 32 = 12.5 -> 12
-  p.limit_type = "max";
+  p.limit_type = LimitType::Max;
   p.limit_side_len = 960;
   EXPECT_EQ(det_input_size({1920, 1080}, p), cv::Size(960, 544));
   EXPECT_EQ(det_input_size({5, 5}, p), cv::Size(32, 32));
@@ -143,7 +152,7 @@ TEST(DetInputSize, MinModeNeverDownscalesAndMaxModeNeverUpscales) {
   TextDetParams p;
   EXPECT_EQ(det_input_size({1000, 700}, p), cv::Size(992, 704));  // only rounded: 31.25 -> 31, 21.9 -> 22
   EXPECT_EQ(det_input_size({10, 5}, p), cv::Size(128, 64));       // x12.8
-  p.limit_type = "max";
+  p.limit_type = LimitType::Max;
   p.limit_side_len = 960;
   EXPECT_EQ(det_input_size({500, 300}, p), cv::Size(512, 288));    // 15.6 -> 16, 9.4 -> 9
   EXPECT_EQ(det_input_size({1080, 1920}, p), cv::Size(544, 960));  // portrait: the long side is the height
@@ -151,7 +160,7 @@ TEST(DetInputSize, MinModeNeverDownscalesAndMaxModeNeverUpscales) {
 
 TEST(DetInputSize, ResizeLongScalesTheLongSideToTheLimitEitherWay) {
   TextDetParams p;
-  p.limit_type = "resize_long";
+  p.limit_type = LimitType::ResizeLong;
   p.limit_side_len = 960;
   EXPECT_EQ(det_input_size({480, 240}, p), cv::Size(960, 480));
   EXPECT_EQ(det_input_size({3000, 1500}, p), cv::Size(960, 480));

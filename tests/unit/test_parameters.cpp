@@ -46,7 +46,7 @@ TEST(Parameters, SettingAValueReadsItBack) {
   set_param(o, *find_parameter("text_det_thresh"), 0.25);
   set_param(o, *find_parameter("return_word_box"), true);
   EXPECT_EQ(o.text_det.limit_side_len, 960);
-  EXPECT_EQ(o.text_det.limit_type, "max");
+  EXPECT_EQ(o.text_det.limit_type, LimitType::Max);
   EXPECT_FLOAT_EQ(o.text_det.thresh, 0.25f);
   EXPECT_TRUE(o.return_word_box);
   EXPECT_EQ(std::get<std::int64_t>(find_parameter("text_det_limit_side_len")->get(o)), 960);
@@ -161,7 +161,7 @@ TEST(Parameters, PipelineYamlReadsEveryKeyOfTheTable) {
   EXPECT_TRUE(o.enable_hpi);
   EXPECT_TRUE(o.return_word_box);
   EXPECT_EQ(o.text_det.limit_side_len, 736);
-  EXPECT_EQ(o.text_det.limit_type, "max");
+  EXPECT_EQ(o.text_det.limit_type, LimitType::Max);
   EXPECT_FLOAT_EQ(o.text_det.thresh, 0.25f);
   EXPECT_FLOAT_EQ(o.text_rec_score_thresh, 0.5f);
   EXPECT_EQ(o.text_recognition_batch_size, 8);

@@ -87,7 +87,7 @@ TEST(ServeRequest, PaddleOcrParametersBecomePerCallOverrides) {
                              policy());
   ASSERT_TRUE(r.params.text_det.has_value());
   EXPECT_EQ(r.params.text_det->limit_side_len, 960);
-  EXPECT_EQ(r.params.text_det->limit_type, "max");
+  EXPECT_EQ(r.params.text_det->limit_type, LimitType::Max);
   EXPECT_FLOAT_EQ(r.params.text_det->thresh, 0.2f);
   EXPECT_FLOAT_EQ(r.params.text_det->box_thresh, 0.5f);
   EXPECT_FLOAT_EQ(r.params.text_det->unclip_ratio, 2.0f);
