@@ -104,6 +104,10 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   timer.lap();
   OcrPipeline pipeline(options);
   report["load_warm_ms"] = timer.lap();
+  // What each model runs on (HPI's choice: backend and precision), so that a ratio says what it compares.
+  for (const auto& m : pipeline.model_settings())
+    report["models"][m["model_name"].get<std::string>()] =
+        m["selection"].value("backend", std::string("?")) + " " + m["selection"].value("precision", std::string("fp32"));
 
   std::vector<double> page_total, page_stage[9], other_total;
   const char* stage_names[] = {"det_pre", "det_infer", "det_post", "crop", "cls", "rec_pre", "rec_infer", "rec_post", "pre_post"};
@@ -188,6 +192,15 @@ std::string format_table(const std::vector<nlohmann::ordered_json>& reports) {
                   r.value("rec_crops_per_s", 0.0), r["load_cold_ms"].get<double>(), r["load_warm_ms"].get<double>(),
                   r["peak_rss_mb"].get<double>(), 100 * r["char_accuracy_no_spaces"].value("page", 0.0));
     out += line;
+  }
+  out += "\nmodels (backend, precision):\n";
+  for (const auto& r : reports) {
+    std::string models;
+    const nlohmann::ordered_json listed = r.value("models", nlohmann::ordered_json::object());
+    for (const auto& [name, how] : listed.items())
+      models += (models.empty() ? "" : ", ") + name + " " + how.get<std::string>();
+    std::snprintf(line, sizeof line, "  %-10s ", r["label"].get<std::string>().c_str());
+    out += line + models + "\n";
   }
   if (reports.size() > 1) {
     const auto& base = reports.front();

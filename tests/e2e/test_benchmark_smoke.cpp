@@ -17,6 +17,7 @@ TEST_F(PipelineTest, BenchmarkSmokeRunReportsEveryFigure) {
                             (dir / "b.json").string() + " --save_set " + (dir / "set").string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("ratios against hpi_off"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("models (backend, precision):"), std::string::npos) << r.out;
   std::ifstream f(dir / "b.json");
   auto reports = nlohmann::json::parse(f);
   ASSERT_EQ(reports.size(), 2u);
@@ -25,6 +26,10 @@ TEST_F(PipelineTest, BenchmarkSmokeRunReportsEveryFigure) {
                             "text_lines_per_s", "rec_crops_per_s", "peak_rss_mb", "char_accuracy_no_spaces"})
       EXPECT_TRUE(rep.contains(key)) << key;
     EXPECT_GT(rep["pages"]["median_ms"].get<double>(), 0);
+    // What each model ran on, as HPI chose it (the ratios compare these).
+    ASSERT_EQ(rep["models"].size(), 3u) << rep.dump(1);
+    for (const auto& [model, how] : rep["models"].items())
+      EXPECT_TRUE(how == "onnxruntime fp32" || how == "onnxruntime int8") << model << ": " << how;
     EXPECT_GE(rep["char_accuracy_no_spaces"]["receipt"].get<double>(), 0.95);
     EXPECT_GE(rep["char_accuracy_no_spaces"]["page"].get<double>(), 0.9);
   }
