@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string_view>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -20,7 +21,11 @@ constexpr std::size_t kHugePage = std::size_t{2} << 20;
 /// which on a virtual machine dominated the detector's pre-processing (a 1600x2000 page's 38 MB input: 117 ms
 /// of faults, 3 ms with huge pages).
 std::shared_ptr<void> zeroed_buffer(std::size_t bytes) {
-  if (bytes < 2 * kHugePage) {
+  static const bool huge_pages = [] {  // HPOCR_HUGE_PAGES=0: plain buffers (for comparisons, or THP trouble)
+    const char* v = std::getenv("HPOCR_HUGE_PAGES");
+    return !(v && std::string_view(v) == "0");
+  }();
+  if (bytes < 2 * kHugePage || !huge_pages) {
     auto v = std::make_shared<std::vector<std::byte>>(bytes);
     return std::shared_ptr<void>(v, v->data());
   }
