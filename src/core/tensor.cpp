@@ -3,38 +3,25 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <string_view>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
+#include "core/huge_pages.h"
 #include "hpocr/error.h"
 
 namespace hpocr {
 namespace {
 
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
-
-/// A zeroed buffer. Large ones come in 2 MiB-aligned blocks the kernel may back with transparent huge pages
-/// (madvise mode, the common default): a fresh buffer otherwise costs one page fault per 4 KiB on first touch,
-/// which on a virtual machine dominated the detector's pre-processing (a 1600x2000 page's 38 MB input: 117 ms
-/// of faults, 3 ms with huge pages).
+/// A zeroed buffer. Large ones are huge-page-aligned blocks advised for transparent huge pages
+/// (core/huge_pages.h): a 1600x2000 page's 38 MB detector input took 117 ms of page faults to zero on a VM,
+/// 3 ms on huge pages.
 std::shared_ptr<void> zeroed_buffer(std::size_t bytes) {
-  static const bool huge_pages = [] {  // HPOCR_HUGE_PAGES=0: plain buffers (for comparisons, or THP trouble)
-    const char* v = std::getenv("HPOCR_HUGE_PAGES");
-    return !(v && std::string_view(v) == "0");
-  }();
-  if (bytes < 2 * kHugePage || !huge_pages) {
+  if (bytes < 2 * kHugePageBytes || !huge_pages_enabled()) {
     auto v = std::make_shared<std::vector<std::byte>>(bytes);
     return std::shared_ptr<void>(v, v->data());
   }
-  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-  void* p = std::aligned_alloc(kHugePage, rounded);
+  const std::size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+  void* p = std::aligned_alloc(kHugePageBytes, rounded);
   if (!p) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  madvise(p, rounded, MADV_HUGEPAGE);  // advice only: without THP the pages stay 4 KiB
-#endif
+  advise_huge_pages(p, rounded);
   std::memset(p, 0, bytes);
   return std::shared_ptr<void>(p, std::free);
 }
