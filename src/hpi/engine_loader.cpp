@@ -41,7 +41,10 @@ std::optional<ModelDir> int8_choice(const ModelDir& model, const LoadRequest& re
     // backend_config.int8_guard: false runs an entry the guard refused (measurements, users who accept the loss).
     const bool forced = wanted == "int8" && !request.hpi.int8_guard() && st.present;
     if (forced && !st.usable) log::warn("{}: int8_guard is off: running the INT8 model although {}", model.model_name, st.reason);
-    if (automatic && st.usable && !st.pays) st.usable = false, st.reason = st.slower_reason;
+    if (automatic && st.usable && !st.pays) {  // HPI's own choice wants INT8 to pay; an explicit int8 does not
+      st.usable = false;
+      st.reason = st.slower_reason;
+    }
     if (st.usable || forced) try {
         ModelDir m = open_model_dir(st.dir, model.model_name);
         m.model_name = model.model_name;

@@ -37,20 +37,21 @@ Int8Status int8_status(const ModelDir& model) {
   }
   s.present = true;
   std::ifstream in(s.dir / "guard.json");
+  double speedup = 0;
   try {
     s.guard = nlohmann::json::parse(in);
-  } catch (const std::exception&) {
+    if (!s.guard.value("passed", false)) {
+      s.reason = "the INT8 version failed the accuracy guard (" + s.guard.value("reason", std::string("no reason recorded")) + ")";
+      return s;
+    }
+    s.reason = "INT8 version passed the accuracy guard (" + s.guard.value("summary", std::string()) + ")";
+    // Entries written before speed was measured carry no "speed": they are taken as paying, as they were.
+    speedup = s.guard.contains("speed") ? s.guard.at("speed").at("speedup").get<double>() : kMinAutomaticInt8Speedup;
+  } catch (const std::exception&) {  // not JSON, or fields of the wrong type: int8_status never throws
     s.reason = "the INT8 entry " + s.dir.string() + " has no readable guard.json; run `hpocr quantize` again";
     return s;
   }
-  if (!s.guard.value("passed", false)) {
-    s.reason = "the INT8 version failed the accuracy guard (" + s.guard.value("reason", std::string("no reason recorded")) + ")";
-    return s;
-  }
   s.usable = true;
-  s.reason = "INT8 version passed the accuracy guard (" + s.guard.value("summary", std::string()) + ")";
-  // Entries written before speed was measured carry no "speed": they are taken as paying, as they were.
-  const double speedup = s.guard.contains("speed") ? s.guard["speed"].value("speedup", 0.0) : kMinAutomaticInt8Speedup;
   s.pays = speedup >= kMinAutomaticInt8Speedup;
   if (!s.pays)
     s.slower_reason = fmt::format("the INT8 version ran {:.2f}x as fast as fp32 when it was built (HPI picks it from {:.2f}x)", speedup,

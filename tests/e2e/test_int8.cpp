@@ -163,6 +163,16 @@ TEST_F(Int8, EntryIsKeyedOnTheModelBytesAndRefusedWhenTheGuardFailed) {
   EXPECT_FALSE(refused.usable);
   EXPECT_NE(refused.reason.find("failed the accuracy guard"), std::string::npos) << refused.reason;
   EXPECT_EQ(load_engine(third, req).selection["precision"], "fp32");
+
+  // A guard.json of the wrong shape makes the entry unreadable (fp32 with the reason), not an exception.
+  for (const char* bad : {R"([1, 2])", R"({"passed": "yes"})", R"({"passed": true, "speed": "fast"})"}) {
+    std::ofstream(entry / "guard.json", std::ios::trunc) << bad;
+    hpi::Int8Status st;
+    ASSERT_NO_THROW(st = hpi::int8_status(third)) << bad;
+    EXPECT_FALSE(st.usable) << bad;
+    EXPECT_NE(st.reason.find("no readable guard.json"), std::string::npos) << bad << ": " << st.reason;
+    EXPECT_EQ(load_engine(third, req).selection["precision"], "fp32") << bad;
+  }
 }
 
 TEST_F(Int8, BadCalibrationInputsGiveClearErrors) {
