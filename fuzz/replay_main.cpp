@@ -41,11 +41,11 @@ int main(int argc, char** argv) {
     std::printf("replay %s\n", f.c_str());
     std::fflush(stdout);
     std::ifstream in(f, std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
+    if (!in) {  // checked before reading: an unreadable file would otherwise replay as an empty input
       std::fprintf(stderr, "replay: cannot read %s\n", f.c_str());
       return 2;
     }
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
   }
   std::printf("replayed %zu inputs\n", files.size());

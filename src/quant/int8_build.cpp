@@ -370,8 +370,8 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
     report["passed"] = verdict.passed;
     report["guard"] = verdict.to_json();
     if (guard.contains("speed")) report["speed"] = guard["speed"];
-    report["hpi_uses_it"] = verdict.passed && guard.contains("speed") &&
-                            guard["speed"]["speedup"].get<double>() >= hpi::kMinAutomaticInt8Speedup;
+    const hpi::Int8Status published = hpi::int8_status(source);  // HPI's own reading of the entry just written
+    report["hpi_uses_it"] = published.usable && published.pays;
     report["excluded_layers"] = guard_excluded;
     report["quantized_nodes"] = quantized.size();
     report["integer_kernels"] = kernels;
