@@ -11,7 +11,7 @@
 
 #include <cstddef>
 
-#include "core/huge_pages.h"
+#include "hpocr/huge_pages.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HPOCR_NO_INTERPOSE 1

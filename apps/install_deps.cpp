@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "backend/backend.h"
-#include "core/file_util.h"
+#include "hpocr/backends.h"
 #include "hpocr/options.h"
+#include "hpocr/temp_directory.h"
 
 namespace fs = std::filesystem;
 
@@ -53,7 +53,6 @@ void select_runtime(const char* dir) {
   fs::remove(link, ec);
   fs::create_directory_symlink(dir, link, ec);
 }
-
 
 /// ONNX Runtime CPU from the npm registry (the package ships the Linux x64 library).
 bool install_onnxruntime_cpu() {
@@ -110,7 +109,7 @@ bool install_hpi_deps(const std::string& device) {
   select_runtime(gpu ? kGpuDir : kCpuDir);
   // Verify by loading, the way inference will (this process has not loaded ONNX Runtime yet).
   Device d = Device::parse(device);
-  Availability a = find_backend("onnxruntime")->probe(d);
+  Availability a = probe_backend("onnxruntime", d);
   if (!a.available) {
     std::fprintf(stderr, "onnxruntime (%s): installed but cannot run here: %s\n", device.c_str(), a.reason.c_str());
     if (gpu) std::fprintf(stderr, "  (the GPU build needs the CUDA 13 and cuDNN libraries on the host; "

@@ -15,9 +15,9 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/base64.h"
-#include "core/text_metrics.h"
-#include "io/sample_page.h"
+#include "hpocr/base64.h"
+#include "hpocr/sample_page.h"
+#include "hpocr/text_metrics.h"
 
 namespace {
 

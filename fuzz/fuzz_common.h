@@ -14,8 +14,8 @@
 #include <google/protobuf/stubs/logging.h>
 #include <unistd.h>
 
-#include "core/logging.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
 
 namespace hpocr::fuzz {
 

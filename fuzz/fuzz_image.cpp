@@ -1,8 +1,8 @@
 // Image header check + decode (src/core/image_decode): every format the OCR input accepts.
 #include <span>
 
-#include "core/image_decode.h"
 #include "fuzz_common.h"
+#include "hpocr/image_decode.h"
 
 namespace {
 // Small enough that an accepted input decodes in milliseconds and well inside -rss_limit_mb.

@@ -3,7 +3,7 @@
 #include <span>
 
 #include "fuzz_common.h"
-#include "io/pdf_document.h"
+#include "hpocr/pdf_document.h"
 
 namespace {
 constexpr int64_t kMaxPixels = 1'000'000;

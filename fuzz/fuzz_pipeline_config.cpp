@@ -4,7 +4,7 @@
 
 #include "fuzz_common.h"
 #include "hpocr/options.h"
-#include "pipeline/pipeline_config.h"
+#include "hpocr/pipeline_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace hpocr;

@@ -4,9 +4,9 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "bench/runner.h"
 #include "cli.h"
 #include "commands/command.h"
+#include "hpocr/benchmark.h"
 #include "hpocr/error.h"
 
 namespace fs = std::filesystem;

@@ -38,6 +38,8 @@ struct PipelineArgs {
 
   /// Adds --save_path, --paddlex_config, one option per table parameter (checked as parsed), --log_level, -v.
   void declare(CLI::App& app);
+  /// Adds the option of one table parameter (for commands that take only some of them).
+  void declare_parameter(CLI::App& app, const ParamSpec& spec);
   /// The effective options: defaults, then --paddlex_config, then the parameters given (in table order, so
   /// --precision wins over --hpi_config); sets the log level.
   void resolve();

@@ -3,7 +3,7 @@
 
 #include "cli.h"
 #include "commands/command.h"
-#include "convert/converter.h"
+#include "hpocr/convert.h"
 
 namespace fs = std::filesystem;
 

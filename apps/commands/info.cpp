@@ -2,20 +2,27 @@
 // parameter table, as docs/parameters.md shows it).
 #include <cstdio>
 
-#include "backend/backend.h"
 #include "cli.h"
 #include "commands/command.h"
-#include "core/device.h"
-#include "format/model_dir.h"
-#include "hpi/int8_cache.h"
-#include "hpi/selection.h"
+#include "hpocr/backends.h"
+#include "hpocr/device.h"
 #include "hpocr/error.h"
+#include "hpocr/hpi_plan.h"
 #include "hpocr/version.h"
+#include "hpocr/parameters.h"
 
 namespace fs = std::filesystem;
 
 namespace hpocr::cli {
 namespace {
+
+void print_backends(const Device& device) {
+  for (const BackendStatus& b : probe_backends(device)) {
+    const Availability& a = b.availability;
+    std::printf("  %-12s %s\n", b.name.c_str(),
+                a.available ? ("available, version " + a.version).c_str() : ("unavailable: " + a.reason).c_str());
+  }
+}
 
 class InfoCommand : public Command {
  public:
@@ -25,15 +32,12 @@ class InfoCommand : public Command {
 
   int run() override {
     std::printf("hpocr %s\nHPOCR_HOME: %s\nbackends:\n", kVersion, hpocr_home().c_str());
-    for (const auto& b : backends()) {
-      Availability a = b->probe(Device{});
-      std::printf("  %-12s %s\n", std::string(b->name()).c_str(),
-                  a.available ? ("available, version " + a.version).c_str() : ("unavailable: " + a.reason).c_str());
-    }
+    print_backends(Device{});
     std::printf("default models:\n");
-    for (const char* m : {"PP-OCRv4_mobile_det", "PP-OCRv4_mobile_rec", "ch_ppocr_mobile_v2.0_cls"}) {
-      fs::path p = hpocr_home() / "models" / m;
-      std::printf("  %-26s %s%s\n", m, p.c_str(), fs::exists(p / "inference.onnx") ? "" : "  (missing: run scripts/setup.sh)");
+    for (ModelRole role : kModelRoles) {
+      const fs::path p = model_dir(OcrOptions{}, role);
+      std::printf("  %-26s %s%s\n", std::string(default_model_name(role)).c_str(), p.c_str(),
+                  fs::exists(p / "inference.onnx") ? "" : "  (missing: run scripts/setup.sh)");
     }
     return kOk;
   }
@@ -53,28 +57,9 @@ class HpiInfoCommand : public Command {
     o.validate();
     Device device = Device::parse(o.device);
     std::printf("backends on %s:\n", device.str().c_str());
-    for (const auto& b : backends()) {
-      Availability av = b->probe(device);
-      std::printf("  %-12s %s\n", std::string(b->name()).c_str(),
-                  av.available ? ("available, version " + av.version).c_str() : ("unavailable: " + av.reason).c_str());
-    }
-    for (ModelRole role : kModelRoles) {
-      const std::string module(role_name(role));
-      const fs::path dir = model_dir(o, role);
-      auto it = o.module_hpi_config.find(module);
-      const HpiConfig& config = it != o.module_hpi_config.end() ? it->second : o.hpi_config;
-      try {
-        ModelDir m = open_model_dir(dir, module);
-        std::printf("%s: %s [%s], %s\n%s", module.c_str(), m.model_name.c_str(), to_string(m.format).c_str(), dir.c_str(),
-                    hpi::make_plan(m, device, config, o.enable_hpi).describe().c_str());
-        hpi::Int8Status int8 = hpi::int8_status(m);
-        std::printf("  int8: %s\n", int8.reason.c_str());
-        if (int8.usable && !int8.pays) std::printf("  int8: not picked by HPI by itself: %s\n", int8.slower_reason.c_str());
-      } catch (const Error& e) {
-        std::printf("%s: %s\n", module.c_str(), e.what());
-      }
-    }
-    if (!o.enable_hpi) std::printf("(enable_hpi is False: the plain default engine is used; pass --enable_hpi True to see the HPI plan)\n");
+    print_backends(device);
+    std::printf("%s", describe_model_plans(o).c_str());
+    if (!o.enable_hpi) std::printf("(%s is False: the plain default engine is used; pass --%s True to see the HPI plan)\n", param_names::kEnableHpi, param_names::kEnableHpi);
     return kOk;
   }
 

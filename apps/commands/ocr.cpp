@@ -8,12 +8,13 @@
 
 #include "cli.h"
 #include "commands/command.h"
-#include "core/logging.h"
-#include "core/text_metrics.h"
 #include "hpocr/error.h"
-#include "io/sample_page.h"
-#include "io/text_renderer.h"
+#include "hpocr/logging.h"
+#include "hpocr/sample_page.h"
+#include "hpocr/text_metrics.h"
+#include "hpocr/text_renderer.h"
 #include "progress.h"
+#include "hpocr/parameters.h"
 
 namespace fs = std::filesystem;
 
@@ -48,7 +49,7 @@ void print_hpi_choice(const OcrPipeline& pipeline) {
     const auto& sel = m["selection"];
     const auto& be = m["backend"];
     std::string line = m["model_name"].get<std::string>() + ": " + sel.value("backend", std::string("?")) + ", " +
-                       sel.value("precision", std::string("fp32"));
+                       sel.value(param_names::kPrecision, std::string("fp32"));
     if (be.contains("cpu_num_threads")) line += ", threads " + be["cpu_num_threads"].dump();
     if (sel.contains("schedule")) {
       const auto& s = sel["schedule"];

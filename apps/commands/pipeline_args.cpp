@@ -2,51 +2,53 @@
 
 #include "cli.h"
 #include "commands/command.h"
-#include "core/logging.h"
 #include "hpocr/error.h"
-#include "io/result_io.h"
-#include "io/text_renderer.h"
-#include "pipeline/pipeline_config.h"
+#include "hpocr/logging.h"
+#include "hpocr/pipeline_config.h"
+#include "hpocr/result_io.h"
+#include "hpocr/text_renderer.h"
 
 namespace fs = std::filesystem;
 
 namespace hpocr::cli {
 
 void PipelineArgs::declare(CLI::App& app) {
-  PipelineArgs& a = *this;
+  app.add_option("--save_path", save_path, "Directory for <name>_res.json and <name>_ocr_res_img.png (default: not saved)");
+  app.add_option("--paddlex_config", pipeline_config, "PaddleX-style pipeline YAML (e.g. OCR.yaml); other options override it");
+  for (const ParamSpec& spec : parameters())
+    if (spec.scope != ParamScope::Module) declare_parameter(app, spec);
+  app.add_option("--log_level", log_level, "trace, debug, info, warning, error, off")->capture_default_str();
+  app.add_flag("-v,--verbose", verbose, "Log model settings and per-stage timings (same as --log_level info)");
+}
+
+void PipelineArgs::declare_parameter(CLI::App& app, const ParamSpec& spec) {
   static const char* const kTypeNames[] = {"BOOL", "INT", "FLOAT", "TEXT", "DIR", "CONFIG"};
-  app.add_option("--save_path", a.save_path, "Directory for <name>_res.json and <name>_ocr_res_img.png (default: not saved)");
-  app.add_option("--paddlex_config", a.pipeline_config, "PaddleX-style pipeline YAML (e.g. OCR.yaml); other options override it");
-  for (const ParamSpec& spec : parameters()) {
-    if (spec.scope == ParamScope::Module) continue;
-    const std::string flag = "--" + std::string(spec.name);
-    std::string help(spec.help);
-    if (spec.type == ParamType::Mapping) help += " as JSON/YAML or a file";
-    auto* opt = app.add_option_function<std::string>(
-        flag,
-        [&a, &spec, flag](const std::string& text) {
-          try {
-            ParamValue v;
-            if (spec.type == ParamType::Mapping) {
-              OcrOptions parsed;
-              parsed.hpi_config = parse_hpi_config(text);
-              v = spec.get(parsed);
-            } else {
-              v = parse_param(spec, text);
-            }
-            check_param(spec, v);
-            a.params.emplace_back(&spec, std::move(v));
-          } catch (const Error& e) {
-            throw CLI::ValidationError(flag, e.what());
+  PipelineArgs& a = *this;
+  const std::string flag = "--" + std::string(spec.name);
+  std::string help(spec.help);
+  if (spec.type == ParamType::Mapping) help += " as JSON/YAML or a file";
+  auto* opt = app.add_option_function<std::string>(
+      flag,
+      [&a, &spec, flag](const std::string& text) {
+        try {
+          ParamValue v;
+          if (spec.type == ParamType::Mapping) {
+            OcrOptions parsed;
+            parsed.hpi_config = parse_hpi_config(text);
+            v = spec.get(parsed);
+          } else {
+            v = parse_param(spec, text);
           }
-        },
-        help);
-    opt->type_name(kTypeNames[static_cast<int>(spec.type)]);
-    if (std::string shown = default_text(spec, a.options); !shown.empty() && spec.type != ParamType::Mapping)
-      opt->default_str(shown);
-  }
-  app.add_option("--log_level", a.log_level, "trace, debug, info, warning, error, off")->capture_default_str();
-  app.add_flag("-v,--verbose", a.verbose, "Log model settings and per-stage timings (same as --log_level info)");
+          check_param(spec, v);
+          a.params.emplace_back(&spec, std::move(v));
+        } catch (const Error& e) {
+          throw CLI::ValidationError(flag, e.what());
+        }
+      },
+      help);
+  opt->type_name(kTypeNames[static_cast<int>(spec.type)]);
+  if (std::string shown = default_text(spec, a.options); !shown.empty() && spec.type != ParamType::Mapping)
+    opt->default_str(shown);
 }
 
 void PipelineArgs::resolve() {

@@ -9,8 +9,8 @@
 #include "cli.h"
 #include "commands/command.h"
 #include "hpocr/error.h"
-#include "quant/calib_set.h"
-#include "quant/int8_build.h"
+#include "hpocr/quantize.h"
+#include "hpocr/parameters.h"
 
 namespace fs = std::filesystem;
 
@@ -55,7 +55,7 @@ class QuantizeCommand : public Command {
         ->capture_default_str();
     cmd->add_option("--json", q_.json, "Also write the per-model reports as JSON");
     cmd->add_option("--save_set", q_.save_set, "Write the calibration and validation images to this directory");
-    cmd->add_option("--cpu_threads", a_.options.cpu_threads, "Inference threads, 0 = all cores")->capture_default_str();
+    a_.declare_parameter(*cmd, *find_parameter(param_names::kCpuThreads));
     cmd->add_option("--log_level", a_.log_level, "trace, debug, info, warning, error, off")->capture_default_str();
     cmd->add_flag("-v,--verbose", a_.verbose, "Log calibration and guard progress");
     return cmd;
@@ -93,7 +93,7 @@ class QuantizeCommand : public Command {
           !r["passed"].get<bool>() ? "INT8 REFUSED by the accuracy guard (fp32 stays in use)"
           : r.value("hpi_uses_it", false)
               ? fmt::format("INT8 passed the accuracy guard and ran {:.2f}x as fast as fp32 (HPI will use it on CPU)", speedup)
-              : fmt::format("INT8 passed the accuracy guard but ran {:.2f}x as fast as fp32 (HPI keeps fp32; --precision int8 uses it)", speedup);
+              : fmt::format("INT8 passed the accuracy guard but ran {:.2f}x as fast as fp32 (HPI keeps fp32; --{} int8 uses it)", speedup, param_names::kPrecision);
       std::printf("%s: %s\n  %s\n  %zu layers quantised, %zu left in fp32 by the guard; integer kernels %s\n  entry: %s\n",
                   r["model_name"].get<std::string>().c_str(), verdict.c_str(),
                   r["guard"].value(r["passed"].get<bool>() ? "summary" : "reason", std::string()).c_str(),
@@ -117,7 +117,7 @@ class QuantizeCommand : public Command {
     std::string reduce_range = "auto";
     int calib_images = 16, val_images = 24, guard_rounds = 3;  // 8 let one spurious box decide the detector (docs/int8.md)
   };
-  PipelineArgs a_;  ///< only --cpu_threads, --log_level and -v are declared
+  PipelineArgs a_;  ///< only the threads parameter, --log_level and -v are declared
   QuantizeArgs q_;
 };
 

@@ -3,7 +3,7 @@
 
 #include "cli.h"
 #include "commands/command.h"
-#include "core/logging.h"
+#include "hpocr/logging.h"
 #include "serve/server.h"
 
 namespace hpocr::cli {

@@ -27,7 +27,7 @@ class InstallDepsCommand : public Command {
  public:
   CLI::App* declare(CLI::App& app) override {
     auto* cmd = app.add_subcommand("install_hpi_deps", "Install the runtime libraries HPI uses (cpu | gpu)");
-    cmd->add_option("device", kind_, "cpu or gpu")->required()->check(CLI::IsMember({"cpu", "gpu"}));
+    cmd->add_option("target", kind_, "cpu or gpu: the ONNX Runtime build to install")->required()->check(CLI::IsMember({"cpu", "gpu"}));
     return cmd;
   }
 

@@ -6,11 +6,11 @@
 #include <fmt/format.h>
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/base64.h"
+#include "hpocr/base64.h"
 #include "hpocr/error.h"
 #include "hpocr/parameters.h"
-#include "io/pdf_document.h"
-#include "io/result_io.h"
+#include "hpocr/pdf_document.h"
+#include "hpocr/result_io.h"
 
 namespace hpocr::serve {
 namespace {
@@ -119,8 +119,8 @@ OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy)
   // Parameters first: they are cheap to check, and a bad one should not cost a base64 decode.
   req.params = predict_params(policy.defaults, request_params(body));
   if (req.params.use_textline_orientation.value_or(false) && !policy.classifier_loaded)
-    unprocessable("useTextlineOrientation: the server was started without the textline orientation model "
-                  "(--use_textline_orientation False)");
+    unprocessable(camel_case(param_names::kUseTextlineOrientation) + ": the server was started without the textline "
+                  "orientation model (--" + param_names::kUseTextlineOrientation + " False)");
   req.visualize = get_bool(body, "visualize").value_or(policy.visualize_default);
 
   std::optional<int> file_type;

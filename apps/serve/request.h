@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/image_decode.h"
+#include "hpocr/image_decode.h"
 #include "hpocr/pipeline.h"
 
 namespace hpocr::serve {

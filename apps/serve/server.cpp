@@ -13,10 +13,10 @@
 
 #include <fmt/format.h>
 
-#include "core/logging.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
+#include "hpocr/text_renderer.h"
 #include "hpocr/version.h"
-#include "io/text_renderer.h"
 #include "serve/metrics.h"
 #include "serve/request.h"
 #include "serve/web_assets.h"

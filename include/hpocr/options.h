@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -100,6 +101,14 @@ struct OcrOptions {
   /// Sets backend_config.precision ("fp32", "fp16" or "int8") in hpi_config and in every module's hpi_config,
   /// over what they held (the CLI's --precision, the API's precision=). Error(InvalidArgument) for other values.
   void set_precision(const std::string& precision);
+};
+
+/// Per-call overrides (PaddleOCR's predict() arguments); unset fields keep the pipeline's options.
+struct PredictParams {
+  std::optional<TextDetParams> text_det;
+  std::optional<float> text_rec_score_thresh;
+  std::optional<bool> use_textline_orientation;  ///< true needs a pipeline created with the classifier
+  std::optional<bool> return_word_box;
 };
 
 /// Root of hpocr's user data: $HPOCR_HOME, else ~/.cache/hpocr.

@@ -15,9 +15,20 @@
 #include <nlohmann/json.hpp>
 
 #include "hpocr/options.h"
-#include "hpocr/pipeline.h"
 
 namespace hpocr {
+
+/// The names of the parameters that other records share: the engine settings and selection records, the
+/// result's model_settings, backend_config's precision, the PaddleX YAML key and the messages that name an
+/// option. Spelled once, here; the table's entries use them too.
+namespace param_names {
+inline constexpr char kDevice[] = "device";
+inline constexpr char kEnableHpi[] = "enable_hpi";
+inline constexpr char kHpiConfig[] = "hpi_config";
+inline constexpr char kCpuThreads[] = "cpu_threads";
+inline constexpr char kPrecision[] = "precision";
+inline constexpr char kUseTextlineOrientation[] = "use_textline_orientation";
+}  // namespace param_names
 
 /// How a value is written: CLI text, YAML scalar, Python object, JSON value.
 enum class ParamType { Bool, Int, Float, String, Path, Mapping };

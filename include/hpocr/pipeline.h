@@ -14,14 +14,6 @@
 
 namespace hpocr {
 
-/// Per-call overrides (PaddleOCR's predict() arguments); unset fields keep the pipeline's options.
-struct PredictParams {
-  std::optional<TextDetParams> text_det;
-  std::optional<float> text_rec_score_thresh;
-  std::optional<bool> use_textline_orientation;  ///< true needs a pipeline created with the classifier
-  std::optional<bool> return_word_box;
-};
-
 /// Loads the three models once; predict() is const and safe to call from several threads.
 class OcrPipeline {
  public:

@@ -18,6 +18,8 @@ __all__ = ["TextDetection", "TextRecognition", "TextLineOrientationClassificatio
 #: TextDetection's keywords (module keys of the native parameter table) and their kinds.
 _DET_PARAMS = {p["key"]: p["type"] for p in _hpocr.parameters()
                if p["module"] == "TextDetection" and p["type"] != "path" and p["scope"] != "module"}
+#: PaddleOCR's Paddle-Inference keywords the modules accept besides the engine parameters (_params.check_engine_compat).
+_COMPAT_KEYWORDS = ("use_tensorrt", "enable_mkldnn", "mkldnn_cache_capacity")
 
 
 def _batch_size(value: Any, default: int) -> int:
@@ -31,14 +33,25 @@ def _batch_size(value: Any, default: int) -> int:
 
 
 class _Model:
-    """Shared construction: model name/dir checks and engine settings."""
+    """Shared construction: model name/dir checks and engine settings.
+
+    Every module takes ``model_name``, ``model_dir`` and, as keyword arguments, the engine settings of the
+    pipeline (``device``, ``enable_hpi``, ``hpi_config``, ``cpu_threads``, ``precision``; see
+    docs/parameters.md) and PaddleOCR's ``use_tensorrt`` (False only), ``enable_mkldnn`` and
+    ``mkldnn_cache_capacity`` (accepted, no effect). Unknown keywords raise TypeError.
+    """
 
     _key = ""        # default model key in _hpocr.DEFAULT_MODELS
     _native_class: Any = None
 
-    def __init__(self, model_name: Any, model_dir: Any, engine: dict, compat: dict):
-        engine = {name: check_type(name, engine[name], kind) for name, kind in ENGINE_PARAMS.items()}
-        check_engine_compat(**compat)
+    def __init__(self, model_name: Any, model_dir: Any, engine: dict):
+        # Engine settings come as keyword arguments, as PaddleOCR's modules take them (**kwargs): the native
+        # table's engine parameters plus PaddleOCR's Paddle-Inference knobs.
+        unknown = sorted(set(engine) - set(ENGINE_PARAMS) - set(_COMPAT_KEYWORDS))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {unknown[0]!r}")
+        check_engine_compat(**{key: engine.get(key) for key in _COMPAT_KEYWORDS})
+        engine = {name: check_type(name, engine.get(name), kind) for name, kind in ENGINE_PARAMS.items()}
         model_dir = check_type("model_dir", model_dir, "path")
         default_dir = os.path.join(_hpocr.hpocr_home(), "models", _hpocr.DEFAULT_MODELS[self._key])
         check_model_name("model_name", model_name, model_dir or default_dir, self._key, "model_dir")
@@ -82,17 +95,10 @@ class TextDetection(_Model):
     _native_class = _hpocr.TextDetector
 
     def __init__(self, *, model_name: Optional[str] = None, model_dir: Optional[str | os.PathLike] = None,
-                 device: Optional[str] = None, enable_hpi: Optional[bool] = None, hpi_config: Optional[dict] = None,
-                 cpu_threads: Optional[int] = None, precision: Optional[str] = None,
-                 use_tensorrt: Optional[bool] = None, enable_mkldnn: Optional[bool] = None,
-                 mkldnn_cache_capacity: Optional[int] = None, limit_side_len: Optional[int] = None,
-                 limit_type: Optional[str] = None, max_side_limit: Optional[int] = None,
-                 thresh: Optional[float] = None, box_thresh: Optional[float] = None,
-                 unclip_ratio: Optional[float] = None):
-        super().__init__(model_name, model_dir, dict(device=device, enable_hpi=enable_hpi, hpi_config=hpi_config,
-                                                     cpu_threads=cpu_threads, precision=precision),
-                         dict(use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
-                              mkldnn_cache_capacity=mkldnn_cache_capacity))
+                 limit_side_len: Optional[int] = None, limit_type: Optional[str] = None,
+                 max_side_limit: Optional[int] = None, thresh: Optional[float] = None,
+                 box_thresh: Optional[float] = None, unclip_ratio: Optional[float] = None, **engine: Any):
+        super().__init__(model_name, model_dir, engine)
         self._params = self._native.default_params()
         self._params.update(self._check_params(limit_side_len=limit_side_len, limit_type=limit_type,
                                                max_side_limit=max_side_limit, thresh=thresh, box_thresh=box_thresh,
@@ -127,14 +133,8 @@ class _CropModel(_Model):
     """A model over text-line crops, with a default batch size (1, as PaddleX's modules)."""
 
     def __init__(self, *, model_name: Optional[str] = None, model_dir: Optional[str | os.PathLike] = None,
-                 device: Optional[str] = None, enable_hpi: Optional[bool] = None, hpi_config: Optional[dict] = None,
-                 cpu_threads: Optional[int] = None, precision: Optional[str] = None,
-                 use_tensorrt: Optional[bool] = None, enable_mkldnn: Optional[bool] = None,
-                 mkldnn_cache_capacity: Optional[int] = None, batch_size: Optional[int] = None):
-        super().__init__(model_name, model_dir, dict(device=device, enable_hpi=enable_hpi, hpi_config=hpi_config,
-                                                     cpu_threads=cpu_threads, precision=precision),
-                         dict(use_tensorrt=use_tensorrt, enable_mkldnn=enable_mkldnn,
-                              mkldnn_cache_capacity=mkldnn_cache_capacity))
+                 batch_size: Optional[int] = None, **engine: Any):
+        super().__init__(model_name, model_dir, engine)
         self._batch_size = _batch_size(batch_size, 1)
 
 

@@ -8,14 +8,12 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
-#include "hpi/engine_loader.h"
 #include "hpocr/options.h"
 #include "hpocr/parameters.h"
 
 namespace hpocr::python {
 
 namespace py = pybind11;
-
 
 /// Copies a NumPy image (HxW, HxWx1, HxWx2, HxWx3 BGR, HxWx4 BGRA; uint8, int8, uint16, int16, int32, float32
 /// or float64) into an owning cv::Mat. Must be called with the GIL held. Error(InvalidInput) naming `name`
@@ -43,8 +41,8 @@ T cast_option(const py::handle& value, const std::string& key, const char* expec
 }
 
 /// The engine settings shared by every model: device, cpu_threads, enable_hpi, hpi_config (a PaddleX-style
-/// mapping or None). Other keys give Error(InvalidArgument).
-LoadRequest load_request_from(const py::dict& config);
+/// mapping or None), precision; as pipeline options. Other keys give Error(InvalidArgument).
+OcrOptions engine_options_from(const py::dict& config);
 
 /// A Python value for a table parameter, by its type; Error(InvalidArgument) naming the parameter otherwise.
 ParamValue param_from_py(const ParamSpec& spec, const py::handle& value);

@@ -2,8 +2,7 @@
 #include <climits>
 
 #include "bindings.h"
-#include "models/loaded_model.h"
-#include "core/device.h"
+#include "hpocr/device.h"
 #include "hpocr/error.h"
 
 namespace hpocr::python {
@@ -127,7 +126,7 @@ py::object param_to_py(const ParamValue& value) {
       value);
 }
 
-LoadRequest load_request_from(const py::dict& config) {
+OcrOptions engine_options_from(const py::dict& config) {
   ParamValues values;
   for (auto item : config) {
     const std::string key = py::str(item.first);
@@ -137,7 +136,7 @@ LoadRequest load_request_from(const py::dict& config) {
   }
   OcrOptions o;
   apply_params(o, values);  // table order: precision over hpi_config, as for the pipeline
-  return load_request(o, ModelRole::TextDetection);  // one model: the pipeline-level settings are its own
+  return o;
 }
 
 }  // namespace hpocr::python

@@ -6,20 +6,14 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "core/image_decode.h"
 #include "hpocr/error.h"
-#include "models/text_detector.h"
-#include "models/text_recognizer.h"
-#include "models/textline_classifier.h"
+#include "hpocr/image_decode.h"
+#include "hpocr/models.h"
 
 namespace fs = std::filesystem;
 
 namespace hpocr::python {
 namespace {
-
-fs::path model_dir_or_default(const std::string& dir, ModelRole role) {
-  return dir.empty() ? model_dir(OcrOptions{}, role) : fs::path(dir);
-}
 
 /// One input image: a file path, encoded bytes or pixels (copied), read from Python with the GIL held.
 struct ImageSource {
@@ -55,13 +49,12 @@ int batch_size_from(const py::handle& v) {
 class Detector {
  public:
   Detector(const std::string& model_dir, const py::dict& engine) {
-    LoadRequest request = load_request_from(engine);
-    fs::path dir = model_dir_or_default(model_dir, ModelRole::TextDetection);
+    const OcrOptions options = engine_options_from(engine);
     py::gil_scoped_release nogil;
-    model_ = std::make_unique<TextDetector>(dir, request);
+    model_ = std::make_unique<TextDetectionModel>(model_dir, options);
   }
 
-  const ModelDir& dir() const { return model_->model().dir; }
+  const SingleModel& info() const { return *model_; }
 
   /// The module's defaults (TextDetector::model_params: inference.yml as PaddleX reads it), by module key.
   py::dict default_params() const {
@@ -83,7 +76,6 @@ class Detector {
       set_param(o, *spec, param_from_py(*spec, item.second));
     }
     const TextDetParams& p = o.text_det;
-    p.validate();
     auto sources = sources_from(inputs);
     std::vector<std::vector<DetBox>> boxes(sources.size());
     {
@@ -108,19 +100,18 @@ class Detector {
   }
 
  private:
-  std::unique_ptr<TextDetector> model_;
+  std::unique_ptr<TextDetectionModel> model_;
 };
 
 class Recognizer {
  public:
   Recognizer(const std::string& model_dir, const py::dict& engine) {
-    LoadRequest request = load_request_from(engine);
-    fs::path dir = model_dir_or_default(model_dir, ModelRole::TextRecognition);
+    const OcrOptions options = engine_options_from(engine);
     py::gil_scoped_release nogil;
-    model_ = std::make_unique<TextRecognizer>(dir, request);
+    model_ = std::make_unique<TextRecognitionModel>(model_dir, options);
   }
 
-  const ModelDir& dir() const { return model_->model().dir; }
+  const SingleModel& info() const { return *model_; }
 
   /// Per input: (text, score). Crops are batched `batch_size` at a time, sorted by aspect ratio.
   py::list predict(const py::list& inputs, const py::handle& batch_size) const {
@@ -140,34 +131,25 @@ class Recognizer {
   }
 
  private:
-  std::unique_ptr<TextRecognizer> model_;
+  std::unique_ptr<TextRecognitionModel> model_;
 };
 
 class Classifier {
  public:
   Classifier(const std::string& model_dir, const py::dict& engine) {
-    LoadRequest request = load_request_from(engine);
-    fs::path dir = model_dir_or_default(model_dir, ModelRole::TextLineOrientation);
-    {
-      py::gil_scoped_release nogil;
-      model_ = std::make_unique<TextlineClassifier>(dir, request);
-    }
-    // The classifier already checked label_list (two labels, one containing "180") when present.
-    YAML::Node post = model_->model().dir.postprocess();
-    YAML::Node labels = yaml_at(post, {"label_list"});
-    if (!labels) labels = yaml_at(post, {"Topk", "label_list"});
-    if (labels && labels.IsSequence() && labels.size() == 2) labels_ = labels.as<std::vector<std::string>>();
-    rotated_index_ = labels_[1].find("180") != std::string::npos ? 1 : 0;
+    const OcrOptions options = engine_options_from(engine);
+    py::gil_scoped_release nogil;
+    model_ = std::make_unique<TextLineOrientationModel>(model_dir, options);
   }
 
-  const ModelDir& dir() const { return model_->model().dir; }
-  const std::vector<std::string>& labels() const { return labels_; }
+  const SingleModel& info() const { return *model_; }
+  const std::vector<std::string>& labels() const { return model_->labels(); }
 
   /// Per input: (class_id, score, label name); class ids index the model's label_list.
   py::list predict(const py::list& inputs, const py::handle& batch_size) const {
     const int batch = batch_size_from(batch_size);
     auto sources = sources_from(inputs);
-    std::vector<Orientation> found;
+    std::vector<TextlineOrientation> found;
     {
       py::gil_scoped_release nogil;
       std::vector<cv::Mat> crops;
@@ -176,23 +158,18 @@ class Classifier {
       found = model_->classify(crops, batch);
     }
     py::list out;
-    for (const auto& o : found) {
-      const int id = o.class_id == 1 ? rotated_index_ : 1 - rotated_index_;
-      out.append(py::make_tuple(id, o.score, labels_[id]));
-    }
+    for (const auto& o : found) out.append(py::make_tuple(o.class_id, o.score, o.label));
     return out;
   }
 
  private:
-  std::unique_ptr<TextlineClassifier> model_;
-  std::vector<std::string> labels_{"0", "180"};
-  int rotated_index_ = 1;
+  std::unique_ptr<TextLineOrientationModel> model_;
 };
 
 template <class T>
 void bind_model_info(py::class_<T>& c) {
-  c.def_property_readonly("model_name", [](const T& m) { return m.dir().model_name; })
-      .def_property_readonly("model_dir", [](const T& m) { return m.dir().dir.string(); });
+  c.def_property_readonly("model_name", [](const T& m) { return m.info().model_name(); })
+      .def_property_readonly("model_dir", [](const T& m) { return m.info().model_dir().string(); });
 }
 
 }  // namespace

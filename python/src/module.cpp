@@ -6,18 +6,18 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "core/image_decode.h"
-#include "core/logging.h"
-#include "core/text_metrics.h"
-#include "format/model_dir.h"
 #include "hpocr/error.h"
+#include "hpocr/image_decode.h"
+#include "hpocr/logging.h"
+#include "hpocr/models.h"
 #include "hpocr/parameters.h"
+#include "hpocr/pdf_document.h"
 #include "hpocr/pipeline.h"
+#include "hpocr/pipeline_config.h"
+#include "hpocr/result_io.h"
+#include "hpocr/sample_page.h"
+#include "hpocr/text_metrics.h"
 #include "hpocr/version.h"
-#include "io/pdf_document.h"
-#include "io/result_io.h"
-#include "io/sample_page.h"
-#include "pipeline/pipeline_config.h"
 
 namespace fs = std::filesystem;
 
@@ -217,7 +217,7 @@ PYBIND11_MODULE(_hpocr, m) {
                                       py::arg("textline_orientation") = default_model_name(ModelRole::TextLineOrientation));
   m.def(
       "model_name",
-      [](const std::string& dir, const std::string& role) { return open_model_dir(dir, role).model_name; },
+      [](const std::string& dir, const std::string& role) { return read_model_name(dir, role); },
       py::arg("model_dir"), py::arg("role"), "Global.model_name of a model directory (Error ModelFormat if unusable).");
   m.def(
       "set_log_level", [](const std::string& level) { log::set_level(level); }, py::arg("level"),
@@ -251,7 +251,7 @@ PYBIND11_MODULE(_hpocr, m) {
   m.def(
       "parse_hpi_config", [](const std::string& text_or_path) { return parse_hpi_config(text_or_path).to_json().dump(); },
       py::arg("text_or_path"),
-      "hpi_config given as on the CLI (JSON/YAML text or a file), validated, as JSON text for PaddleOCR(hpi_config=...).");
+      "HPI settings given as on the CLI (JSON/YAML text or a file), validated, as JSON text for PaddleOCR.");
   m.def("_render_lines", &render_text_lines, py::arg("lines"), py::arg("font_px") = 32, py::arg("font") = "",
         "Renders one line of text per entry (black on white, BGR uint8), for tests and demos.");
   m.def("_write_image", &write_image, py::arg("path"), py::arg("image"), "Encodes an array to an image file (format from the extension).");

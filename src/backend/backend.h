@@ -10,9 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/device.h"
 #include "core/tensor.h"
 #include "format/model_dir.h"
+#include "hpocr/backends.h"
+#include "hpocr/device.h"
 
 namespace hpocr {
 
@@ -39,13 +40,6 @@ struct EngineOptions {
   /// A representative input shape (e.g. [1, 3, 48, 320] for a recogniser): backends that can only tell
   /// whether they run a model by running it (OpenCV DNN) do one trial run with it at load time.
   std::vector<int64_t> sample_input_shape;
-};
-
-/// Result of probing a backend on a device.
-struct Availability {
-  bool available = false;
-  std::string version;  ///< library version when available
-  std::string reason;   ///< why not, in one line, when unavailable
 };
 
 /// One model loaded on one backend.

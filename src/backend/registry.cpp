@@ -45,6 +45,18 @@ const Backend* find_backend(std::string_view name) {
   return nullptr;
 }
 
+std::vector<BackendStatus> probe_backends(const Device& device) {
+  std::vector<BackendStatus> out;
+  for (const Backend* b : backends()) out.push_back({std::string(b->name()), b->probe(device)});
+  return out;
+}
+
+Availability probe_backend(std::string_view name, const Device& device) {
+  const Backend* b = find_backend(name);
+  if (!b) throw Error(ErrorCode::InvalidArgument, "unknown backend '" + std::string(name) + "'");
+  return b->probe(device);
+}
+
 void register_backend(std::unique_ptr<Backend> backend) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);

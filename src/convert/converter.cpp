@@ -7,9 +7,9 @@
 #include <onnx/checker.h>
 
 #include "convert/graph_builder.h"
-#include "core/logging.h"
 #include "core/timer.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
 #include "hpocr/version.h"
 
 namespace hpocr::convert {

@@ -1,12 +1,13 @@
-#include "core/device.h"
+#include "hpocr/device.h"
 
 #include "hpocr/error.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr {
 
 Device Device::parse(std::string_view text) {
   auto invalid = [&] {
-    return Error(ErrorCode::InvalidArgument, "device '" + std::string(text) + "' is invalid: expected cpu, gpu or gpu:N");
+    return Error(ErrorCode::InvalidArgument, std::string(param_names::kDevice) + " '" + std::string(text) + "' is invalid: expected cpu, gpu or gpu:N");
   };
   Device d;
   auto colon = text.find(':');

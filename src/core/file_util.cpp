@@ -6,8 +6,8 @@
 #include <fstream>
 #include <random>
 
-#include "core/logging.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
 #include "hpocr/options.h"
 
 namespace fs = std::filesystem;

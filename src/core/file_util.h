@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "hpocr/temp_directory.h"
+
 namespace hpocr {
 
 /// 64-bit FNV-1a of `data`, as 16 hex digits.
@@ -17,20 +19,6 @@ std::string file_fingerprint(const std::filesystem::path& file);
 /// safe (the first rename wins, the other copy is discarded). Returns false (and logs why) when the
 /// directory cannot be written; the caller then simply runs without a cache.
 bool publish_directory(const std::filesystem::path& final_dir, const std::function<void(const std::filesystem::path&)>& build);
-
-/// A fresh directory under the system temp dir (`<tag>-<pid>-<random>`), removed with everything in it when
-/// the object goes away.
-class TempDirectory {
- public:
-  explicit TempDirectory(const std::string& tag);
-  ~TempDirectory();
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// A writable directory for caches of the model in `model_dir`: `<model_dir>/.cache/hpocr`, or, when the
 /// model directory is read-only, `$HPOCR_HOME/cache/<hash of the model dir path>`.

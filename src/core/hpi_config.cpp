@@ -2,16 +2,16 @@
 
 #include "hpocr/error.h"
 #include "hpocr/options.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr {
 namespace {
 
 const char* const kBackends[] = {"onnxruntime", "opencv", "openvino", "paddle", "tensorrt"};
 const char* const kPrecisions[] = {"fp32", "fp16", "int8"};
-constexpr const char* kPrecision = "precision";
 constexpr const char* kInt8Guard = "int8_guard";
 
-[[noreturn]] void bad(const std::string& what) { throw Error(ErrorCode::InvalidArgument, "hpi_config: " + what); }
+[[noreturn]] void bad(const std::string& what) { throw Error(ErrorCode::InvalidArgument, std::string(param_names::kHpiConfig) + ": " + what); }
 
 }  // namespace
 
@@ -45,14 +45,14 @@ nlohmann::json HpiConfig::to_json() const {
 }
 
 std::string HpiConfig::precision() const {
-  auto it = backend_config.find(kPrecision);
+  auto it = backend_config.find(param_names::kPrecision);
   return it != backend_config.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 void HpiConfig::set_precision(const std::string& precision) {
   if (std::find(std::begin(kPrecisions), std::end(kPrecisions), precision) == std::end(kPrecisions))
-    throw Error(ErrorCode::InvalidArgument, "precision='" + precision + "' is invalid: expected fp32, fp16 or int8");
-  backend_config[kPrecision] = precision;
+    throw Error(ErrorCode::InvalidArgument, std::string(param_names::kPrecision) + "='" + precision + "' is invalid: expected fp32, fp16 or int8");
+  backend_config[param_names::kPrecision] = precision;
 }
 
 bool HpiConfig::int8_guard() const {
@@ -70,7 +70,7 @@ void HpiConfig::validate() const {
   }
   if (auto it = backend_config.find(kInt8Guard); it != backend_config.end() && !it->is_boolean())
     bad("backend_config.int8_guard must be true or false");
-  if (auto it = backend_config.find(kPrecision); it != backend_config.end()) {
+  if (auto it = backend_config.find(param_names::kPrecision); it != backend_config.end()) {
     if (!it->is_string() || std::find(std::begin(kPrecisions), std::end(kPrecisions), it->get<std::string>()) == std::end(kPrecisions))
       bad("backend_config.precision must be fp32, fp16 or int8");
   }

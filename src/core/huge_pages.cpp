@@ -1,4 +1,4 @@
-#include "core/huge_pages.h"
+#include "hpocr/huge_pages.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "core/image_decode.h"
+#include "hpocr/image_decode.h"
 
 #include <algorithm>
 #include <cstring>

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "core/device.h"
+#include "hpocr/device.h"
 #include "hpocr/error.h"
 #include "hpocr/options.h"
 #include "hpocr/parameters.h"

@@ -85,7 +85,7 @@ const ParamSpec kParams[] = {
      "", 0, 0, false, {}, "Document orientation classification", get_false, set_nothing},
     {"use_doc_unwarping", T::Bool, S::PerCall, "", "", "Document unwarping (not available yet; only False is accepted)",
      "", 0, 0, false, {}, "Document unwarping", get_false, set_nothing},
-    {"use_textline_orientation", T::Bool, S::PerCall, "", "use_textline_orientation", "Classify text lines as 0/180 degrees and fix them",
+    {param_names::kUseTextlineOrientation, T::Bool, S::PerCall, "", param_names::kUseTextlineOrientation, "Classify text lines as 0/180 degrees and fix them",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::use_textline_orientation>, set_opt<&OcrOptions::use_textline_orientation>, call_orientation},
     {"text_det_limit_side_len", T::Int, S::PerCall, "TextDetection", "limit_side_len", "Side length limit for detection",
      "1..16384", 1, 16384, false, {}, "", get_det<&TextDetParams::limit_side_len>, set_det<&TextDetParams::limit_side_len>, call_det},
@@ -118,15 +118,15 @@ const ParamSpec kParams[] = {
      "PaddleOCR 3.x's exact behaviour: DB boxes as they are, tight recognition crops, no orientation check, plain CTC decoding (docs/accuracy.md)",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::paddle_compat>, set_opt<&OcrOptions::paddle_compat>},
     // Inference.
-    {"device", T::String, S::Init, "", "", "cpu (gpu:N where a GPU backend is installed)",
+    {param_names::kDevice, T::String, S::Init, "", "", "cpu (gpu:N where a GPU backend is installed)",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::device>, set_opt<&OcrOptions::device>},
-    {"enable_hpi", T::Bool, S::Init, "", "use_hpip", "High-performance inference: automatic backend choice and configuration",
+    {param_names::kEnableHpi, T::Bool, S::Init, "", "use_hpip", "High-performance inference: automatic backend choice and configuration",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::enable_hpi>, set_opt<&OcrOptions::enable_hpi>},
-    {"hpi_config", T::Mapping, S::Init, "", "", "HPI settings: {backend, backend_config, auto_config, auto_paddle2onnx}",
+    {param_names::kHpiConfig, T::Mapping, S::Init, "", "", "HPI settings: {backend, backend_config, auto_config, auto_paddle2onnx}",
      "", 0, 0, false, {}, "", get_hpi_config, set_hpi_config},
-    {"cpu_threads", T::Int, S::Init, "", "", "Inference threads per model, 0 = all cores",
+    {param_names::kCpuThreads, T::Int, S::Init, "", "", "Inference threads per model, 0 = all cores",
      "0 (auto) .. 1024", 0, 1024, false, {}, "", get_opt<&OcrOptions::cpu_threads>, set_opt<&OcrOptions::cpu_threads>},
-    {"precision", T::String, S::Init, "", "",
+    {param_names::kPrecision, T::String, S::Init, "", "",
      "fp32, fp16 or int8 (int8: the models' INT8 versions, built on first use or by `hpocr quantize`, used where they "
      "passed the accuracy guard; default: automatic with enable_hpi, which uses INT8 on CPU where the guard passed and INT8 "
      "measured faster)",
@@ -192,8 +192,9 @@ const ParamSpec* find_module_parameter(std::string_view module, std::string_view
 }
 
 bool is_engine_parameter(const ParamSpec& spec) {
-  static const ParamSpec* const engine[] = {find_parameter("device"), find_parameter("enable_hpi"), find_parameter("hpi_config"),
-                                            find_parameter("cpu_threads"), find_parameter("precision")};
+  static const ParamSpec* const engine[] = {find_parameter(param_names::kDevice), find_parameter(param_names::kEnableHpi),
+                                            find_parameter(param_names::kHpiConfig), find_parameter(param_names::kCpuThreads),
+                                            find_parameter(param_names::kPrecision)};
   return std::find(std::begin(engine), std::end(engine), &spec) != std::end(engine);
 }
 

@@ -4,8 +4,8 @@
 #include <cstring>
 #include <new>
 
-#include "core/huge_pages.h"
 #include "hpocr/error.h"
+#include "hpocr/huge_pages.h"
 
 namespace hpocr {
 namespace {

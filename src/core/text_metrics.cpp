@@ -1,4 +1,4 @@
-#include "core/text_metrics.h"
+#include "hpocr/text_metrics.h"
 
 #include <algorithm>
 #include <vector>

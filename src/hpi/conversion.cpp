@@ -7,8 +7,8 @@
 #include <onnx/onnx_pb.h>
 
 #include "core/file_util.h"
-#include "core/logging.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
 #include "hpocr/version.h"
 
 namespace hpocr::hpi {

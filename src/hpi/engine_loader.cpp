@@ -5,12 +5,13 @@
 #include <thread>
 
 #include "core/file_util.h"
-#include "core/logging.h"
 #include "core/timer.h"
 #include "hpi/conversion.h"
 #include "hpi/int8_cache.h"
 #include "hpi/selection.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr {
 namespace {
@@ -129,7 +130,7 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
       if (!engine) engine = backend->load(target, opts);
       LoadedEngine out{std::move(engine), nullptr};
       out.selection = {{"backend", step.backend}, {"reason", step.reason},     {"failed", failed},
-                       {"load_ms", timer.lap()},  {"precision", precision}, {"precision_reason", precision_reason}};
+                       {"load_ms", timer.lap()},  {param_names::kPrecision, precision}, {"precision_reason", precision_reason}};
       if (step.convert) out.selection["converted_model"] = target.model_file.string();
       if (!schedule.empty()) out.selection["schedule"] = schedule;
       log::info("{}: running on {} ({}), loaded in {:.1f} ms {}", model.model_name, step.backend, step.reason,

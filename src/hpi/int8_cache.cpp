@@ -5,8 +5,8 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "backend/backend.h"
-#include "core/device.h"
 #include "core/file_util.h"
+#include "hpocr/device.h"
 
 namespace fs = std::filesystem;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "backend/backend.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr::hpi {
 
@@ -21,7 +22,7 @@ Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& con
   const bool paddle = model.format != ModelFormat::Onnx;
   if (!enable_hpi) {
     plan.steps.push_back({"onnxruntime", nlohmann::json::object(),
-                          std::string("enable_hpi is off: plain default engine") + (paddle ? ", via Paddle->ONNX conversion" : ""), paddle});
+                          std::string(param_names::kEnableHpi) + " is off: plain default engine" + (paddle ? ", via Paddle->ONNX conversion" : ""), paddle});
     return plan;
   }
   std::vector<BackendChoice> candidates = knowledge.preferred(model.model_name, device.type);

@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/device.h"
 #include "format/model_dir.h"
 #include "hpi/prior_knowledge.h"
+#include "hpocr/device.h"
 #include "hpocr/options.h"
 
 namespace hpocr::hpi {

@@ -1,4 +1,4 @@
-#include "io/pdf_document.h"
+#include "hpocr/pdf_document.h"
 
 #include <algorithm>
 #include <climits>
@@ -14,9 +14,9 @@
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
 
-#include "core/image_decode.h"
-#include "core/logging.h"
 #include "hpocr/error.h"
+#include "hpocr/image_decode.h"
+#include "hpocr/logging.h"
 
 namespace hpocr {
 namespace {

@@ -1,4 +1,4 @@
-#include "io/result_io.h"
+#include "hpocr/result_io.h"
 
 #include <fstream>
 
@@ -7,7 +7,7 @@
 
 #include "hpocr/error.h"
 #include "hpocr/parameters.h"
-#include "io/text_renderer.h"
+#include "hpocr/text_renderer.h"
 
 namespace fs = std::filesystem;
 
@@ -44,7 +44,7 @@ nlohmann::ordered_json to_json(const OcrResult& r) {
   nlohmann::ordered_json j;
   j["input_path"] = r.input_path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.input_path);
   j["page_index"] = r.page_index ? nlohmann::ordered_json(*r.page_index) : nlohmann::ordered_json(nullptr);
-  j["model_settings"] = {{"use_doc_preprocessor", false}, {"use_textline_orientation", r.use_textline_orientation}};
+  j["model_settings"] = {{"use_doc_preprocessor", false}, {param_names::kUseTextlineOrientation, r.use_textline_orientation}};
   j["dt_polys"] = polys_json(r.dt_polys);
   j["text_det_params"] = text_det_params_json(r.text_det_params);
   j["text_type"] = "general";

@@ -1,4 +1,4 @@
-#include "io/sample_page.h"
+#include "hpocr/sample_page.h"
 
 #include <algorithm>
 

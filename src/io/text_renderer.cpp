@@ -1,4 +1,4 @@
-#include "io/text_renderer.h"
+#include "hpocr/text_renderer.h"
 
 #include <cstdlib>
 

@@ -4,21 +4,9 @@
 #include <vector>
 
 #include "format/model_dir.h"
+#include "hpocr/models.h"
 
 namespace hpocr {
-
-/// One decoded character: its bytes in Recognition::text and the time step that emitted it.
-struct CtcChar {
-  int step = 0;
-  int begin = 0, end = 0;
-};
-
-struct Recognition {
-  std::string text;
-  float score = 0;             ///< mean of the kept time steps' max probabilities; 0 for empty text
-  std::vector<CtcChar> chars;  ///< the characters of `text`, with their time steps (for word boxes)
-  float step_px = 0;           ///< width of one time step in the crop's pixels (set by the recogniser)
-};
 
 /// Drops spaces at the start and end of the text (and their characters): with a crop margin the recogniser
 /// sometimes reads the gap to a neighbouring box as a space.

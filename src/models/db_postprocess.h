@@ -6,6 +6,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "hpocr/models.h"
 #include "hpocr/options.h"
 #include "hpocr/result.h"
 
@@ -17,11 +18,6 @@ using QuadF = std::array<cv::Point2f, 4>;
 struct MiniBox {
   QuadF quad;
   float short_side = 0;
-};
-
-struct DetBox {
-  Quad quad;
-  float score = 0;
 };
 
 /// Minimum-area rectangle of the points, corners in get_mini_boxes order.

@@ -3,16 +3,12 @@
 #pragma once
 #include <vector>
 
+#include "hpocr/models.h"
 #include "hpocr/result.h"
 #include "models/loaded_model.h"
 #include "models/preprocess.h"
 
 namespace hpocr {
-
-struct Orientation {
-  int class_id = 0;  ///< 0 = upright, 1 = rotated 180°
-  float score = 0;
-};
 
 class TextlineClassifier {
  public:

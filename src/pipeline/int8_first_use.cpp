@@ -5,15 +5,16 @@
 #include <mutex>
 #include <string>
 
-#include "core/device.h"
-#include "core/logging.h"
 #include "core/timer.h"
 #include "format/model_dir.h"
 #include "hpi/int8_cache.h"
+#include "hpocr/device.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
+#include "hpocr/quantize.h"
 #include "models/loaded_model.h"
-#include "quant/calib_set.h"
 #include "quant/int8_build.h"
+#include "hpocr/parameters.h"
 
 namespace fs = std::filesystem;
 
@@ -102,7 +103,7 @@ int build_int8_on_first_use(const OcrOptions& o) {
     std::fprintf(stderr, "hpocr: INT8 build done in %.1f s\n", timer.lap() / 1000);
     return static_cast<int>(reports.size());
   } catch (const std::exception& e) {
-    log::warn("precision int8: building the INT8 version of {} failed, using fp32: {}", names, e.what());
+    log::warn("{} int8: building the INT8 version of {} failed, using fp32: {}", param_names::kPrecision, names, e.what());
     return 0;
   }
 }

@@ -3,18 +3,19 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "core/image_decode.h"
-#include "core/logging.h"
 #include "core/timer.h"
 #include "hpocr/error.h"
+#include "hpocr/image_decode.h"
+#include "hpocr/logging.h"
+#include "hpocr/pdf_document.h"
 #include "hpocr/pipeline.h"
-#include "io/pdf_document.h"
 #include "models/geometry.h"
 #include "models/text_detector.h"
 #include "models/text_recognizer.h"
 #include "models/textline_classifier.h"
 #include "models/word_boxes.h"
 #include "pipeline/int8_first_use.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr {
 namespace {
@@ -186,8 +187,8 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   if (params.return_word_box) o.return_word_box = *params.return_word_box;
   o.validate();
   if (o.use_textline_orientation && !impl_->classifier)
-    throw Error(ErrorCode::InvalidArgument, "use_textline_orientation=True needs a pipeline created with "
-                                            "use_textline_orientation=True (the classifier model is not loaded)");
+    throw Error(ErrorCode::InvalidArgument, std::string(param_names::kUseTextlineOrientation) + "=True needs a pipeline created with " +
+                                                param_names::kUseTextlineOrientation + "=True (the classifier model is not loaded)");
   const std::string name = input_path.empty() ? "<image>" : input_path;
   if (input.empty()) throw Error(ErrorCode::InvalidInput, name + ": empty image");
   if (static_cast<int64_t>(input.total()) > o.max_image_pixels)

@@ -1,12 +1,12 @@
-#include "pipeline/pipeline_config.h"
+#include "hpocr/pipeline_config.h"
 
 #include <algorithm>
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/logging.h"
 #include "format/model_dir.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
 #include "hpocr/parameters.h"
 
 namespace fs = std::filesystem;
@@ -43,7 +43,7 @@ void read_param(const fs::path& file, const YAML::Node& section, const std::stri
 }
 
 void read_hpi(const YAML::Node& section, const char* module, OcrOptions& o) {
-  if (YAML::Node h = yaml_at(section, {"hpi_config"})) {
+  if (YAML::Node h = yaml_at(section, {param_names::kHpiConfig})) {
     HpiConfig c = HpiConfig::from_json(yaml_to_json(h));
     if (module) o.module_hpi_config[module] = c;
     else o.hpi_config = c;
@@ -75,7 +75,7 @@ void apply_pipeline_config(const fs::path& file, OcrOptions& o) {
     throw Error(ErrorCode::InvalidArgument, "pipeline config " + file.string() + ": not valid YAML: " + e.what());
   }
   if (!root.IsMap()) bad(file, "(top level)", "must be a mapping");
-  std::vector<std::string> top_keys = {"pipeline_name", "text_type", "use_doc_preprocessor", "hpi_config", "SubModules", "SubPipelines"};
+  std::vector<std::string> top_keys = {"pipeline_name", "text_type", "use_doc_preprocessor", param_names::kHpiConfig, "SubModules", "SubPipelines"};
   for (const ParamSpec& spec : parameters()) {
     if (spec.key.empty() || spec.scope == ParamScope::Module) continue;
     if (spec.module.empty()) {
@@ -98,7 +98,8 @@ HpiConfig parse_hpi_config(const std::string& text_or_path) {
     std::error_code ec;
     node = fs::is_regular_file(text_or_path, ec) ? YAML::LoadFile(text_or_path) : YAML::Load(text_or_path);
   } catch (const YAML::Exception& e) {
-    throw Error(ErrorCode::InvalidArgument, "hpi_config is neither a readable file nor a valid JSON/YAML mapping: " + std::string(e.what()));
+    throw Error(ErrorCode::InvalidArgument, std::string(param_names::kHpiConfig) +
+                                                " is neither a readable file nor a valid JSON/YAML mapping: " + e.what());
   }
   return HpiConfig::from_json(yaml_to_json(node));
 }

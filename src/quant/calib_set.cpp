@@ -1,4 +1,4 @@
-#include "quant/calib_set.h"
+#include "hpocr/int8.h"
 
 #include <filesystem>
 #include <memory>
@@ -6,7 +6,7 @@
 #include <string>
 
 #include "hpocr/error.h"
-#include "io/text_renderer.h"
+#include "hpocr/text_renderer.h"
 
 namespace fs = std::filesystem;
 

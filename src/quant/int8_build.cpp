@@ -7,20 +7,20 @@
 #include <opencv2/imgproc.hpp>
 
 #include "backend/backend.h"
-#include "core/device.h"
 #include "core/file_util.h"
-#include "core/image_decode.h"
-#include "core/logging.h"
-#include "core/text_metrics.h"
 #include "core/timer.h"
 #include "hpi/int8_cache.h"
+#include "hpocr/device.h"
 #include "hpocr/error.h"
-#include "hpocr/pipeline.h"
+#include "hpocr/image_decode.h"
+#include "hpocr/logging.h"
+#include "hpocr/text_metrics.h"
 #include "models/geometry.h"
 #include "models/text_detector.h"
 #include "models/text_recognizer.h"
 #include "models/textline_classifier.h"
 #include "quant/onnx_graph.h"
+#include "quant/quantizer.h"
 
 namespace fs = std::filesystem;
 
@@ -82,17 +82,15 @@ std::map<std::string, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, 
   return inputs;
 }
 
-std::vector<OcrResult> run_pipeline(const RoleDirs& dirs, const std::vector<LabelledImage>& set, int threads) {
+/// The pipeline options that run the models in `dirs` in fp32 (an INT8 candidate is a model directory of its own).
+OcrOptions pipeline_options(const RoleDirs& dirs, int threads) {
   OcrOptions o;
   o.text_detection_model_dir = dirs.at("TextDetection");
   o.textline_orientation_model_dir = dirs.at("TextLineOrientation");
   o.text_recognition_model_dir = dirs.at("TextRecognition");
   o.cpu_threads = threads;
   o.hpi_config.set_precision("fp32");
-  OcrPipeline pipeline(o);
-  std::vector<OcrResult> out;
-  for (const auto& img : set) out.push_back(pipeline.predict(img.image, img.name));
-  return out;
+  return o;
 }
 
 double quad_iou(const Quad& a, const Quad& b) {
@@ -232,7 +230,7 @@ std::string model_role(const fs::path& dir) {
                                           post + "'; expected DBPostProcess, ClsPostProcess or CTCLabelDecode)");
 }
 
-nlohmann::json build_int8_models(const BuildRequest& req) {
+nlohmann::json build_int8_models(const BuildRequest& req, const PipelineRunner& run_pipeline) {
   if (req.calibration.empty()) throw Error(ErrorCode::InvalidInput, "no calibration images");
   if (req.validation.empty()) throw Error(ErrorCode::InvalidInput, "no validation images for the accuracy guard");
   RoleDirs dirs = default_dirs();
@@ -259,7 +257,7 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
   progress("calibration: running the fp32 models on " + std::to_string(req.calibration.size()) + " images");
   auto inputs = collect_inputs(dirs, req.calibration, threads);
   log::info("validation: running the fp32 pipeline on {} images", req.validation.size());
-  const auto reference = run_pipeline(dirs, req.validation, threads);
+  const auto reference = run_pipeline(pipeline_options(dirs, threads), req.validation);
 
   nlohmann::json reports = nlohmann::json::array();
   for (const auto& role : targets) {
@@ -307,7 +305,7 @@ nlohmann::json build_int8_models(const BuildRequest& req) {
       }
       RoleDirs candidate = dirs;
       candidate[role] = staging.path();
-      verdict = judge(req.validation, reference, run_pipeline(candidate, req.validation, threads), req.guard);
+      verdict = judge(req.validation, reference, run_pipeline(pipeline_options(candidate, threads), req.validation), req.guard);
       log::info("{}: guard round {} ({} layers left in fp32): {}", source.model_name, round, guard_excluded.size(), verdict.reason);
       progress(source.model_name + ": guard round " + std::to_string(round) + " on " + std::to_string(req.validation.size()) +
                " images (" + std::to_string(guard_excluded.size()) + " layers in fp32): " + (verdict.passed ? "passed, " : "failed, ") +

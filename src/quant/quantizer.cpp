@@ -6,10 +6,10 @@
 #include <optional>
 
 #include "backend/backend.h"
-#include "core/device.h"
 #include "core/file_util.h"
-#include "core/logging.h"
+#include "hpocr/device.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
 #include "quant/onnx_graph.h"
 
 namespace fs = std::filesystem;
@@ -147,7 +147,6 @@ ActQuant activation_params(Range r) {
   long zp = std::lround(-lo / scale);
   return {scale, static_cast<uint8_t>(std::clamp(zp, 0l, 255l))};
 }
-
 
 /// One element-wise step of a chain that a lookup table replaces.
 struct Step {

@@ -15,27 +15,9 @@
 #include <onnx/onnx_pb.h>
 
 #include "core/tensor.h"
+#include "hpocr/int8.h"
 
 namespace hpocr::quant {
-
-enum class CalibMethod { MinMax, Percentile, Entropy };
-/// "minmax" | "percentile" | "entropy"; Error(InvalidArgument) otherwise.
-CalibMethod parse_calib_method(std::string_view name);
-std::string to_string(CalibMethod m);
-
-struct QuantOptions {
-  CalibMethod method = CalibMethod::MinMax;
-  bool per_channel = true;
-  std::set<std::string> exclude;  ///< node names kept in fp32
-  int cpu_threads = 0;            ///< ONNX Runtime threads for calibration runs (0 = all cores)
-  /// 7-bit weights ([-63, 63]). Without VNNI, x86 int8 GEMMs (VPMADDUBSW) add pairs of u8*s8 products in
-  /// 16 bits, which saturate with full-range weights; 255*63*2 fits. Default: on when the CPU lacks VNNI.
-  bool reduce_range = default_reduce_range();
-  /// Element-wise chains between integer kernels (HardSwish, affine, ReLU, Clip, HardSigmoid, Sigmoid) become
-  /// one uint8 table each (the ai.hpocr.LookupTable custom operator), so activations stay uint8.
-  bool lookup_tables = true;
-  static bool default_reduce_range();
-};
 
 struct Range {
   float lo = 0, hi = 0;

@@ -4,7 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "core/text_metrics.h"
+#include "hpocr/text_metrics.h"
 #include "models/geometry.h"
 #include "pipeline_fixture.h"
 

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/base64.h"
+#include "hpocr/base64.h"
 #include "serve_process.h"
 #include "support/bad_inputs.h"
 #include "support/pdf_writer.h"

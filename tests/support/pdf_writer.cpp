@@ -5,7 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "io/pdf_document.h"
+#include "hpocr/pdf_document.h"
 
 namespace hpocr::test {
 namespace {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/text_metrics.h"
-#include "io/sample_page.h"
+#include "hpocr/sample_page.h"
+#include "hpocr/text_metrics.h"
 
 namespace hpocr::test {
 

@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "core/image_decode.h"
 #include "hpocr/error.h"
+#include "hpocr/image_decode.h"
 #include "support/bad_inputs.h"
 
 namespace hpocr::test {

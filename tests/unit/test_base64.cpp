@@ -3,7 +3,7 @@
 
 #include <random>
 
-#include "core/base64.h"
+#include "hpocr/base64.h"
 #include "unit_helpers.h"
 
 namespace hpocr::test {

@@ -3,7 +3,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/image_decode.h"
+#include "hpocr/image_decode.h"
 #include "unit/unit_helpers.h"
 
 namespace hpocr {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
-#include "core/device.h"
+#include "hpocr/device.h"
 #include "hpocr/parameters.h"
 #include "models/text_detector.h"
 #include "unit/unit_helpers.h"

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "commands/command.h"
 #include "hpocr/parameters.h"
-#include "pipeline/pipeline_config.h"
+#include "hpocr/pipeline_config.h"
 #include "unit/unit_helpers.h"
 
 namespace hpocr {

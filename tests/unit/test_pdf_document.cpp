@@ -5,7 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "hpocr/error.h"
-#include "io/pdf_document.h"
+#include "hpocr/pdf_document.h"
 #include "support/pdf_writer.h"
 #include "unit_helpers.h"
 

@@ -9,7 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "core/base64.h"
+#include "hpocr/base64.h"
 #include "serve/metrics.h"
 #include "serve/request.h"
 #include "serve/server.h"

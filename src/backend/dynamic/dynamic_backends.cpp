@@ -128,8 +128,8 @@ std::vector<std::unique_ptr<Backend>> make_dynamic_backends() {
       // TensorRT's builder and runtime are C++ classes only (no C API to bind at run time): hpocr reaches
       // TensorRT through ONNX Runtime's TensorRT execution provider instead.
       "TensorRT has no C API that hpocr could bind at run time; use it through ONNX Runtime's TensorRT "
-      "execution provider (--hpi_config '{backend: onnxruntime, backend_config: {use_tensorrt_ep: true}}' on a GPU "
-      "build of ONNX Runtime)"}));
+      "execution provider (HPI backend onnxruntime with backend_config {use_tensorrt_ep: true}, on a GPU build of "
+      "ONNX Runtime)"}));
   return out;
 }
 

@@ -5,12 +5,13 @@
 #include <mutex>
 #include <thread>
 
-#include "backend/onnxruntime/ort_api.h"
 #include "backend/onnxruntime/lookup_table_op.h"
+#include "backend/onnxruntime/ort_api.h"
 #include "backend/onnxruntime/ort_library.h"
 #include "core/file_util.h"
-#include "core/logging.h"
 #include "hpocr/error.h"
+#include "hpocr/logging.h"
+#include "hpocr/parameters.h"
 
 namespace hpocr {
 namespace {
@@ -51,7 +52,7 @@ void append_gpu_providers(Ort::SessionOptions& so, const EngineOptions& options,
     OrtTensorRTProviderOptionsV2* raw = nullptr;
     check(api.CreateTensorRTProviderOptions(&raw), "TensorRT execution provider");
     std::unique_ptr<OrtTensorRTProviderOptionsV2, void (*)(OrtTensorRTProviderOptionsV2*)> trt(raw, api.ReleaseTensorRTProviderOptions);
-    std::string fp16 = options.backend_config.value("precision", "fp32") == "fp16" ? "1" : "0";
+    std::string fp16 = options.backend_config.value(param_names::kPrecision, "fp32") == "fp16" ? "1" : "0";
     std::string cache = options.cache_dir.string();
     std::vector<const char*> keys = {"device_id", "trt_fp16_enable"}, values = {device_id.c_str(), fp16.c_str()};
     if (!cache.empty()) {  // TensorRT engines are built once and reused from the engine cache
@@ -106,7 +107,7 @@ class OrtEngine final : public Engine {
     if (threads > 0) so.SetIntraOpNumThreads(threads);
     settings_["cpu_num_threads"] = threads_setting(threads);
     for (const auto& [key, value] : cfg.items()) {
-      if (key == "cpu_num_threads" || key == "cache_optimized_model" || key == "use_tensorrt_ep" || key == "precision" ||
+      if (key == "cpu_num_threads" || key == "cache_optimized_model" || key == "use_tensorrt_ep" || key == param_names::kPrecision ||
           key == "int8_guard")
         continue;
       if (key == "graph_optimization_level") {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "backend/openvino/ov_c_api.h"
-#include "core/logging.h"
+#include "hpocr/logging.h"
 
 namespace hpocr {
 namespace {

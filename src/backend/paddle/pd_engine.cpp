@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "backend/paddle/pd_c_api.h"
-#include "core/logging.h"
+#include "hpocr/logging.h"
 
 namespace hpocr {
 namespace {

@@ -1,10 +1,10 @@
 // Legacy static-graph programs: inference.pdmodel is a serialized ProgramDesc (framework.proto).
 #include <algorithm>
 
-#include "core/image_decode.h"
 #include "format/paddle/framework.pb.h"
 #include "format/paddle/program.h"
 #include "hpocr/error.h"
+#include "hpocr/image_decode.h"
 
 namespace hpocr::paddle {
 namespace {

@@ -1,14 +1,26 @@
-// The benchmark runner behind `hpocr benchmark`: per-stage latency, throughput, load times, peak RSS.
+// `hpocr benchmark`: the deterministic benchmark set (generated, never downloaded, identical on every run and
+// machine with the same fonts) and the runner that measures per-stage latency, throughput, load times and peak
+// RSS per configuration (docs/performance.md).
 #pragma once
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 
-#include "bench_set.h"
 #include "hpocr/options.h"
 
 namespace hpocr::bench {
+
+struct BenchImage {
+  std::string name;
+  std::string kind;                 ///< "page", "receipt", "scene", "line"
+  cv::Mat image;                    ///< 8-bit BGR
+  std::vector<std::string> lines;   ///< the text drawn, top to bottom
+};
+
+/// `pages` document pages (1600x2000, 30-60 lines), one receipt, one scene and `crops` single-line crops.
+std::vector<BenchImage> make_bench_set(int pages = 2, int crops = 64);
 
 struct BenchConfig {
   std::string label;

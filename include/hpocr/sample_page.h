@@ -5,7 +5,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "io/text_renderer.h"
+#include "hpocr/text_renderer.h"
 
 namespace hpocr {
 

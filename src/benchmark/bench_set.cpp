@@ -1,11 +1,11 @@
-#include "bench_set.h"
+#include "hpocr/benchmark.h"
 
 #include <random>
 
 #include <opencv2/imgproc.hpp>
 
 #include "hpocr/error.h"
-#include "io/text_renderer.h"
+#include "hpocr/text_renderer.h"
 
 namespace hpocr::bench {
 namespace {

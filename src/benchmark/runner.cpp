@@ -1,4 +1,4 @@
-#include "runner.h"
+#include "hpocr/benchmark.h"
 
 #include <sys/resource.h>
 
@@ -8,13 +8,14 @@
 #include <map>
 
 #include "core/file_util.h"
-#include "core/text_metrics.h"
 #include "core/timer.h"
 #include "hpi/engine_loader.h"
 #include "hpi/int8_cache.h"
 #include "hpocr/error.h"
 #include "hpocr/pipeline.h"
+#include "hpocr/text_metrics.h"
 #include "models/text_recognizer.h"
+#include "hpocr/parameters.h"
 
 namespace fs = std::filesystem;
 
@@ -93,7 +94,7 @@ BenchConfig named_config(const std::string& name, const OcrOptions& base) {
 nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<BenchImage>& set, const RunSettings& run) {
   nlohmann::ordered_json report;
   report["label"] = config.label;
-  report["enable_hpi"] = config.options.enable_hpi;
+  report[param_names::kEnableHpi] = config.options.enable_hpi;
 
   TempDirectory models("hpocr-bench");
   const OcrOptions options = with_fresh_model_copies(config.options, models.path());
@@ -107,7 +108,7 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   // What each model runs on (HPI's choice: backend and precision), so that a ratio says what it compares.
   for (const auto& m : pipeline.model_settings())
     report["models"][m["model_name"].get<std::string>()] =
-        m["selection"].value("backend", std::string("?")) + " " + m["selection"].value("precision", std::string("fp32"));
+        m["selection"].value("backend", std::string("?")) + " " + m["selection"].value(param_names::kPrecision, std::string("fp32"));
 
   std::vector<double> page_total, page_stage[9], other_total;
   const char* stage_names[] = {"det_pre", "det_infer", "det_post", "crop", "cls", "rec_pre", "rec_infer", "rec_post", "pre_post"};
