@@ -4,6 +4,7 @@
 #include <optional>
 #include <thread>
 
+#include "backend/backend_config.h"
 #include "core/file_util.h"
 #include "core/timer.h"
 #include "hpi/conversion.h"
@@ -112,7 +113,7 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
       }
       ModelDir paddle_view;
       const ModelDir& target = step.convert ? *converted : step.use_paddle ? (paddle_view = model.as_paddle()) : model;
-      const bool cached = step.config.value("cache_optimized_model", false);
+      const bool cached = config_flag(step.config, "cache_optimized_model", false);
       const std::string version = cached ? backend->probe(request.device).version : "";
       if (cached) opts.cache_dir = cache_entry(target, step.backend, version, request.device, step.config, opts.cpu_threads);
       std::unique_ptr<Engine> engine;

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "backend/backend_config.h"
 #include "backend/onnxruntime/lookup_table_op.h"
 #include "backend/onnxruntime/ort_api.h"
 #include "backend/onnxruntime/ort_library.h"
@@ -44,15 +46,55 @@ void check(OrtStatus* status, const std::string& what) {
   throw Error(ErrorCode::BackendUnavailable, what + ": " + msg);
 }
 
+/// backend_config as the ONNX Runtime engine uses it (prior_knowledge.yaml lists the keys).
+struct OrtOptions {
+  std::optional<int> cpu_num_threads;
+  std::optional<GraphOptimizationLevel> graph_optimization_level;
+  std::optional<bool> intra_op_spinning, force_spinning_stop, enable_cpu_mem_arena, enable_mem_pattern;
+  bool shared_arena = false;
+  bool use_tensorrt_ep = false;
+  bool trt_fp16 = false;      ///< precision fp16, for the TensorRT execution provider
+  nlohmann::json applied = nlohmann::json::object();  ///< the session keys given, as the settings report them
+
+  static OrtOptions parse(const nlohmann::json& config, std::string_view model_name) {
+    BackendConfigReader r(config, "onnxruntime", model_name);
+    OrtOptions o;
+    o.cpu_num_threads = r.integer("cpu_num_threads", 1);
+    if (auto level = r.choice("graph_optimization_level", {"disable", "basic", "extended", "all"})) {
+      o.graph_optimization_level = *level == "disable"  ? ORT_DISABLE_ALL
+                                   : *level == "basic"  ? ORT_ENABLE_BASIC
+                                   : *level == "extended" ? ORT_ENABLE_EXTENDED
+                                                          : ORT_ENABLE_ALL;
+      o.applied["graph_optimization_level"] = *level;
+    }
+    const auto session_flag = [&](const char* key, std::optional<bool>& field) {
+      field = r.flag(key);
+      if (field) o.applied[key] = *field;
+    };
+    session_flag("intra_op_spinning", o.intra_op_spinning);
+    session_flag("force_spinning_stop", o.force_spinning_stop);
+    session_flag("enable_cpu_mem_arena", o.enable_cpu_mem_arena);
+    session_flag("enable_mem_pattern", o.enable_mem_pattern);
+    std::optional<bool> shared;
+    session_flag("shared_arena", shared);
+    o.shared_arena = shared.value_or(false);
+    o.use_tensorrt_ep = r.flag("use_tensorrt_ep").value_or(false);
+    r.flag("cache_optimized_model");  // the engine cache (hpi/engine_loader.cpp) acts on it
+    o.trt_fp16 = config.is_object() && config.value(param_names::kPrecision, nlohmann::json()) == "fp16";
+    r.finish();
+    return o;
+  }
+};
+
 /// Appends the CUDA execution provider, or TensorRT first (with its engine cache) when asked for and present.
-void append_gpu_providers(Ort::SessionOptions& so, const EngineOptions& options, nlohmann::json& settings) {
+void append_gpu_providers(Ort::SessionOptions& so, const EngineOptions& options, const OrtOptions& config, nlohmann::json& settings) {
   const OrtApi& api = Ort::GetApi();
   const std::string device_id = std::to_string(options.device.id);
-  if (options.backend_config.value("use_tensorrt_ep", false)) try {
+  if (config.use_tensorrt_ep) try {
     OrtTensorRTProviderOptionsV2* raw = nullptr;
     check(api.CreateTensorRTProviderOptions(&raw), "TensorRT execution provider");
     std::unique_ptr<OrtTensorRTProviderOptionsV2, void (*)(OrtTensorRTProviderOptionsV2*)> trt(raw, api.ReleaseTensorRTProviderOptions);
-    std::string fp16 = options.backend_config.value(param_names::kPrecision, "fp32") == "fp16" ? "1" : "0";
+    std::string fp16 = config.trt_fp16 ? "1" : "0";
     std::string cache = options.cache_dir.string();
     std::vector<const char*> keys = {"device_id", "trt_fp16_enable"}, values = {device_id.c_str(), fp16.c_str()};
     if (!cache.empty()) {  // TensorRT engines are built once and reused from the engine cache
@@ -100,41 +142,23 @@ class OrtEngine final : public Engine {
  public:
   OrtEngine(const ModelDir& model, const EngineOptions& options) : model_name_(model.model_name) {
     const nlohmann::json& cfg = options.backend_config;
+    const OrtOptions config = OrtOptions::parse(cfg, model_name_);
     Ort::SessionOptions so;
     settings_ = base_settings("onnxruntime", ort::library().version, options.device);
-    int threads = cfg.contains("cpu_num_threads") ? cfg["cpu_num_threads"].get<int>() : options.cpu_threads;
+    int threads = config.cpu_num_threads.value_or(options.cpu_threads);
     if (!cfg.empty() && threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     if (threads > 0) so.SetIntraOpNumThreads(threads);
     settings_["cpu_num_threads"] = threads_setting(threads);
-    for (const auto& [key, value] : cfg.items()) {
-      if (key == "cpu_num_threads" || key == "cache_optimized_model" || key == "use_tensorrt_ep" || key == param_names::kPrecision ||
-          key == "int8_guard")
-        continue;
-      if (key == "graph_optimization_level") {
-        static const std::pair<const char*, GraphOptimizationLevel> levels[] = {
-            {"disable", ORT_DISABLE_ALL}, {"basic", ORT_ENABLE_BASIC}, {"extended", ORT_ENABLE_EXTENDED}, {"all", ORT_ENABLE_ALL}};
-        auto it = std::find_if(std::begin(levels), std::end(levels), [&v = value](const auto& l) { return v == l.first; });
-        if (it == std::end(levels)) bad_config(key, "disable, basic, extended or all");
-        so.SetGraphOptimizationLevel(it->second);
-      } else if (key == "intra_op_spinning") {
-        so.AddConfigEntry("session.intra_op.allow_spinning", flag(key, value) ? "1" : "0");
-      } else if (key == "force_spinning_stop") {
-        so.AddConfigEntry("session.force_spinning_stop", flag(key, value) ? "1" : "0");
-      } else if (key == "enable_cpu_mem_arena") {
-        flag(key, value) ? so.EnableCpuMemArena() : so.DisableCpuMemArena();
-      } else if (key == "shared_arena") {
-        if (flag(key, value)) {
-          register_shared_arena();
-          so.AddConfigEntry("session.use_env_allocators", "1");
-        }
-      } else if (key == "enable_mem_pattern") {
-        flag(key, value) ? so.EnableMemPattern() : so.DisableMemPattern();
-      } else {
-        bad_config(key, "a known onnxruntime key (cpu_num_threads, graph_optimization_level, intra_op_spinning, "
-                        "force_spinning_stop, enable_cpu_mem_arena, shared_arena, enable_mem_pattern, cache_optimized_model, use_tensorrt_ep, precision)");
-      }
-      settings_[key] = value;
+    if (config.graph_optimization_level) so.SetGraphOptimizationLevel(*config.graph_optimization_level);
+    if (config.intra_op_spinning) so.AddConfigEntry("session.intra_op.allow_spinning", *config.intra_op_spinning ? "1" : "0");
+    if (config.force_spinning_stop) so.AddConfigEntry("session.force_spinning_stop", *config.force_spinning_stop ? "1" : "0");
+    if (config.enable_cpu_mem_arena) *config.enable_cpu_mem_arena ? so.EnableCpuMemArena() : so.DisableCpuMemArena();
+    if (config.enable_mem_pattern) *config.enable_mem_pattern ? so.EnableMemPattern() : so.DisableMemPattern();
+    if (config.shared_arena) {
+      register_shared_arena();
+      so.AddConfigEntry("session.use_env_allocators", "1");
     }
+    settings_.update(config.applied);
     // HPOCR_ORT_PROFILE=<prefix>: ONNX Runtime's per-node profile of every session, written to
     // <prefix><model name>_<date>.json when the session ends (docs/int8.md, "Where INT8 time goes").
     if (const char* prefix = std::getenv("HPOCR_ORT_PROFILE"); prefix && *prefix) {
@@ -144,7 +168,7 @@ class OrtEngine final : public Engine {
     std::unique_lock<std::mutex> first_custom_session;  // ai.hpocr.LookupTable, used by INT8 models only
     const bool custom_ops = ort::uses_custom_ops(model.model_file);
     if (custom_ops) first_custom_session = ort::add_custom_ops(so);
-    if (options.device.type == "gpu") append_gpu_providers(so, options, settings_);
+    if (options.device.type == "gpu") append_gpu_providers(so, options, config, settings_);
     if (!cfg.empty()) {
       so.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
       so.SetInterOpNumThreads(1);  // one model runs at a time per stage: all threads go to intra-op work
@@ -203,14 +227,6 @@ class OrtEngine final : public Engine {
   const ModelSignature& signature() const override { return signature_; }
 
  private:
-  [[noreturn]] void bad_config(const std::string& key, const std::string& expected) const {
-    throw Error(ErrorCode::InvalidArgument, model_name_ + ": onnxruntime backend_config." + key + " is invalid: expected " + expected);
-  }
-  bool flag(const std::string& key, const nlohmann::json& v) const {
-    if (!v.is_boolean()) bad_config(key, "true or false");
-    return v.get<bool>();
-  }
-
   /// The engine cache: the optimised graph ORT writes on the first load is reused on later loads, which then
   /// skip the graph transformations (the entry's key covers model bytes, ORT version, settings and CPU).
   std::unique_ptr<Ort::Session> cached_session(const ModelDir& model, const std::filesystem::path& dir, Ort::SessionOptions& so) {
@@ -274,7 +290,7 @@ class OrtBackend final : public Backend {
         nlohmann::json ignored;
         EngineOptions probe_options;
         probe_options.device = device;
-        append_gpu_providers(so, probe_options, ignored);
+        append_gpu_providers(so, probe_options, OrtOptions{}, ignored);
       } catch (const std::exception& e) {
         return {false, lib.version, std::string("the CUDA execution provider of ONNX Runtime cannot start: ") + e.what()};
       }

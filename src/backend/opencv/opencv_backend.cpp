@@ -6,6 +6,7 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "backend/backend_config.h"
 #include "hpocr/error.h"
 
 namespace hpocr {
@@ -27,7 +28,9 @@ class OpenCvEngine final : public Engine {
                                                              ? std::vector<int64_t>{-1, -1, -1, -1}
                                                              : std::vector<int64_t>(options.sample_input_shape.size(), -1)});
     for (const auto& n : out_names_) signature_.outputs.push_back({n, DataType::Float32, {}});
-    int threads = options.backend_config.value("cpu_num_threads", options.cpu_threads);
+    BackendConfigReader config(options.backend_config, "opencv", model_name_);
+    // No finish(): OpenCV DNN, the last fallback, has no other settings and ignores keys meant for the others.
+    const int threads = config.integer("cpu_num_threads", 1).value_or(options.cpu_threads);
     settings_ = base_settings("opencv", CV_VERSION, Device{});
     settings_["cpu_num_threads"] = threads_setting(threads);
     if (threads > 0) cv::setNumThreads(threads);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "backend/backend_config.h"
 #include "backend/openvino/ov_c_api.h"
 #include "hpocr/logging.h"
 
@@ -132,21 +133,12 @@ class OvEngine final : public Engine {
         requests_([this] { return new_request(); }, api_.infer_request_free) {
     const nlohmann::json& cfg = options.backend_config;
     settings_ = base_settings("openvino", lib.version, options.device);
-    int threads = options.cpu_threads;
-    std::string hint = "LATENCY";  // one image at a time per stage, as the pipeline runs it
-    for (const auto& [key, value] : cfg.items()) {
-      if (key == "cpu_num_threads") {
-        if (!value.is_number_integer() || value.get<int>() < 1) bad_config(key, "a positive integer");
-        threads = value.get<int>();
-      } else if (key == "performance_hint") {
-        static const char* const hints[] = {"LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"};
-        if (!value.is_string() || std::none_of(std::begin(hints), std::end(hints), [&v = value](const char* h) { return v == h; }))
-          bad_config(key, "LATENCY, THROUGHPUT or CUMULATIVE_THROUGHPUT");
-        hint = value.get<std::string>();
-      } else if (key != "cache_optimized_model") {
-        bad_config(key, "a known openvino key (cpu_num_threads, performance_hint, cache_optimized_model)");
-      }
-    }
+    BackendConfigReader config(cfg, "openvino", name_);
+    const int threads = config.integer("cpu_num_threads", 1).value_or(options.cpu_threads);
+    // LATENCY: one image at a time per stage, as the pipeline runs it.
+    const std::string hint = config.choice("performance_hint", {"LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"}).value_or("LATENCY");
+    config.flag("cache_optimized_model");  // OpenVINO's CACHE_DIR, set from the engine cache below
+    config.finish();
 
     ov_core_t* core = nullptr;
     api_.check(api_.core_create(&core), ErrorCode::BackendUnavailable, "ov_core_create");
@@ -211,10 +203,6 @@ class OvEngine final : public Engine {
   nlohmann::json settings() const override { return settings_; }
 
  private:
-  [[noreturn]] void bad_config(const std::string& key, const std::string& expected) const {
-    throw Error(ErrorCode::InvalidArgument, name_ + ": openvino backend_config." + key + " is invalid: expected " + expected);
-  }
-
   /// ov_core_compile_model takes its properties as C varargs: (count of args, key1, value1, key2, value2, ...).
   ov_status_e compile(const ov_model_t* model, const std::vector<std::pair<std::string, std::string>>& p,
                       ov_compiled_model_t** out) const {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/backend_config.h"
 #include "backend/paddle/pd_c_api.h"
 #include "hpocr/logging.h"
 
@@ -100,21 +101,13 @@ class PdEngine final : public Engine {
     const nlohmann::json& cfg = options.backend_config;
     const bool gpu = options.device.type == "gpu";
     settings_ = base_settings("paddle", lib.version, options.device);
-    int threads = options.cpu_threads;
-    bool mkldnn = !gpu, ir_optim = true;
-    int gpu_mem_mb = 100;
-    for (const auto& [key, value] : cfg.items()) {
-      if (key == "cpu_num_threads" || key == "gpu_mem_init_mb") {
-        if (!value.is_number_integer() || value.get<int>() < 1) bad_config(key, "a positive integer");
-        (key == "cpu_num_threads" ? threads : gpu_mem_mb) = value.get<int>();
-      } else if (key == "enable_mkldnn" || key == "switch_ir_optim") {
-        if (!value.is_boolean()) bad_config(key, "true or false");
-        (key == "enable_mkldnn" ? mkldnn : ir_optim) = value.get<bool>();
-      } else {
-        bad_config(key, "a known paddle key (cpu_num_threads, enable_mkldnn, switch_ir_optim, gpu_mem_init_mb)");
-      }
-      settings_[key] = value;
-    }
+    BackendConfigReader reader(cfg, "paddle", name_);
+    const int threads = reader.integer("cpu_num_threads", 1).value_or(options.cpu_threads);
+    const bool mkldnn = reader.flag("enable_mkldnn").value_or(!gpu);
+    const bool ir_optim = reader.flag("switch_ir_optim").value_or(true);
+    const int gpu_mem_mb = reader.integer("gpu_mem_init_mb", 1).value_or(100);
+    reader.finish();
+    if (cfg.contains("gpu_mem_init_mb")) settings_["gpu_mem_init_mb"] = gpu_mem_mb;
     const std::string prog = model.model_file.string();
     const std::string params = (model.model_file.parent_path() / "inference.pdiparams").string();
     PD_Config* config = api_.config_create();
@@ -169,10 +162,6 @@ class PdEngine final : public Engine {
   nlohmann::json settings() const override { return settings_; }
 
  private:
-  [[noreturn]] void bad_config(const std::string& key, const std::string& expected) const {
-    throw Error(ErrorCode::InvalidArgument, name_ + ": paddle backend_config." + key + " is invalid: expected " + expected);
-  }
-
   /// Predictors are not thread-safe: each concurrent run() gets its own clone (sharing the weights). The
   /// prototype itself never runs, so cloning it never races with a run.
   PD_Predictor* clone() const {
