@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
+#include "hpocr/options.h"
+
 namespace hpocr::quant {
 
 enum class CalibMethod { MinMax, Percentile, Entropy };
@@ -75,9 +77,9 @@ struct BuildRequest {
   QuantOptions options;
   GuardThresholds guard;
   int max_sensitivity_rounds = 3;                 ///< guard retries, each leaving more sensitive layers in fp32
-  /// The models the guard's pipeline uses for the roles not being quantised (role name -> directory); the
-  /// default models where a role is missing. A pipeline building its INT8 models on first use passes its own.
-  std::map<std::string, std::filesystem::path> context_dirs;
+  /// The models the guard's pipeline uses for the roles not being quantised; the default models where a role
+  /// is missing. A pipeline building its INT8 models on first use passes its own.
+  std::map<ModelRole, std::filesystem::path> context_dirs;
   /// Called with a one-line account of each phase (calibration, each model's guard rounds), for progress output.
   std::function<void(const std::string&)> progress;
 };

@@ -120,6 +120,8 @@ inline constexpr ModelRole kModelRoles[] = {ModelRole::TextDetection, ModelRole:
 /// PaddleX's module name: "TextDetection", "TextLineOrientation", "TextRecognition" (pipeline YAML SubModules,
 /// module_hpi_config keys, the parameter table's modules).
 std::string_view role_name(ModelRole role);
+/// The role in words, for messages: "text detection", "textline orientation", "text recognition".
+std::string_view role_label(ModelRole role);
 /// The default model of the role (PP-OCRv4_mobile_det, ch_ppocr_mobile_v2.0_cls, PP-OCRv4_mobile_rec).
 std::string_view default_model_name(ModelRole role);
 /// The role's model directory in `options`, or the default model's under $HPOCR_HOME/models when unset.

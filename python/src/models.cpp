@@ -62,7 +62,7 @@ class Detector {
     o.text_det = model_->model_params();
     py::dict d;
     for (const ParamSpec& spec : parameters())
-      if (spec.module == "TextDetection" && spec.type != ParamType::Path) d[py::str(std::string(spec.key))] = param_to_py(spec.get(o));
+      if (spec.module == role_name(ModelRole::TextDetection) && spec.type != ParamType::Path) d[py::str(std::string(spec.key))] = param_to_py(spec.get(o));
     return d;
   }
 
@@ -71,7 +71,7 @@ class Detector {
     OcrOptions o;
     for (auto item : params) {
       const std::string key = py::str(item.first);
-      const ParamSpec* spec = find_module_parameter("TextDetection", key);
+      const ParamSpec* spec = find_module_parameter(role_name(ModelRole::TextDetection), key);
       if (!spec || spec->type == ParamType::Path) throw Error(ErrorCode::InvalidArgument, "unknown text detection parameter '" + key + "'");
       set_param(o, *spec, param_from_py(*spec, item.second));
     }

@@ -14,7 +14,7 @@ void TextDetParams::validate() const {
   OcrOptions o;
   o.text_det = *this;
   for (const auto& spec : parameters())
-    if (spec.module == "TextDetection" && spec.type != ParamType::Path) check_param(spec, spec.get(o));
+    if (spec.module == role_name(ModelRole::TextDetection) && spec.type != ParamType::Path) check_param(spec, spec.get(o));
 }
 
 void OcrOptions::validate() const {
@@ -54,6 +54,15 @@ std::string_view role_name(ModelRole role) {
     case ModelRole::TextDetection: return "TextDetection";
     case ModelRole::TextLineOrientation: return "TextLineOrientation";
     case ModelRole::TextRecognition: return "TextRecognition";
+  }
+  return "";
+}
+
+std::string_view role_label(ModelRole role) {
+  switch (role) {
+    case ModelRole::TextDetection: return "text detection";
+    case ModelRole::TextLineOrientation: return "textline orientation";
+    case ModelRole::TextRecognition: return "text recognition";
   }
   return "";
 }

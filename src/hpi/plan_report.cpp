@@ -18,7 +18,7 @@ std::string describe_model_plans(const OcrOptions& o) {
     auto it = o.module_hpi_config.find(module);
     const HpiConfig& config = it != o.module_hpi_config.end() ? it->second : o.hpi_config;
     try {
-      const ModelDir m = open_model_dir(dir, module);
+      const ModelDir m = open_model_dir(dir, role_label(role));
       out += module + ": " + m.model_name + " [" + to_string(m.format) + "], " + dir.string() + "\n" +
              hpi::make_plan(m, device, config, o.enable_hpi).describe();
       const hpi::Int8Status int8 = hpi::int8_status(m);

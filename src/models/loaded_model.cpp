@@ -14,9 +14,9 @@ LoadRequest load_request(const OcrOptions& o, ModelRole role) {
   return r;
 }
 
-LoadedModel LoadedModel::open(const std::filesystem::path& path, std::string_view role, LoadRequest request,
+LoadedModel LoadedModel::open(const std::filesystem::path& path, ModelRole role, LoadRequest request,
                               std::vector<int64_t> sample_shape) {
-  LoadedModel m{open_model_dir(path, role), nullptr, nullptr, request.input_observer};
+  LoadedModel m{open_model_dir(path, role_label(role)), nullptr, nullptr, request.input_observer};
   request.sample_input_shape = std::move(sample_shape);
   LoadedEngine loaded = load_engine(m.dir, request);
   m.engine = std::move(loaded.engine);
@@ -24,7 +24,7 @@ LoadedModel LoadedModel::open(const std::filesystem::path& path, std::string_vie
   const auto& sig = m.engine->signature();
   if (sig.inputs.size() != 1 || sig.outputs.empty() || sig.inputs[0].dtype != DataType::Float32 ||
       sig.inputs[0].shape.size() != 4)
-    throw Error(ErrorCode::ModelFormat, std::string(role) + " model '" + m.dir.model_name +
+    throw Error(ErrorCode::ModelFormat, std::string(role_label(role)) + " model '" + m.dir.model_name +
                                             "' has an unexpected signature: one float32 NCHW input is required");
   return m;
 }

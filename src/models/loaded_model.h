@@ -21,9 +21,9 @@ struct LoadedModel {
   nlohmann::json selection;  ///< which backend was chosen and why (hpi/engine_loader.h)
   std::function<void(const Tensor&)> input_observer;  ///< LoadRequest::input_observer
 
-  /// Opens the directory and loads the engine; errors name the role ("text detection", ...).
+  /// Opens the directory and loads the engine; errors name the role (role_label).
   /// `sample_shape` is a typical input, for backends that validate a model by a trial run.
-  static LoadedModel open(const std::filesystem::path& path, std::string_view role, LoadRequest request,
+  static LoadedModel open(const std::filesystem::path& path, ModelRole role, LoadRequest request,
                           std::vector<int64_t> sample_shape);
   /// {"model_name", "model_dir", "backend": settings, "selection": why}
   nlohmann::json settings() const;

@@ -34,7 +34,7 @@ cv::Size det_input_size(cv::Size image, const TextDetParams& p) {
 }
 
 TextDetector::TextDetector(const std::filesystem::path& model_dir, const LoadRequest& request)
-    : model_(LoadedModel::open(model_dir, "text detection", request, {1, 3, 64, 64})),
+    : model_(LoadedModel::open(model_dir, ModelRole::TextDetection, request, {1, 3, 64, 64})),
       norm_(Normalize::from_model(model_.dir, Normalize::imagenet())) {}
 
 TextDetParams TextDetector::model_params() const {
@@ -45,7 +45,7 @@ TextDetParams TextDetector::model_params() const {
     const YAML::Node resize = model_.dir.transform("DetResizeForTest"), post = model_.dir.postprocess();
     if (YAML::Node n = yaml_at(resize, {"resize_long"}); n && n.IsScalar()) o.text_det.limit_side_len = n.as<int>();
     for (const ParamSpec& spec : parameters()) {
-      if (spec.module != "TextDetection" || spec.type == ParamType::Path) continue;
+      if (spec.module != role_name(ModelRole::TextDetection) || spec.type == ParamType::Path) continue;
       const std::string key(spec.key);
       for (const YAML::Node& section : {resize, post})
         if (YAML::Node n = yaml_at(section, {key.c_str()}); n && !n.IsNull()) {

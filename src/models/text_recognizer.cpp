@@ -16,7 +16,7 @@
 namespace hpocr {
 
 TextRecognizer::TextRecognizer(const std::filesystem::path& model_dir, const LoadRequest& request)
-    : model_(LoadedModel::open(model_dir, "text recognition", request, {1, 3, 48, 320})), decoder_(CtcDecoder::from_model(model_.dir)) {
+    : model_(LoadedModel::open(model_dir, ModelRole::TextRecognition, request, {1, 3, 48, 320})), decoder_(CtcDecoder::from_model(model_.dir)) {
   if (YAML::Node r = yaml_at(model_.dir.transform("RecResizeImg"), {"image_shape"})) {
     std::vector<int> shape;
     try {

@@ -11,7 +11,7 @@
 namespace hpocr {
 
 TextlineClassifier::TextlineClassifier(const std::filesystem::path& model_dir, const LoadRequest& request)
-    : model_(LoadedModel::open(model_dir, "textline orientation", request, {1, 3, 48, 192})) {
+    : model_(LoadedModel::open(model_dir, ModelRole::TextLineOrientation, request, {1, 3, 48, 192})) {
   const std::string& name = model_.dir.model_name;
   auto bad = [&](const std::string& why) { throw Error(ErrorCode::ModelFormat, name + ": " + why); };
   try {

@@ -55,12 +55,12 @@ int build_int8_on_first_use(const OcrOptions& o) {
   for (ModelRole role : kModelRoles) {
     if (role == ModelRole::TextLineOrientation && !o.use_textline_orientation) continue;
     const fs::path dir = model_dir(o, role);
-    req.context_dirs[std::string(role_name(role))] = dir;
+    req.context_dirs[role] = dir;
     const HpiConfig cfg = load_request(o, role).hpi;  // the module's own hpi_config, else the pipeline's
     if (cfg.precision() != "int8") continue;
     if (!cfg.backend.empty() && cfg.backend != "onnxruntime") continue;  // INT8 entries are for ONNX Runtime only
     try {
-      const ModelDir m = open_model_dir(dir, role_name(role));
+      const ModelDir m = open_model_dir(dir, role_label(role));
       if (m.format != ModelFormat::Onnx) {
         log::info("{}: no INT8 build on first use for a Paddle model (quantisation reads ONNX)", m.model_name);
         continue;

@@ -88,8 +88,10 @@ void apply_pipeline_config(const fs::path& file, OcrOptions& o) {
   }
   warn_unknown(file, root, "", top_keys);
   read_hpi(root, nullptr, o);
-  for (const char* module : {"TextDetection", "TextRecognition", "TextLineOrientation"})
-    read_hpi(yaml_at(root, {"SubModules", module}), module, o);
+  for (ModelRole role : kModelRoles) {
+    const std::string module(role_name(role));
+    read_hpi(yaml_at(root, {"SubModules", module.c_str()}), module.c_str(), o);
+  }
 }
 
 HpiConfig parse_hpi_config(const std::string& text_or_path) {

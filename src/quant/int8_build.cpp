@@ -27,15 +27,14 @@ namespace fs = std::filesystem;
 namespace hpocr::quant {
 namespace {
 
-constexpr const char* kRoles[] = {"TextDetection", "TextLineOrientation", "TextRecognition"};
 constexpr size_t kMaxInputsPerModel = 48;  // calibration tensors kept per model (recognition batches add up fast)
 constexpr size_t kSpeedSamples = 8;        // inputs timed per pass when comparing fp32 and INT8 speed
 
-using RoleDirs = std::map<std::string, fs::path>;
+using RoleDirs = std::map<ModelRole, fs::path>;
 
 RoleDirs default_dirs() {
   RoleDirs dirs;
-  for (ModelRole role : kModelRoles) dirs[std::string(role_name(role))] = model_dir(OcrOptions{}, role);
+  for (ModelRole role : kModelRoles) dirs[role] = model_dir(OcrOptions{}, role);
   return dirs;
 }
 
@@ -50,18 +49,18 @@ LoadRequest fp32_request(int threads) {
 
 /// Runs the fp32 models over the images as the pipeline does and records each model's pre-processed inputs.
 /// Detection runs with the long side limited to 960 px so that the exposed activations of a page fit in memory.
-std::map<std::string, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, const std::vector<LabelledImage>& images, int threads) {
-  std::map<std::string, std::vector<Tensor>> inputs;
-  auto request = [&](const std::string& role) {
+std::map<ModelRole, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, const std::vector<LabelledImage>& images, int threads) {
+  std::map<ModelRole, std::vector<Tensor>> inputs;
+  auto request = [&](ModelRole role) {
     LoadRequest r = fp32_request(threads);
     r.input_observer = [&inputs, role](const Tensor& t) {
       if (inputs[role].size() < kMaxInputsPerModel) inputs[role].push_back(t);  // shares the buffer, no copy
     };
     return r;
   };
-  TextDetector det(dirs.at("TextDetection"), request("TextDetection"));
-  TextlineClassifier cls(dirs.at("TextLineOrientation"), request("TextLineOrientation"));
-  TextRecognizer rec(dirs.at("TextRecognition"), request("TextRecognition"));
+  TextDetector det(dirs.at(ModelRole::TextDetection), request(ModelRole::TextDetection));
+  TextlineClassifier cls(dirs.at(ModelRole::TextLineOrientation), request(ModelRole::TextLineOrientation));
+  TextRecognizer rec(dirs.at(ModelRole::TextRecognition), request(ModelRole::TextRecognition));
   TextDetParams params;
   params.limit_type = LimitType::Max;
   params.limit_side_len = 960;
@@ -85,9 +84,9 @@ std::map<std::string, std::vector<Tensor>> collect_inputs(const RoleDirs& dirs, 
 /// The pipeline options that run the models in `dirs` in fp32 (an INT8 candidate is a model directory of its own).
 OcrOptions pipeline_options(const RoleDirs& dirs, int threads) {
   OcrOptions o;
-  o.text_detection_model_dir = dirs.at("TextDetection");
-  o.textline_orientation_model_dir = dirs.at("TextLineOrientation");
-  o.text_recognition_model_dir = dirs.at("TextRecognition");
+  o.text_detection_model_dir = dirs.at(ModelRole::TextDetection);
+  o.textline_orientation_model_dir = dirs.at(ModelRole::TextLineOrientation);
+  o.text_recognition_model_dir = dirs.at(ModelRole::TextRecognition);
   o.cpu_threads = threads;
   o.hpi_config.set_precision("fp32");
   return o;
@@ -219,13 +218,13 @@ std::vector<LabelledImage> load_image_dir(const fs::path& dir, int64_t max_image
   return out;
 }
 
-std::string model_role(const fs::path& dir) {
+ModelRole model_role(const fs::path& dir) {
   ModelDir m = open_model_dir(dir, "quantisation");
   const YAML::Node name = yaml_at(m.config, {"PostProcess", "name"});
   const std::string post = name && name.IsScalar() ? name.as<std::string>() : "";
-  if (post == "DBPostProcess") return "TextDetection";
-  if (post == "ClsPostProcess") return "TextLineOrientation";
-  if (post == "CTCLabelDecode") return "TextRecognition";
+  if (post == "DBPostProcess") return ModelRole::TextDetection;
+  if (post == "ClsPostProcess") return ModelRole::TextLineOrientation;
+  if (post == "CTCLabelDecode") return ModelRole::TextRecognition;
   throw Error(ErrorCode::ModelFormat, dir.string() + ": cannot tell which PP-OCR model this is (inference.yml PostProcess.name is '" +
                                           post + "'; expected DBPostProcess, ClsPostProcess or CTCLabelDecode)");
 }
@@ -235,21 +234,20 @@ nlohmann::json build_int8_models(const BuildRequest& req, const PipelineRunner& 
   if (req.validation.empty()) throw Error(ErrorCode::InvalidInput, "no validation images for the accuracy guard");
   RoleDirs dirs = default_dirs();
   for (const auto& [role, dir] : req.context_dirs) {
-    if (!dirs.count(role)) throw Error(ErrorCode::InvalidArgument, "unknown model role '" + role + "'");
     dirs[role] = dir;
   }
   auto progress = [&](const std::string& line) {
     if (req.progress) req.progress(line);
   };
-  std::vector<std::string> targets;
+  std::vector<ModelRole> targets;
   for (const auto& d : req.model_dirs) {
-    const std::string role = model_role(d);
+    const ModelRole role = model_role(d);
     dirs[role] = d;
     if (std::find(targets.begin(), targets.end(), role) != targets.end())
-      throw Error(ErrorCode::InvalidArgument, "two --model_dir options name a " + role + " model; quantise them one at a time");
+      throw Error(ErrorCode::InvalidArgument, "two --model_dir options name a " + std::string(role_label(role)) + " model; quantise them one at a time");
     targets.push_back(role);
   }
-  if (targets.empty()) targets.assign(std::begin(kRoles), std::end(kRoles));
+  if (targets.empty()) targets.assign(std::begin(kModelRoles), std::end(kModelRoles));
   const int threads = req.options.cpu_threads;
 
   Timer timer;
@@ -260,9 +258,9 @@ nlohmann::json build_int8_models(const BuildRequest& req, const PipelineRunner& 
   const auto reference = run_pipeline(pipeline_options(dirs, threads), req.validation);
 
   nlohmann::json reports = nlohmann::json::array();
-  for (const auto& role : targets) {
-    const ModelDir source = open_model_dir(dirs.at(role), role);
-    nlohmann::json report = {{"model_name", source.model_name}, {"role", role}, {"model_dir", source.dir.string()}};
+  for (const ModelRole role : targets) {
+    const ModelDir source = open_model_dir(dirs.at(role), role_label(role));
+    nlohmann::json report = {{"model_name", source.model_name}, {"role", role_name(role)}, {"model_dir", source.dir.string()}};
     const auto& samples = inputs[role];
     if (samples.empty())
       throw Error(ErrorCode::InvalidInput, source.model_name + ": the calibration images gave it no input (no text was detected in any)");

@@ -18,9 +18,9 @@ namespace hpocr::quant {
 GuardVerdict judge(const std::vector<LabelledImage>& set, const std::vector<OcrResult>& fp32, const std::vector<OcrResult>& int8,
                    const GuardThresholds& thresholds);
 
-/// "TextDetection", "TextLineOrientation" or "TextRecognition" from inference.yml's PostProcess.name
+/// The role of the model in `model_dir`, from inference.yml's PostProcess.name
 /// (DBPostProcess, ClsPostProcess, CTCLabelDecode). Error(ModelFormat) otherwise.
-std::string model_role(const std::filesystem::path& model_dir);
+ModelRole model_role(const std::filesystem::path& model_dir);
 
 /// Runs the OCR pipeline of `options` over `set` (the guard's fp32 and INT8 runs). The pipeline layer passes
 /// it in (pipeline/quantize.cpp), since the pipeline, which builds INT8 models on first use, sits above quant.
