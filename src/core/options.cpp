@@ -49,32 +49,25 @@ LimitType parse_limit_type(std::string_view name) {
   throw Error(ErrorCode::InvalidArgument, "limit type '" + std::string(name) + "' is invalid: expected 'min', 'max' or 'resize_long'");
 }
 
-std::string_view role_name(ModelRole role) {
-  switch (role) {
-    case ModelRole::TextDetection: return "TextDetection";
-    case ModelRole::TextLineOrientation: return "TextLineOrientation";
-    case ModelRole::TextRecognition: return "TextRecognition";
-  }
-  return "";
+namespace {
+
+/// What each role is called: PaddleX's module name, the words for messages, the default model.
+struct RoleNames {
+  std::string_view module, label, default_model;
+};
+
+const RoleNames& names_of(ModelRole role) {
+  static const RoleNames detection{"TextDetection", "text detection", "PP-OCRv4_mobile_det"};
+  static const RoleNames orientation{"TextLineOrientation", "textline orientation", "ch_ppocr_mobile_v2.0_cls"};
+  static const RoleNames recognition{"TextRecognition", "text recognition", "PP-OCRv4_mobile_rec"};
+  return role == ModelRole::TextDetection ? detection : role == ModelRole::TextLineOrientation ? orientation : recognition;
 }
 
-std::string_view role_label(ModelRole role) {
-  switch (role) {
-    case ModelRole::TextDetection: return "text detection";
-    case ModelRole::TextLineOrientation: return "textline orientation";
-    case ModelRole::TextRecognition: return "text recognition";
-  }
-  return "";
-}
+}  // namespace
 
-std::string_view default_model_name(ModelRole role) {
-  switch (role) {
-    case ModelRole::TextDetection: return "PP-OCRv4_mobile_det";
-    case ModelRole::TextLineOrientation: return "ch_ppocr_mobile_v2.0_cls";
-    case ModelRole::TextRecognition: return "PP-OCRv4_mobile_rec";
-  }
-  return "";
-}
+std::string_view role_name(ModelRole role) { return names_of(role).module; }
+std::string_view role_label(ModelRole role) { return names_of(role).label; }
+std::string_view default_model_name(ModelRole role) { return names_of(role).default_model; }
 
 std::filesystem::path model_dir(const OcrOptions& o, ModelRole role) {
   const std::filesystem::path& given = role == ModelRole::TextDetection         ? o.text_detection_model_dir
