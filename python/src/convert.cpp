@@ -2,7 +2,6 @@
 #include <climits>
 
 #include "bindings.h"
-#include "hpocr/device.h"
 #include "hpocr/error.h"
 
 namespace hpocr::python {

@@ -1,6 +1,5 @@
 // The single-model classes (PaddleX "modules"): text detection, text recognition and textline orientation
 // on their own. Inputs are taken from Python with the GIL held, then decoded and run without it.
-#include <filesystem>
 #include <span>
 
 #include <pybind11/stl.h>
@@ -9,8 +8,6 @@
 #include "hpocr/error.h"
 #include "hpocr/image_decode.h"
 #include "hpocr/models.h"
-
-namespace fs = std::filesystem;
 
 namespace hpocr::python {
 namespace {
