@@ -80,6 +80,16 @@ nlohmann::json resolve_schedule(const hpi::PlanStep& step, EngineOptions& opts) 
 
 }  // namespace
 
+LoadRequest load_request(const OcrOptions& o, ModelRole role) {
+  auto it = o.module_hpi_config.find(std::string(role_name(role)));
+  LoadRequest r;
+  r.device = Device::parse(o.device);
+  r.cpu_threads = o.cpu_threads;
+  r.enable_hpi = o.enable_hpi;
+  r.hpi = it != o.module_hpi_config.end() ? it->second : o.hpi_config;
+  return r;
+}
+
 LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
   hpi::Plan plan = hpi::make_plan(model, request.device, request.hpi, request.enable_hpi,
                                   request.knowledge ? *request.knowledge : hpi::PriorKnowledge::builtin());

@@ -24,6 +24,10 @@ struct LoadRequest {
   std::function<void(const Tensor&)> input_observer;
 };
 
+/// How the pipeline loads the model of `role`: device, threads, HPI switch and the module's own hpi_config if
+/// given, else the pipeline's (the deepest level wins, as in PaddleX). Error(InvalidArgument) for a bad device.
+LoadRequest load_request(const OcrOptions& options, ModelRole role);
+
 struct LoadedEngine {
   std::unique_ptr<Engine> engine;
   nlohmann::json selection;  ///< {"backend", "reason", "failed": [{backend, error}...]}

@@ -4,16 +4,6 @@
 
 namespace hpocr {
 
-LoadRequest load_request(const OcrOptions& o, ModelRole role) {
-  auto it = o.module_hpi_config.find(std::string(role_name(role)));
-  LoadRequest r;
-  r.device = Device::parse(o.device);
-  r.cpu_threads = o.cpu_threads;
-  r.enable_hpi = o.enable_hpi;
-  r.hpi = it != o.module_hpi_config.end() ? it->second : o.hpi_config;
-  return r;
-}
-
 LoadedModel LoadedModel::open(const std::filesystem::path& path, ModelRole role, LoadRequest request,
                               std::vector<int64_t> sample_shape) {
   LoadedModel m{open_model_dir(path, role_label(role)), nullptr, nullptr, request.input_observer};

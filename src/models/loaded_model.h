@@ -11,10 +11,6 @@
 
 namespace hpocr {
 
-/// How the pipeline loads the model of `role`: device, threads, HPI switch and the module's own hpi_config if
-/// given, else the pipeline's (the deepest level wins, as in PaddleX). Error(InvalidArgument) for a bad device.
-LoadRequest load_request(const OcrOptions& options, ModelRole role);
-
 struct LoadedModel {
   ModelDir dir;
   std::unique_ptr<Engine> engine;
