@@ -114,7 +114,7 @@ TEST(OpenVinoEngine, LoadsDescribesAndRunsAModel) {
   // The settings reached ov_core_compile_model as key/value varargs, under the library's own property names.
   auto props = fake_hook<const char* (*)()>(HPOCR_FAKE_OPENVINO, "fake_ov_compile_properties");
   ASSERT_TRUE(props);
-  EXPECT_EQ(std::string(props()), "PERFORMANCE_HINT=LATENCY;INFERENCE_NUM_THREADS=3;");
+  EXPECT_EQ(std::string(props()), "PERFORMANCE_HINT=LATENCY;INFERENCE_PRECISION_HINT=f32;INFERENCE_NUM_THREADS=3;");
   EXPECT_EQ(engine->settings()["backend"], "openvino");
   EXPECT_EQ(engine->settings()["version"], "fake-1.0");
   EXPECT_EQ(engine->settings()["cpu_num_threads"], 3);
@@ -146,7 +146,7 @@ TEST(OpenVinoEngine, TheEngineCacheBecomesOpenVinosCacheDir) {
   auto engine = ov->load(placeholder_model("ov_cached", {"inference.onnx"}), options);
   auto props = fake_hook<const char* (*)()>(HPOCR_FAKE_OPENVINO, "fake_ov_compile_properties");
   ASSERT_TRUE(props);
-  EXPECT_EQ(std::string(props()), "PERFORMANCE_HINT=THROUGHPUT;CACHE_DIR=" + options.cache_dir.string() + ";");
+  EXPECT_EQ(std::string(props()), "PERFORMANCE_HINT=THROUGHPUT;INFERENCE_PRECISION_HINT=f32;CACHE_DIR=" + options.cache_dir.string() + ";");
   EXPECT_TRUE(fs::is_directory(options.cache_dir));
   EXPECT_EQ(engine->settings()["engine_cache"], options.cache_dir.string());
 }

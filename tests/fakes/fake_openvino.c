@@ -13,9 +13,9 @@
 #define EXPORT __attribute__((visibility("default")))
 
 typedef int ov_status_e; /* OK 0, GENERAL_ERROR -1, PARAMETER_MISMATCH -4, OUT_OF_BOUNDS -6, REQUEST_BUSY -8, INVALID_C_PARAM -14 */
-typedef unsigned ov_element_type_e; /* F32 = 5 */
+typedef unsigned ov_element_type_e; /* F32 = 4 since 2025.1 (5 before) */
 enum { OK = 0, GENERAL_ERROR = -1, PARAMETER_MISMATCH = -4, OUT_OF_BOUNDS = -6, REQUEST_BUSY = -8, INVALID_C_PARAM = -14 };
-enum { F32 = 5 };
+enum { F32 = 4 };
 #define MAX_RANK 8
 
 typedef struct { const char* buildNumber; const char* description; } ov_version_t;
@@ -42,6 +42,7 @@ typedef struct ov_infer_request {
 EXPORT const char* ov_property_key_inference_num_threads = "INFERENCE_NUM_THREADS";
 EXPORT const char* ov_property_key_hint_performance_mode = "PERFORMANCE_HINT";
 EXPORT const char* ov_property_key_cache_dir = "CACHE_DIR";
+EXPORT const char* ov_property_key_hint_inference_precision = "INFERENCE_PRECISION_HINT";
 
 static __thread char last_error[512];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -70,7 +71,7 @@ EXPORT int fake_ov_requests_created(void) {
 
 EXPORT ov_status_e ov_get_openvino_version(ov_version_t* version) {
   if (!version) return INVALID_C_PARAM;
-  version->buildNumber = "fake-1.0";
+  version->buildNumber = "fake-1.0"; /* no release number: hpocr takes the current element-type values */
   version->description = "hpocr test fake of the OpenVINO C API";
   return OK;
 }
@@ -84,7 +85,8 @@ EXPORT const char* ov_get_error_info(ov_status_e status) {
     default: return "UNKNOWN";
   }
 }
-EXPORT const char* ov_get_last_err_msg(void) { return last_error; }
+/* As the real one: a heap copy of the message, for ov_free. */
+EXPORT const char* ov_get_last_err_msg(void) { return strdup(last_error); }
 EXPORT void ov_free(const char* content) { free((void*)content); }
 
 EXPORT ov_status_e ov_core_create(ov_core_t** core) {

@@ -12,6 +12,7 @@
 #include "backend/openvino/ov_engine.h"
 #include "backend/paddle/pd_engine.h"
 #include "hpocr/error.h"
+#include "hpocr/options.h"
 
 namespace hpocr {
 namespace {
@@ -19,6 +20,7 @@ namespace {
 struct LibrarySpec {
   const char* name;
   const char* env;                       ///< variable naming the library file
+  const char* installed;                 ///< "<package dir>/<file prefix>" in the site-packages of $HPOCR_HOME/venv
   std::vector<const char*> candidates;   ///< sonames tried on the default search path
   const char* version_symbol;
   std::string (*version)(void* symbol);  ///< calls the symbol and formats its answer
@@ -61,8 +63,12 @@ class DynamicLibraryBackend final : public Backend {
  private:
   Availability locate() const {
     std::vector<std::string> tries;
-    if (const char* env = std::getenv(spec_.env); env && *env) tries.emplace_back(env);
-    else tries.assign(spec_.candidates.begin(), spec_.candidates.end());
+    if (const char* env = std::getenv(spec_.env); env && *env) {
+      tries.emplace_back(env);  // an explicit choice is not silently replaced by another library
+    } else {
+      if (spec_.installed) tries = installed_libraries(spec_.installed);
+      tries.insert(tries.end(), spec_.candidates.begin(), spec_.candidates.end());
+    }
     for (const auto& path : tries) {
       void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
       if (!handle) {
@@ -80,7 +86,9 @@ class DynamicLibraryBackend final : public Backend {
     }
     std::string list;
     for (const auto& t : tries) list += (list.empty() ? "" : ", ") + t;
-    return {false, "", std::string(spec_.name) + " not installed (looked for " + list + "; set " + spec_.env + ")"};
+    const bool by_env = std::getenv(spec_.env) && *std::getenv(spec_.env);
+    const std::string how = spec_.installed && !by_env ? "`hpocr install_hpi_deps cpu` installs it, or set " : "set ";
+    return {false, "", std::string(spec_.name) + " not installed (looked for " + list + "; " + how + spec_.env + ")"};
   }
 
   LibrarySpec spec_;
@@ -88,6 +96,23 @@ class DynamicLibraryBackend final : public Backend {
   mutable Availability found_;
   mutable DynamicLibrary library_;  ///< set by the first probe when the library is found
 };
+
+/// The libraries `hpocr install_hpi_deps` put into $HPOCR_HOME/venv (PyPI wheels): "<package dir>/<file prefix>"
+/// under each site-packages, newest name first. Canonical paths: the wheels' libraries find their siblings
+/// through RPATH $ORIGIN, which a symbolic link elsewhere would break.
+std::vector<std::string> installed_libraries(const std::string& relative) {
+  namespace fs = std::filesystem;
+  const fs::path rel(relative);
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& lib : fs::directory_iterator(hpocr_home() / "venv" / "lib", ec)) {
+    const fs::path dir = lib.path() / "site-packages" / rel.parent_path();
+    for (const auto& f : fs::directory_iterator(dir, ec))
+      if (f.path().filename().string().rfind(rel.filename().string(), 0) == 0) found.push_back(fs::canonical(f.path(), ec).string());
+  }
+  std::sort(found.rbegin(), found.rend());
+  return found;
+}
 
 std::string paddle_version(void* sym) {
   // const char* PD_GetVersion(): "version: 3.0.0\ncommit: ...\nbranch: ..." from paddle_infer::GetVersion()
@@ -116,14 +141,14 @@ std::string tensorrt_version(void* sym) {
 std::vector<std::unique_ptr<Backend>> make_dynamic_backends() {
   std::vector<std::unique_ptr<Backend>> out;
   out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
-      "openvino", "HPOCR_OPENVINO_LIBRARY", {"libopenvino_c.so"}, "ov_get_openvino_version", openvino_version, {"cpu"},
+      "openvino", "HPOCR_OPENVINO_LIBRARY", "openvino/libs/libopenvino_c.so", {"libopenvino_c.so"}, "ov_get_openvino_version", openvino_version, {"cpu"},
       // OpenVINO's Paddle frontend reads legacy programs (.pdmodel), not PIR inference.json.
       {ModelFormat::Onnx, ModelFormat::PaddleLegacy}, load_openvino_engine, nullptr}));
   out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
-      "paddle", "HPOCR_PADDLE_INFERENCE_LIBRARY", {"libpaddle_inference_c.so"}, "PD_GetVersion", paddle_version,
+      "paddle", "HPOCR_PADDLE_INFERENCE_LIBRARY", nullptr, {"libpaddle_inference_c.so"}, "PD_GetVersion", paddle_version,
       {"cpu", "gpu"}, {ModelFormat::PaddleLegacy, ModelFormat::PaddlePir}, load_paddle_engine, nullptr}));
   out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
-      "tensorrt", "HPOCR_TENSORRT_LIBRARY", {"libnvinfer.so.10", "libnvinfer.so.8", "libnvinfer.so"}, "getInferLibVersion",
+      "tensorrt", "HPOCR_TENSORRT_LIBRARY", nullptr, {"libnvinfer.so.10", "libnvinfer.so.8", "libnvinfer.so"}, "getInferLibVersion",
       tensorrt_version, {"gpu"}, {ModelFormat::Onnx}, nullptr,
       // TensorRT's builder and runtime are C++ classes only (no C API to bind at run time): hpocr reaches
       // TensorRT through ONNX Runtime's TensorRT execution provider instead.

@@ -6,8 +6,9 @@
 //   ov_core.h, ov_compiled_model.h, ov_model.h, ov_shape.h, ov_partial_shape.h @ 3a33e0d0
 //   ov_node.h @ a185b420, ov_tensor.h @ b0d5b195, ov_infer_request.h @ ba2cfac4,
 //   ov_dimension.h @ 34ea0872, ov_rank.h @ 1476e014, ov_property.h @ d4823932.
-// Only the element types whose values have not moved between releases are named (u8 moved from 14 to
-// 17 when u2/u3/u6 were inserted), so a u8 tensor is reported as unsupported rather than misread.
+// Element type values moved in 2025.1, when UNDEFINED was dropped from the front of the enum (F32 5 -> 4,
+// I32 10 -> 9, I64 11 -> 10; checked against the 2026.4.1 wheel's headers): the engine picks the numbering
+// from the library's version. Only f32, i32 and i64 are named; any other type is reported as unsupported.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +18,7 @@ extern "C" {
 // C enums are int-sized; a fixed underlying type keeps every value the library may return well-defined here.
 enum ov_status_e : int { OV_OK = 0 };  // OK(0); every other value is an error (GENERAL_ERROR = -1, ...)
 
-enum ov_element_type_e : unsigned {  // UNDEFINED = 0U, DYNAMIC, BOOLEAN, BF16, F16, F32, F64, I4, I8, I16, I32, I64, ...
-  OV_F32 = 5,
-  OV_I32 = 10,
-  OV_I64 = 11,
-};
+enum ov_element_type_e : unsigned {};  // values: OvElementTypes in ov_engine.cpp (they depend on the release)
 
 typedef struct ov_core ov_core_t;
 typedef struct ov_model ov_model_t;
@@ -87,6 +84,6 @@ using infer_request_infer_fn = ov_status_e (*)(ov_infer_request_t*);
 using infer_request_get_output_tensor_by_index_fn = ov_status_e (*)(const ov_infer_request_t*, const size_t, ov_tensor_t**);
 using infer_request_free_fn = void (*)(ov_infer_request_t*);
 using get_error_info_fn = const char* (*)(ov_status_e);
-using get_last_err_msg_fn = const char* (*)();  // OpenVINO >= 2024.0 only: looked up, not required
+using get_last_err_msg_fn = const char* (*)();  // OpenVINO >= 2024.0 only: looked up, not required; a copy to ov_free
 
 }  // namespace hpocr::ov

@@ -1,6 +1,7 @@
 #include "backend/openvino/ov_engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -13,6 +14,38 @@
 
 namespace hpocr {
 namespace {
+
+/// The element-type values of the loaded release: 2025.1 dropped UNDEFINED from the front of the enum, moving
+/// every value down by one. A version that does not parse is taken as current.
+struct OvElementTypes {
+  unsigned f32 = 4, i32 = 9, i64 = 10;
+
+  static OvElementTypes for_version(const std::string& version) {
+    int major = 0, minor = 0;
+    if (std::sscanf(version.c_str(), "%d.%d", &major, &minor) == 2 && (major < 2025 || (major == 2025 && minor == 0)))
+      return {5, 10, 11};
+    return {};
+  }
+
+  DataType from(ov_element_type_e t, const std::string& where) const {
+    const auto v = static_cast<unsigned>(t);
+    if (v == f32) return DataType::Float32;
+    if (v == i32) return DataType::Int32;
+    if (v == i64) return DataType::Int64;
+    throw Error(ErrorCode::UnsupportedOp, where + ": OpenVINO element type " + std::to_string(v) +
+                                              " is not supported by hpocr (float32, int32 and int64 are)");
+  }
+
+  ov_element_type_e to(DataType t, const std::string& where) const {
+    switch (t) {
+      case DataType::Float32: return static_cast<ov_element_type_e>(f32);
+      case DataType::Int32: return static_cast<ov_element_type_e>(i32);
+      case DataType::Int64: return static_cast<ov_element_type_e>(i64);
+      case DataType::UInt8: break;
+    }
+    throw Error(ErrorCode::Inference, where + ": uint8 inputs are not passed to OpenVINO (its u8 code differs between releases)");
+  }
+};
 
 /// The C functions the engine calls, bound once per load.
 struct OvApi {
@@ -49,6 +82,8 @@ struct OvApi {
   const char* key_num_threads;
   const char* key_performance_hint;
   const char* key_cache_dir;
+  const char* key_precision_hint;
+  OvElementTypes types;
 
   explicit OvApi(const DynamicLibrary& lib)
       : core_create(lib.require<ov::core_create_fn>("ov_core_create")),
@@ -86,15 +121,19 @@ struct OvApi {
         get_last_err_msg(lib.find<ov::get_last_err_msg_fn>("ov_get_last_err_msg")),
         key_num_threads(*lib.require<const char* const*>("ov_property_key_inference_num_threads")),
         key_performance_hint(*lib.require<const char* const*>("ov_property_key_hint_performance_mode")),
-        key_cache_dir(*lib.require<const char* const*>("ov_property_key_cache_dir")) {}
+        key_cache_dir(*lib.require<const char* const*>("ov_property_key_cache_dir")),
+        key_precision_hint(*lib.require<const char* const*>("ov_property_key_hint_inference_precision")),
+        types(OvElementTypes::for_version(lib.version)) {}
 
   /// "<status name>: <last error message>" for a failed call.
   std::string describe(ov_status_e status) const {
     std::string msg = std::string(get_error_info(status) ? get_error_info(status) : "error") + " (status " +
                       std::to_string(static_cast<int>(status)) + ")";
     if (get_last_err_msg) {
+      // A heap copy of the process-wide last message, to be given back with ov_free.
       const char* last = get_last_err_msg();
       if (last && *last) msg += ": " + std::string(last);
+      if (last) this->free(last);
     }
     return msg;
   }
@@ -102,26 +141,6 @@ struct OvApi {
     if (status != OV_OK) throw Error(code, what + ": OpenVINO " + describe(status));
   }
 };
-
-DataType from_ov(ov_element_type_e t, const std::string& where) {
-  switch (t) {
-    case OV_F32: return DataType::Float32;
-    case OV_I32: return DataType::Int32;
-    case OV_I64: return DataType::Int64;
-  }
-  throw Error(ErrorCode::UnsupportedOp, where + ": OpenVINO element type " + std::to_string(static_cast<unsigned>(t)) +
-                                            " is not supported by hpocr (float32, int32 and int64 are)");
-}
-
-ov_element_type_e to_ov(DataType t, const std::string& where) {
-  switch (t) {
-    case DataType::Float32: return OV_F32;
-    case DataType::Int32: return OV_I32;
-    case DataType::Int64: return OV_I64;
-    case DataType::UInt8: break;
-  }
-  throw Error(ErrorCode::Inference, where + ": uint8 inputs are not passed to OpenVINO (its u8 code differs between releases)");
-}
 
 template <typename T>
 using Owned = std::unique_ptr<T, void (*)(T*)>;
@@ -137,6 +156,9 @@ class OvEngine final : public Engine {
     const int threads = config.integer("cpu_num_threads", 1).value_or(options.cpu_threads);
     // LATENCY: one image at a time per stage, as the pipeline runs it.
     const std::string hint = config.choice("performance_hint", {"LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"}).value_or("LATENCY");
+    // f32 by default: on CPUs with AMX or AVX-512 BF16 the plugin would otherwise run in bf16, and the texts
+    // would drift from the other backends'.
+    const std::string precision = config.choice("inference_precision", {"f32", "bf16", "f16"}).value_or("f32");
     config.flag("cache_optimized_model");  // OpenVINO's CACHE_DIR, set from the engine cache below
     config.finish();
 
@@ -149,8 +171,9 @@ class OvEngine final : public Engine {
                "OpenVINO cannot read " + model.model_file.string() + " (" + name_ + ")");
     Owned<ov_model_t> ov_model(raw_model, api_.model_free);
 
-    std::vector<std::pair<std::string, std::string>> props{{api_.key_performance_hint, hint}};
+    std::vector<std::pair<std::string, std::string>> props{{api_.key_performance_hint, hint}, {api_.key_precision_hint, precision}};
     settings_["performance_hint"] = hint;
+    settings_["inference_precision"] = precision;
     if (threads > 0) props.emplace_back(api_.key_num_threads, std::to_string(threads));
     settings_["cpu_num_threads"] = threads_setting(threads);
     if (!options.cache_dir.empty()) {
@@ -181,7 +204,7 @@ class OvEngine final : public Engine {
       ov_shape_t shape{0, nullptr};
       check_run(api_.shape_create(static_cast<int64_t>(t.shape().size()), t.shape().data(), &shape), "ov_shape_create", inputs);
       ov_tensor_t* tensor = nullptr;
-      ov_status_e st = api_.tensor_create_from_host_ptr(to_ov(t.dtype(), name_), shape, t.raw(), &tensor);
+      ov_status_e st = api_.tensor_create_from_host_ptr(api_.types.to(t.dtype(), name_), shape, t.raw(), &tensor);
       api_.shape_free(&shape);
       check_run(st, "ov_tensor_create_from_host_ptr", inputs);
       bound.emplace_back(tensor, api_.tensor_free);
@@ -212,6 +235,8 @@ class OvEngine final : public Engine {
       case 1: return api_.core_compile_model(core_.get(), model, "CPU", 2, out, k(0), v(0));
       case 2: return api_.core_compile_model(core_.get(), model, "CPU", 4, out, k(0), v(0), k(1), v(1));
       case 3: return api_.core_compile_model(core_.get(), model, "CPU", 6, out, k(0), v(0), k(1), v(1), k(2), v(2));
+      case 4:
+        return api_.core_compile_model(core_.get(), model, "CPU", 8, out, k(0), v(0), k(1), v(1), k(2), v(2), k(3), v(3));
       default: return api_.core_compile_model(core_.get(), model, "CPU", 0, out);
     }
   }
@@ -234,7 +259,7 @@ class OvEngine final : public Engine {
       }
       ov_element_type_e type{};
       api_.check(api_.port_get_element_type(port.get(), &type), ErrorCode::ModelFormat, name_ + ": element type of " + info.name);
-      info.dtype = from_ov(type, name_ + " " + info.name);
+      info.dtype = api_.types.from(type, name_ + " " + info.name);
       ov_partial_shape_t shape{};
       api_.check(api_.port_get_partial_shape(port.get(), &shape), ErrorCode::ModelFormat, name_ + ": shape of " + info.name);
       if (shape.rank.min == shape.rank.max && shape.dims)  // a dynamic rank leaves the shape empty (unknown)
@@ -270,7 +295,7 @@ class OvEngine final : public Engine {
     api_.shape_free(&shape);
     ov_element_type_e type{};
     check_run(api_.tensor_get_element_type(t, &type), "ov_tensor_get_element_type", inputs);
-    Tensor out(std::move(dims), from_ov(type, name_));
+    Tensor out(std::move(dims), api_.types.from(type, name_));
     size_t bytes = 0;
     void* data = nullptr;
     check_run(api_.tensor_get_byte_size(t, &bytes), "ov_tensor_get_byte_size", inputs);
