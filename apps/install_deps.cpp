@@ -20,6 +20,9 @@ constexpr const char* kCpuDir = "onnxruntime-1.30.0";
 constexpr const char* kGpuBasePackage = "com.github.asus4.onnxruntime@0.4.9";
 constexpr const char* kGpuProviderPackage = "com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9";
 constexpr const char* kGpuDir = "onnxruntime-gpu-0.4.9";
+// The CPU backends from PyPI (hpocr's bridge binds the C++ API of this paddlepaddle release: docs/backends.md).
+constexpr const char* kPypiBackends[] = {"openvino==2026.4.1", "paddlepaddle==3.3.1"};
+constexpr const char* kVenvPython = "/usr/bin/python3";
 
 std::string quote(const std::string& s) {
   std::string out = "'";
@@ -98,26 +101,64 @@ bool install_onnxruntime_gpu() {
   return true;
 }
 
+/// Loads the backend as inference will and says what it found.
+bool verify(const char* backend, const std::string& device) {
+  Availability a = probe_backend(backend, Device::parse(device));
+  if (!a.available) {
+    std::fprintf(stderr, "%s (%s): installed but cannot run here: %s\n", backend, device.c_str(), a.reason.c_str());
+    return false;
+  }
+  std::printf("%s (%s): verified, version %s\n", backend, device.c_str(), a.version.c_str());
+  return true;
+}
+
+/// OpenVINO and Paddle (CPU) from PyPI, into the virtual environment $HPOCR_HOME/venv, made with Debian's
+/// Python 3.11: the wheels are cp311 builds, and Paddle's library needs libpython3.11's symbols.
+bool install_pypi_backends() {
+  const fs::path venv = hpocr_home() / "venv";
+  const std::string python = (venv / "bin" / "python").string();
+  if (!fs::exists(python)) {
+    std::printf("creating %s (%s)...\n", venv.c_str(), kVenvPython);
+    std::fflush(stdout);
+    if (!sh(std::string(kVenvPython) + " -m venv " + quote(venv.string()))) {
+      std::fprintf(stderr, "openvino, paddle: cannot create the virtual environment %s (apt-get install python3-venv)\n", venv.c_str());
+      return false;
+    }
+  }
+  std::string wanted;
+  for (const char* pin : kPypiBackends) wanted += std::string(" ") + pin;
+  // pip leaves pinned versions that are already installed alone, without asking the index: a second run is quick.
+  std::printf("openvino, paddle: pip install%s into %s...\n", wanted.c_str(), venv.c_str());
+  std::fflush(stdout);
+  if (!sh(quote(python) + " -m pip install --disable-pip-version-check -q" + wanted)) {
+    std::fprintf(stderr, "openvino, paddle: pip could not install%s (offline, or PyPI refused them)\n", wanted.c_str());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool install_hpi_deps(const std::string& device) {
   std::printf("opencv: built in (OpenCV DNN from the system packages)\n");
-  std::printf("openvino, paddle: not installed: no package registry reachable from here ships them; install them "
-              "yourself and set HPOCR_OPENVINO_LIBRARY / HPOCR_PADDLE_INFERENCE_LIBRARY\n");
   const bool gpu = device == "gpu";
+  bool ok = true;
+  if (gpu) {
+    std::printf("openvino: not used on GPU (hpocr runs OpenVINO on CPU only)\n");
+    std::printf("paddle (gpu): not installed: the GPU build of paddlepaddle is not on PyPI; hpocr uses its CPU build "
+                "(`hpocr install_hpi_deps cpu`) or a Paddle Inference you install (HPOCR_PADDLE_INFERENCE_LIBRARY)\n");
+  } else {
+    ok = install_pypi_backends() && verify("openvino", "cpu") && verify("paddle", "cpu");
+  }
   if (!(gpu ? install_onnxruntime_gpu() : install_onnxruntime_cpu())) return false;
   select_runtime(gpu ? kGpuDir : kCpuDir);
   // Verify by loading, the way inference will (this process has not loaded ONNX Runtime yet).
-  Device d = Device::parse(device);
-  Availability a = probe_backend("onnxruntime", d);
-  if (!a.available) {
-    std::fprintf(stderr, "onnxruntime (%s): installed but cannot run here: %s\n", device.c_str(), a.reason.c_str());
+  if (!verify("onnxruntime", device)) {
     if (gpu) std::fprintf(stderr, "  (the GPU build needs the CUDA 13 and cuDNN libraries on the host; "
                                   "`hpocr install_hpi_deps cpu` switches back to the CPU runtime)\n");
     return false;
   }
-  std::printf("onnxruntime (%s): verified, version %s; selected as the active runtime\n", device.c_str(), a.version.c_str());
-  return true;
+  return ok;
 }
 
 }  // namespace hpocr::cli

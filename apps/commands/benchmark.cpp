@@ -19,7 +19,8 @@ class BenchmarkCommand : public Command {
   CLI::App* declare(CLI::App& app) override {
     auto* cmd = app.add_subcommand("benchmark", "Measure latency, throughput, load time and memory on a generated set");
     BenchArgs& b = b_;
-    cmd->add_option("--configs", b.configs, "Comma-separated: hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8, int8_unguarded")
+    cmd->add_option("--configs", b.configs, "Comma-separated: hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8, int8_unguarded, or a backend "
+                    "name (onnxruntime, openvino, paddle, opencv: every model forced onto it)")
         ->capture_default_str();
     cmd->add_option("--pages", b.pages, "Document pages in the set")->check(CLI::Range(1, 100))->capture_default_str();
     cmd->add_option("--crops", b.crops, "Single-line crops in the set")->check(CLI::Range(0, 10000))->capture_default_str();
@@ -27,6 +28,11 @@ class BenchmarkCommand : public Command {
     cmd->add_option("--warmup", b.warmup, "Warm-up passes")->check(CLI::Range(0, 100))->capture_default_str();
     cmd->add_option("--json", b.json, "Also write the reports as JSON");
     cmd->add_option("--save_set", b.save_set, "Write the generated images and their text (ground_truth.json) to this directory");
+    cmd->add_option("--rounds", b.rounds, "Run the configurations this many times, alternating; each is reported by its median round")
+        ->check(CLI::Range(1, 100))->capture_default_str();
+    cmd->add_option("--measure_prior_knowledge", b.measure,
+                    "Run each model on every installed backend and write their measured order for this CPU class to this "
+                    "YAML file (e.g. src/hpi/prior_knowledge_measured.yaml); --configs is not used");
     a_.declare(*cmd);
     return cmd;
   }
@@ -35,6 +41,12 @@ class BenchmarkCommand : public Command {
     a_.resolve();
     const PipelineArgs& a = a_;
     const BenchArgs& b = b_;
+    if (!b.measure.empty()) {
+      std::fprintf(stderr, "generating the benchmark set (%d pages, receipt, scene, %d line crops)...\n", b.pages, b.crops);
+      std::printf("%s", bench::measure_prior_knowledge(a.options, bench::make_bench_set(b.pages, b.crops), {b.warmup, b.repeats}, b.measure).c_str());
+      std::printf("written to %s\n", b.measure.c_str());
+      return kOk;
+    }
     std::vector<bench::BenchConfig> configs;
     for (size_t start = 0; start <= b.configs.size();) {
       size_t end = b.configs.find(',', start);
@@ -55,11 +67,16 @@ class BenchmarkCommand : public Command {
       }
       std::ofstream(b.save_set / "ground_truth.json") << truth.dump(1) << "\n";
     }
+    // Rounds alternate the configurations, so a change in the machine's load weighs on all of them alike.
+    std::vector<std::vector<nlohmann::ordered_json>> rounds(configs.size());
+    for (int round = 0; round < b.rounds; ++round)
+      for (size_t i = 0; i < configs.size(); ++i) {
+        std::fprintf(stderr, "running %s (%d warm-up + %d measured passes)%s...\n", configs[i].label.c_str(), b.warmup, b.repeats,
+                     b.rounds > 1 ? (", round " + std::to_string(round + 1)).c_str() : "");
+        rounds[i].push_back(bench::run_config(configs[i], set, {b.warmup, b.repeats}));
+      }
     std::vector<nlohmann::ordered_json> reports;
-    for (const auto& c : configs) {
-      std::fprintf(stderr, "running %s (%d warm-up + %d measured passes)...\n", c.label.c_str(), b.warmup, b.repeats);
-      reports.push_back(bench::run_config(c, set, {b.warmup, b.repeats}));
-    }
+    for (auto& r : rounds) reports.push_back(bench::median_round(std::move(r)));
     std::printf("%s", bench::format_table(reports).c_str());
     if (!b.json.empty()) {
       std::ofstream f(b.json);
@@ -72,8 +89,8 @@ class BenchmarkCommand : public Command {
  private:
   struct BenchArgs {
     std::string configs = "hpi_off,hpi_on";
-    int pages = 2, crops = 64, repeats = 3, warmup = 1;
-    fs::path json, save_set;
+    int pages = 2, crops = 64, repeats = 3, warmup = 1, rounds = 1;
+    fs::path json, save_set, measure;
   };
   PipelineArgs a_;
   BenchArgs b_;

@@ -17,4 +17,8 @@ struct Device {
 /// x86): optimised graphs and INT8 kernels are chosen per instruction set.
 std::string cpu_isa();
 
+/// The CPU class the measured prior knowledge is keyed by: "amx" (AMX tiles, e.g. Sapphire Rapids), else
+/// cpu_isa()'s answer ("avx512vnni", "avx512", "avx2", "sse"); "" off x86.
+std::string cpu_class();
+
 }  // namespace hpocr

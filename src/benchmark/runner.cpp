@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "core/file_util.h"
 #include "core/timer.h"
 #include "hpi/engine_loader.h"
 #include "hpi/int8_cache.h"
+#include "hpocr/backends.h"
 #include "hpocr/error.h"
 #include "hpocr/pipeline.h"
 #include "hpocr/text_metrics.h"
@@ -64,11 +66,30 @@ OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
   return o;
 }
 
+bool is_backend(const std::string& name) {
+  for (const auto& b : probe_backends(Device::parse("cpu")))
+    if (b.name == name) return true;
+  return false;
+}
+
 }  // namespace
+
+OcrOptions with_backend(OcrOptions o, const std::string& backend, std::optional<ModelRole> role) {
+  o.enable_hpi = true;
+  for (ModelRole r : kModelRoles) {
+    if (role && r != *role) continue;
+    const std::string module(role_name(r));
+    HpiConfig config = o.module_hpi_config.count(module) ? o.module_hpi_config.at(module) : o.hpi_config;
+    config.backend = backend;
+    o.module_hpi_config[module] = config;
+  }
+  return o;
+}
 
 BenchConfig named_config(const std::string& name, const OcrOptions& base) {
   BenchConfig c{name, base};
-  if (name == "hpi_off") c.options.enable_hpi = false;
+  if (is_backend(name)) c.options = with_backend(base, name);  // every model forced onto that backend
+  else if (name == "hpi_off") c.options.enable_hpi = false;
   else if (name == "hpi_on") c.options.enable_hpi = true;
   else if (name == "threads1") c.options.enable_hpi = true, c.options.cpu_threads = 1;
   else if (name == "batch1") c.options.enable_hpi = true, c.options.text_recognition_batch_size = 1;
@@ -87,7 +108,8 @@ BenchConfig named_config(const std::string& name, const OcrOptions& base) {
   }
   else
     throw Error(ErrorCode::InvalidArgument,
-                "benchmark configuration '" + name + "' is unknown (hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8, int8_unguarded)");
+                "benchmark configuration '" + name + "' is unknown (hpi_off, hpi_on, threads1, batch1, batch12, no_cls, fp32, int8, int8_unguarded, "
+                "or a backend name: onnxruntime, openvino, paddle, opencv)");
   return c;
 }
 
@@ -177,6 +199,17 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   report["texts_hash"] = std::to_string(std::hash<std::string>{}(texts));
   report["text_lines"] = lines / std::max(run.repeats, 1);
   return report;
+}
+
+nlohmann::ordered_json median_round(std::vector<nlohmann::ordered_json> rounds) {
+  if (rounds.empty()) throw Error(ErrorCode::InvalidArgument, "median_round: no rounds");
+  auto page_ms = [](const nlohmann::ordered_json& r) { return r["pages"]["median_ms"].get<double>(); };
+  std::vector<double> all;
+  for (const auto& r : rounds) all.push_back(page_ms(r));
+  std::sort(rounds.begin(), rounds.end(), [&](const auto& a, const auto& b) { return page_ms(a) < page_ms(b); });
+  nlohmann::ordered_json out = rounds[(rounds.size() - 1) / 2];
+  if (rounds.size() > 1) out["round_page_ms"] = all;
+  return out;
 }
 
 std::string format_table(const std::vector<nlohmann::ordered_json>& reports) {

@@ -1,5 +1,9 @@
 #include "hpocr/device.h"
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 #include "hpocr/error.h"
 #include "hpocr/parameters.h"
 
@@ -29,6 +33,15 @@ std::string cpu_isa() {
 #else
   return "";
 #endif
+}
+
+std::string cpu_class() {
+#if defined(__x86_64__)
+  // CPUID leaf 7, sub-leaf 0: EDX bit 24 is AMX-TILE (GCC 12's __builtin_cpu_supports has no name for it).
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (d >> 24 & 1u)) return "amx";
+#endif
+  return cpu_isa();
 }
 
 }  // namespace hpocr

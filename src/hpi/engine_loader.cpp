@@ -63,6 +63,23 @@ std::optional<ModelDir> int8_choice(const ModelDir& model, const LoadRequest& re
   return std::nullopt;
 }
 
+/// INT8 entries are quantised from an ONNX model directory for ONNX Runtime: they replace that model only.
+bool runs_int8(const hpi::PlanStep& step) { return step.backend == "onnxruntime" && !step.convert && !step.use_paddle; }
+
+/// An INT8 model asked for (precision int8) moves the steps that can run it to the front. HPI's own INT8 choice
+/// does not overrule the plan: when another backend comes first (measured faster in fp32), that one runs fp32.
+void prefer_int8_steps(const std::string& model_name, hpi::Plan& plan, const LoadRequest& request, std::optional<ModelDir>& int8,
+                       std::string& reason) {
+  if (plan.steps.empty() || runs_int8(plan.steps.front())) return;
+  if (request.hpi.precision() == "int8") {
+    std::stable_partition(plan.steps.begin(), plan.steps.end(), runs_int8);
+    return;
+  }
+  reason = "fp32: " + plan.steps.front().backend + " comes first for this model and runs it in fp32 (INT8 entries run on ONNX Runtime)";
+  log::info("{}: {}", model_name, reason);
+  int8.reset();
+}
+
 /// The step's schedule as the model class will run it. `parallel_runs: true` spends the thread budget on that
 /// many single-threaded runs side by side (the engine gets one thread), unless backend_config sets
 /// cpu_num_threads, which keeps one run with that many threads.
@@ -97,7 +114,8 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
   nlohmann::json failed = nlohmann::json::array();
   for (const auto& r : plan.rejected) failed.push_back({{"backend", r.backend}, {"error", r.reason}});
   std::string precision_reason;
-  const std::optional<ModelDir> int8 = int8_choice(model, request, precision_reason);
+  std::optional<ModelDir> int8 = int8_choice(model, request, precision_reason);
+  if (int8) prefer_int8_steps(model.model_name, plan, request, int8, precision_reason);
   std::string attempts;
   ErrorCode last = ErrorCode::BackendUnavailable;
   std::optional<ModelDir> converted;  // converted once, however many backends want ONNX
@@ -129,7 +147,7 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
       std::unique_ptr<Engine> engine;
       std::string precision = "fp32";
       // INT8 entries are quantised from an ONNX model directory: they replace that model only.
-      if (int8 && step.backend == "onnxruntime" && !step.convert && !step.use_paddle) try {
+      if (int8 && runs_int8(step)) try {
           EngineOptions int8_opts = opts;
           if (cached) int8_opts.cache_dir = cache_entry(*int8, step.backend, version, request.device, step.config, opts.cpu_threads);
           engine = backend->load(*int8, int8_opts);

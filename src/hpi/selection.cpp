@@ -27,7 +27,10 @@ Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& con
   }
   std::vector<BackendChoice> candidates = knowledge.preferred(model.model_name, device.type);
   const bool known = knowledge.knows(model.model_name);
-  const std::string source = known ? "prior knowledge for " + model.model_name : "prior knowledge default for " + device.type;
+  const std::string measured = knowledge.measurement(model.model_name, device.type);
+  const std::string source = !measured.empty() ? "prior knowledge for " + model.model_name + ", " + measured
+                             : known           ? "prior knowledge for " + model.model_name
+                                               : "prior knowledge default for " + device.type;
 
   if (!config.backend.empty()) {
     auto it = std::find_if(candidates.begin(), candidates.end(), [&](const BackendChoice& c) { return c.backend == config.backend; });

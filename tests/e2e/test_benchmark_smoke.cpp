@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hpocr/backends.h"
 #include "pipeline_fixture.h"
 
 namespace fs = std::filesystem;
@@ -28,8 +29,12 @@ TEST_F(PipelineTest, BenchmarkSmokeRunReportsEveryFigure) {
     EXPECT_GT(rep["pages"]["median_ms"].get<double>(), 0);
     // What each model ran on, as HPI chose it (the ratios compare these).
     ASSERT_EQ(rep["models"].size(), 3u) << rep.dump(1);
-    for (const auto& [model, how] : rep["models"].items())
-      EXPECT_TRUE(how == "onnxruntime fp32" || how == "onnxruntime int8") << model << ": " << how;
+    for (const auto& [model, how] : rep["models"].items()) {
+      const std::string h = how.get<std::string>();
+      const std::string backend = h.substr(0, h.find(' ')), precision = h.substr(h.find(' ') + 1);
+      EXPECT_TRUE(probe_backend(backend, Device::parse("cpu")).available) << model << ": " << h;
+      EXPECT_TRUE(precision == "fp32" || (precision == "int8" && backend == "onnxruntime")) << model << ": " << h;
+    }
     EXPECT_GE(rep["char_accuracy_no_spaces"]["receipt"].get<double>(), 0.95);
     EXPECT_GE(rep["char_accuracy_no_spaces"]["page"].get<double>(), 0.9);
   }

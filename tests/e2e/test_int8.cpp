@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "hpi/engine_loader.h"
+#include "hpocr/backends.h"
 #include "hpi/int8_cache.h"
 #include "hpocr/error.h"
 #include "pipeline_fixture.h"
@@ -110,6 +111,7 @@ TEST_F(Int8, EntryIsKeyedOnTheModelBytesAndRefusedWhenTheGuardFailed) {
   ASSERT_TRUE(hpi::int8_status(model).usable) << hpi::int8_status(model).reason;
   LoadRequest req;
   req.enable_hpi = true;
+  req.hpi.backend = "onnxruntime";  // where HPI's plan starts with it (INT8 entries run on ONNX Runtime)
   // HPI picks a guarded entry by itself where it measured faster than fp32 when it was built, not otherwise.
   const fs::path guard_file = hpi::int8_entry_dir(model) / "guard.json";
   auto set_speedup = [&](double speedup) {
@@ -128,6 +130,23 @@ TEST_F(Int8, EntryIsKeyedOnTheModelBytesAndRefusedWhenTheGuardFailed) {
   set_speedup(2.0);
   req.hpi.set_precision("fp32");  // an explicit precision wins
   EXPECT_EQ(load_engine(model, req).selection["precision"], "fp32");
+  // Where the plan starts with another backend (OpenVINO, measured faster in fp32), HPI's own choice keeps it
+  // there in fp32; precision int8 moves ONNX Runtime to the front instead.
+  if (probe_backend("openvino", Device::parse("cpu")).available) {
+    LoadRequest automatic;
+    automatic.enable_hpi = true;
+    // A plan of OpenVINO then ONNX Runtime, whatever the built-in table says.
+    const hpi::PriorKnowledge both = hpi::PriorKnowledge::parse("default: {cpu: [{backend: openvino}, {backend: onnxruntime}]}");
+    automatic.knowledge = &both;
+    const nlohmann::json kept = load_engine(model, automatic).selection;
+    EXPECT_EQ(kept["backend"], "openvino");
+    EXPECT_EQ(kept["precision"], "fp32");
+    EXPECT_NE(kept["precision_reason"].get<std::string>().find("openvino comes first"), std::string::npos) << kept.dump();
+    automatic.hpi.set_precision("int8");
+    const nlohmann::json asked = load_engine(model, automatic).selection;
+    EXPECT_EQ(asked["backend"], "onnxruntime");
+    EXPECT_EQ(asked["precision"], "int8");
+  }
 
   // A changed model (same directory, other bytes) misses the entry: fp32 with the reason.
   fs::path changed = temp_dir("int8-changed");

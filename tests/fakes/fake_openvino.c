@@ -43,6 +43,7 @@ EXPORT const char* ov_property_key_inference_num_threads = "INFERENCE_NUM_THREAD
 EXPORT const char* ov_property_key_hint_performance_mode = "PERFORMANCE_HINT";
 EXPORT const char* ov_property_key_cache_dir = "CACHE_DIR";
 EXPORT const char* ov_property_key_hint_inference_precision = "INFERENCE_PRECISION_HINT";
+EXPORT const char* ov_property_key_num_streams = "NUM_STREAMS";
 
 static __thread char last_error[512];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

@@ -17,6 +17,23 @@
 namespace hpocr {
 namespace {
 
+/// The libraries `hpocr install_hpi_deps` put into $HPOCR_HOME/venv (PyPI wheels): "<package dir>/<file prefix>"
+/// under each site-packages, newest name first. Canonical paths: the wheels' libraries find their siblings
+/// through RPATH $ORIGIN, which a symbolic link elsewhere would break.
+std::vector<std::string> installed_libraries(const std::string& relative) {
+  namespace fs = std::filesystem;
+  const fs::path rel(relative);
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& lib : fs::directory_iterator(hpocr_home() / "venv" / "lib", ec)) {
+    const fs::path dir = lib.path() / "site-packages" / rel.parent_path();
+    for (const auto& f : fs::directory_iterator(dir, ec))
+      if (f.path().filename().string().rfind(rel.filename().string(), 0) == 0) found.push_back(fs::canonical(f.path(), ec).string());
+  }
+  std::sort(found.rbegin(), found.rend());
+  return found;
+}
+
 struct LibrarySpec {
   const char* name;
   const char* env;                       ///< variable naming the library file
@@ -96,23 +113,6 @@ class DynamicLibraryBackend final : public Backend {
   mutable Availability found_;
   mutable DynamicLibrary library_;  ///< set by the first probe when the library is found
 };
-
-/// The libraries `hpocr install_hpi_deps` put into $HPOCR_HOME/venv (PyPI wheels): "<package dir>/<file prefix>"
-/// under each site-packages, newest name first. Canonical paths: the wheels' libraries find their siblings
-/// through RPATH $ORIGIN, which a symbolic link elsewhere would break.
-std::vector<std::string> installed_libraries(const std::string& relative) {
-  namespace fs = std::filesystem;
-  const fs::path rel(relative);
-  std::vector<std::string> found;
-  std::error_code ec;
-  for (const auto& lib : fs::directory_iterator(hpocr_home() / "venv" / "lib", ec)) {
-    const fs::path dir = lib.path() / "site-packages" / rel.parent_path();
-    for (const auto& f : fs::directory_iterator(dir, ec))
-      if (f.path().filename().string().rfind(rel.filename().string(), 0) == 0) found.push_back(fs::canonical(f.path(), ec).string());
-  }
-  std::sort(found.rbegin(), found.rend());
-  return found;
-}
 
 std::string paddle_version(void* sym) {
   // const char* PD_GetVersion(): "version: 3.0.0\ncommit: ...\nbranch: ..." from paddle_infer::GetVersion()

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,6 +84,7 @@ struct OvApi {
   const char* key_performance_hint;
   const char* key_cache_dir;
   const char* key_precision_hint;
+  const char* key_num_streams;
   OvElementTypes types;
 
   explicit OvApi(const DynamicLibrary& lib)
@@ -123,6 +125,7 @@ struct OvApi {
         key_performance_hint(*lib.require<const char* const*>("ov_property_key_hint_performance_mode")),
         key_cache_dir(*lib.require<const char* const*>("ov_property_key_cache_dir")),
         key_precision_hint(*lib.require<const char* const*>("ov_property_key_hint_inference_precision")),
+        key_num_streams(*lib.require<const char* const*>("ov_property_key_num_streams")),
         types(OvElementTypes::for_version(lib.version)) {}
 
   /// "<status name>: <last error message>" for a failed call.
@@ -159,6 +162,8 @@ class OvEngine final : public Engine {
     // f32 by default: on CPUs with AMX or AVX-512 BF16 the plugin would otherwise run in bf16, and the texts
     // would drift from the other backends'.
     const std::string precision = config.choice("inference_precision", {"f32", "bf16", "f16"}).value_or("f32");
+    // Streams run infer requests side by side (THROUGHPUT picks their number itself unless this sets it).
+    const std::optional<int> streams = config.integer("num_streams", 1);
     config.flag("cache_optimized_model");  // OpenVINO's CACHE_DIR, set from the engine cache below
     config.finish();
 
@@ -175,6 +180,7 @@ class OvEngine final : public Engine {
     settings_["performance_hint"] = hint;
     settings_["inference_precision"] = precision;
     if (threads > 0) props.emplace_back(api_.key_num_threads, std::to_string(threads));
+    if (streams) props.emplace_back(api_.key_num_streams, std::to_string(*streams)), settings_["num_streams"] = *streams;
     settings_["cpu_num_threads"] = threads_setting(threads);
     if (!options.cache_dir.empty()) {
       // OpenVINO keeps its compiled blobs in CACHE_DIR itself (keyed by model and settings).
@@ -229,16 +235,12 @@ class OvEngine final : public Engine {
   /// ov_core_compile_model takes its properties as C varargs: (count of args, key1, value1, key2, value2, ...).
   ov_status_e compile(const ov_model_t* model, const std::vector<std::pair<std::string, std::string>>& p,
                       ov_compiled_model_t** out) const {
-    auto k = [&](size_t i) { return p[i].first.c_str(); };
-    auto v = [&](size_t i) { return p[i].second.c_str(); };
-    switch (p.size()) {
-      case 1: return api_.core_compile_model(core_.get(), model, "CPU", 2, out, k(0), v(0));
-      case 2: return api_.core_compile_model(core_.get(), model, "CPU", 4, out, k(0), v(0), k(1), v(1));
-      case 3: return api_.core_compile_model(core_.get(), model, "CPU", 6, out, k(0), v(0), k(1), v(1), k(2), v(2));
-      case 4:
-        return api_.core_compile_model(core_.get(), model, "CPU", 8, out, k(0), v(0), k(1), v(1), k(2), v(2), k(3), v(3));
-      default: return api_.core_compile_model(core_.get(), model, "CPU", 0, out);
-    }
+    std::vector<const char*> a;
+    for (const auto& [key, value] : p) a.push_back(key.c_str()), a.push_back(value.c_str());
+    a.resize(10, nullptr);  // five properties at most; the count below says how many are read
+    const size_t n = 2 * p.size();
+    if (p.size() > 5) throw Error(ErrorCode::InvalidArgument, name_ + ": too many OpenVINO properties");
+    return api_.core_compile_model(core_.get(), model, "CPU", n, out, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
   }
 
   void describe_ports(ov::compiled_model_size_fn count, ov::compiled_model_port_fn port_at, std::vector<TensorInfo>& out) {
