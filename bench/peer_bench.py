@@ -104,12 +104,12 @@ class System:
 
 
 class Hpocr(System):
-    def __init__(self, binary, args):
+    def __init__(self, binary, args, extra):
         self.binary = os.path.abspath(binary)
         self.cmd = ["--text_det_limit_type", "max", "--text_det_limit_side_len", str(args.max_side),
                     "--cpu_threads", str(args.threads), "--use_textline_orientation", "True",
-                    *shlex.split(args.hpocr_args)]
-        self.name = "hpocr" + (f" ({args.hpocr_args})" if args.hpocr_args.strip() else "")
+                    *shlex.split(extra)]
+        self.name = "hpocr" + (f" ({extra})" if extra.strip() else "")
         self.note = "1 process for all images: " + " ".join(["hpocr", "ocr", "-i", "DIR", "--save_path", "OUT"] + self.cmd)
 
     def run(self, images, work):
@@ -261,7 +261,9 @@ def main():
     p.add_argument("image_dir", help="folder of images (optionally with labels.json from bench/accuracy.py generate)")
     p.add_argument("--hpocr", default=os.path.join(REPO, "build", "release", "apps", "hpocr"),
                    help="hpocr binary (default: build/release/apps/hpocr); '' to leave hpocr out")
-    p.add_argument("--hpocr_args", default="", help='extra hpocr ocr options, e.g. "--enable_hpi True"')
+    p.add_argument("--hpocr_args", action="append",
+                   help='extra hpocr ocr options, e.g. "--enable_hpi True"; repeat it to run hpocr several ways side by '
+                        'side (e.g. each backend forced and HPI\'s choice: docs/performance.md)')
     p.add_argument("--rapidocr", help="RapidOcrOnnx binary (bench/peers/build_rapidocr.sh)")
     p.add_argument("--rapidocr_args", default="", help="extra RapidOcrOnnx options (they come last and win)")
     p.add_argument("--ocr_node", help="folder where `npm install @gutenye/ocr-node` was run")
@@ -290,7 +292,8 @@ def main():
     if args.hpocr:
         if not os.access(args.hpocr, os.X_OK):
             p.error(f"{args.hpocr} is not built (scripts/build.sh release), or pass --hpocr ''")
-        systems.append(Hpocr(args.hpocr, args))
+        for extra in args.hpocr_args or [""]:
+            systems.append(Hpocr(args.hpocr, args, extra))
     if args.rapidocr:
         if not os.access(args.rapidocr, os.X_OK):
             p.error(f"{args.rapidocr} is not an executable (bench/peers/build_rapidocr.sh)")
