@@ -164,7 +164,8 @@ std::string libpython_for(const std::filesystem::path& library) {
 /// inference API only, with hpocr's bridge (src/backend/paddle/bridge) implementing the C API over it.
 /// libpaddle.so uses libpython's symbols without naming the library (a Python module expects to be loaded
 /// into Python), so libpython is opened first, RTLD_GLOBAL; Python itself is never started. libpaddle.so is
-/// RTLD_GLOBAL too: the bridge is linked against nothing of Paddle's and takes its symbols from there.
+/// opened RTLD_LOCAL, keeping its dependencies (OpenVINO 2025, oneDNN, protobuf) out of the global scope; the
+/// bridge names it as a dependency (soname libpaddle.so), which the loader matches to the copy already open.
 Opened open_paddle_wheel() {
   Opened out;
   auto absent = [&](std::string looked_for) { out.looked_for = std::move(looked_for); return out; };
@@ -188,7 +189,7 @@ Opened open_paddle_wheel() {
     const std::string package = python.substr(3, python.find(".so") - 3);  // libpython3.11.so.1.0 -> python3.11
     return failed(python + " not found: the paddlepaddle wheel " + wheel + " needs it (apt-get install lib" + package + ")");
   }
-  if (!dlopen(wheel.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
+  if (!dlopen(wheel.c_str(), RTLD_NOW | RTLD_LOCAL)) {
     const char* why = dlerror();
     return failed("the paddlepaddle wheel's " + wheel + " cannot be loaded: " + (why ? why : "unknown error"));
   }

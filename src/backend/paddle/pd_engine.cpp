@@ -168,7 +168,8 @@ class PdEngine final : public Engine {
   nlohmann::json settings() const override { return settings_; }
 
  private:
-  /// Predictors are not thread-safe: each concurrent run() gets its own clone (sharing the weights). The
+  /// Predictors are not thread-safe: each concurrent run() gets its own clone (sharing the weights with Paddle's
+  /// C library; hpocr's bridge builds an independent predictor, as Clone() is broken in Paddle 3.3.1). The
   /// prototype itself never runs, so cloning it never races with a run.
   PD_Predictor* clone() const {
     PD_Predictor* p = nullptr;

@@ -1,5 +1,5 @@
-// The Paddle Inference engine, over Paddle Inference's C API in a library opened at run time
-// (libpaddle_inference_c.so).
+// The Paddle Inference engine, over Paddle Inference's C API in a library opened at run time: Paddle's
+// libpaddle_inference_c.so, or hpocr's bridge over the paddlepaddle wheel (backend/paddle/bridge).
 #pragma once
 #include <memory>
 

@@ -2,9 +2,10 @@
 // backend/paddle/pd_engine.cpp binds, implemented over the C++ API of the paddlepaddle wheel, whose
 // libpaddle.so has the C++ API but not the C one (docs/backends.md, "Paddle Inference").
 //
-// The library is not linked against libpaddle.so: its Paddle symbols stay undefined here and resolve at load
-// time from libpaddle.so, which the paddle backend opens RTLD_GLOBAL (after libpython, which libpaddle needs)
-// before opening this library. Only the PD_* functions are exported.
+// The library is not linked against Paddle: its Paddle symbols stay undefined here and resolve at load time
+// from the wheel's libpaddle.so, which the paddle backend opens (after libpython, which libpaddle needs) before
+// opening this library, and which this library names as a dependency by its soname (CMakeLists.txt: an empty
+// stub stands in for it at link time). Only the PD_* functions are exported.
 //
 // Errors: the C API lets Paddle's C++ exceptions cross its functions, and pd_engine.cpp catches them as
 // std::exception. The bridge keeps that contract but lets nothing else cross: every exception becomes one
