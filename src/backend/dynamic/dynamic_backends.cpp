@@ -17,7 +17,7 @@
 namespace hpocr {
 namespace {
 
-/// The libraries `hpocr install_hpi_deps` put into $HPOCR_HOME/venv (PyPI wheels): "<package dir>/<file prefix>"
+/// The libraries of PyPI wheels in $HPOCR_HOME/venv (`hpocr install_hpi_deps`, pip): "<package dir>/<file prefix>"
 /// under each site-packages, newest name first. Canonical paths: the wheels' libraries find their siblings
 /// through RPATH $ORIGIN, which a symbolic link elsewhere would break.
 std::vector<std::string> installed_libraries(const std::string& relative) {
@@ -173,9 +173,9 @@ Opened open_paddle_wheel() {
   out.install = "`" + (hpocr_home() / "venv" / "bin" / "pip").string() + " install paddlepaddle==3.3.1` installs it";
   std::string wheel;
   if (const char* env = std::getenv("HPOCR_PADDLE_WHEEL_LIBRARY"); env && *env) {
-    wheel = env;
     std::error_code ec;
-    if (!std::filesystem::exists(wheel, ec)) return absent(wheel + " (HPOCR_PADDLE_WHEEL_LIBRARY)");
+    if (!std::filesystem::exists(env, ec)) return absent(std::string(env) + " (HPOCR_PADDLE_WHEEL_LIBRARY)");
+    wheel = std::filesystem::canonical(env, ec).string();  // as installed_libraries: for its $ORIGIN RUNPATH
   } else {
     const std::vector<std::string> found = installed_libraries("paddle/base/libpaddle.so");
     if (found.empty())
@@ -185,7 +185,10 @@ Opened open_paddle_wheel() {
   const std::string python = libpython_for(wheel);
   if (python.empty())
     return failed("cannot tell which Python the paddlepaddle wheel " + wheel + " was built for (no python3.N directory in its path)");
-  if (!dlopen(python.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
+  // Inside a Python process (hpocr's Python module) the interpreter's symbols are there already, perhaps
+  // linked into the executable: a second libpython would only be dead weight.
+  const bool in_python = dlsym(RTLD_DEFAULT, "PyByteArray_Type") != nullptr;
+  if (!in_python && !dlopen(python.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
     const std::string package = python.substr(3, python.find(".so") - 3);  // libpython3.11.so.1.0 -> python3.11
     return failed(python + " not found: the paddlepaddle wheel " + wheel + " needs it (apt-get install lib" + package + ")");
   }
