@@ -17,7 +17,7 @@
 namespace hpocr {
 namespace {
 
-/// The libraries `hpocr install_hpi_deps` put into $HPOCR_HOME/venv (PyPI wheels): "<package dir>/<file prefix>"
+/// The libraries of PyPI wheels in $HPOCR_HOME/venv (`hpocr install_hpi_deps`, pip): "<package dir>/<file prefix>"
 /// under each site-packages, newest name first. Canonical paths: the wheels' libraries find their siblings
 /// through RPATH $ORIGIN, which a symbolic link elsewhere would break.
 std::vector<std::string> installed_libraries(const std::string& relative) {
@@ -34,6 +34,16 @@ std::vector<std::string> installed_libraries(const std::string& relative) {
   return found;
 }
 
+/// What a LibrarySpec::fallback found: an opened library, or why there is none.
+struct Opened {
+  void* handle = nullptr;
+  std::string path;        ///< the library whose C API the engine binds
+  std::string via;         ///< said after the version in `hpocr info`
+  std::string failure;     ///< the whole reason, when its files are there but do not load
+  std::string looked_for;  ///< what it looked for, when its files are not there
+  std::string install;     ///< how to install them
+};
+
 struct LibrarySpec {
   const char* name;
   const char* env;                       ///< variable naming the library file
@@ -46,6 +56,8 @@ struct LibrarySpec {
   /// Builds an engine with the opened library; null when this build has no engine for it.
   std::unique_ptr<Engine> (*make_engine)(const DynamicLibrary&, const ModelDir&, const EngineOptions&);
   const char* no_engine;  ///< why there is no engine (when make_engine is null)
+  /// Tried when no variable names a library and no candidate loads: another way to the same C API.
+  Opened (*fallback)() = nullptr;
 };
 
 class DynamicLibraryBackend final : public Backend {
@@ -96,16 +108,28 @@ class DynamicLibraryBackend final : public Backend {
           return {false, "", std::string(spec_.name) + " library " + path + " cannot be loaded: " + (why ? why : "unknown error")};
         continue;
       }
-      void* sym = dlsym(handle, spec_.version_symbol);
-      if (!sym) return {false, "", path + " lacks " + spec_.version_symbol + " (not a " + spec_.name + " library?)"};
-      library_ = {spec_.name, path, spec_.version(sym), handle};  // the handle stays open: the engine needs it
-      return {true, library_.version, ""};
+      return opened(handle, path, "");
     }
     std::string list;
     for (const auto& t : tries) list += (list.empty() ? "" : ", ") + t;
     const bool by_env = std::getenv(spec_.env) && *std::getenv(spec_.env);
-    const std::string how = spec_.installed && !by_env ? "`hpocr install_hpi_deps cpu` installs it, or set " : "set ";
+    std::string how = spec_.installed && !by_env ? "`hpocr install_hpi_deps cpu` installs it, or set " : "set ";
+    if (spec_.fallback && !by_env) {
+      Opened other = spec_.fallback();
+      if (other.handle) return opened(other.handle, other.path, other.via);
+      if (!other.failure.empty()) return {false, "", other.failure};
+      list += ", " + other.looked_for;
+      how = other.install + ", or set ";
+    }
     return {false, "", std::string(spec_.name) + " not installed (looked for " + list + "; " + how + spec_.env + ")"};
+  }
+
+  /// The library's version, once it is open; `via` says how it was reached, when not directly.
+  Availability opened(void* handle, const std::string& path, const std::string& via) const {
+    void* sym = dlsym(handle, spec_.version_symbol);
+    if (!sym) return {false, "", path + " lacks " + spec_.version_symbol + " (not a " + spec_.name + " library?)"};
+    library_ = {spec_.name, path, spec_.version(sym), handle};  // the handle stays open: the engine needs it
+    return {true, via.empty() ? library_.version : library_.version + " (" + via + ")", ""};
   }
 
   LibrarySpec spec_;
@@ -122,6 +146,67 @@ std::string paddle_version(void* sym) {
   s = s.substr(0, s.find('\n'));
   if (s.rfind("version: ", 0) == 0) s.erase(0, 9);
   return s;
+}
+
+/// "libpython3.11.so.1.0" for a library under .../python3.11/site-packages (or dist-packages): a wheel's
+/// compiled code needs the CPython its tag names (cp311), and the directory it is installed in names it too.
+std::string libpython_for(const std::filesystem::path& library) {
+  for (const auto& part : library) {
+    const std::string name = part.string();
+    if (name.size() > 8 && name.rfind("python3.", 0) == 0 &&
+        std::all_of(name.begin() + 8, name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return "lib" + name + ".so.1.0";
+  }
+  return "";
+}
+
+/// The paddle backend without Paddle's C library: the paddlepaddle wheel's libpaddle.so, which has the C++
+/// inference API only, with hpocr's bridge (src/backend/paddle/bridge) implementing the C API over it.
+/// libpaddle.so uses libpython's symbols without naming the library (a Python module expects to be loaded
+/// into Python), so libpython is opened first, RTLD_GLOBAL; Python itself is never started. libpaddle.so is
+/// opened RTLD_LOCAL, keeping its dependencies (OpenVINO 2025, oneDNN, protobuf) out of the global scope; the
+/// bridge names it as a dependency (soname libpaddle.so), which the loader matches to the copy already open.
+Opened open_paddle_wheel() {
+  Opened out;
+  auto absent = [&](std::string looked_for) { out.looked_for = std::move(looked_for); return out; };
+  auto failed = [&](std::string why) { out.failure = std::move(why); return out; };
+  out.install = "`" + (hpocr_home() / "venv" / "bin" / "pip").string() + " install paddlepaddle==3.3.1` installs it";
+  std::string wheel;
+  if (const char* env = std::getenv("HPOCR_PADDLE_WHEEL_LIBRARY"); env && *env) {
+    std::error_code ec;
+    if (!std::filesystem::exists(env, ec)) return absent(std::string(env) + " (HPOCR_PADDLE_WHEEL_LIBRARY)");
+    wheel = std::filesystem::canonical(env, ec).string();  // as installed_libraries: for its $ORIGIN RUNPATH
+  } else {
+    const std::vector<std::string> found = installed_libraries("paddle/base/libpaddle.so");
+    if (found.empty())
+      return absent((hpocr_home() / "venv" / "lib" / "python3.*" / "site-packages" / "paddle" / "base" / "libpaddle.so").string());
+    wheel = found.front();
+  }
+  const std::string python = libpython_for(wheel);
+  if (python.empty())
+    return failed("cannot tell which Python the paddlepaddle wheel " + wheel + " was built for (no python3.N directory in its path)");
+  // Inside a Python process (hpocr's Python module) the interpreter's symbols are there already, perhaps
+  // linked into the executable: a second libpython would only be dead weight.
+  const bool in_python = dlsym(RTLD_DEFAULT, "PyByteArray_Type") != nullptr;
+  if (!in_python && !dlopen(python.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
+    const std::string package = python.substr(3, python.find(".so") - 3);  // libpython3.11.so.1.0 -> python3.11
+    return failed(python + " not found: the paddlepaddle wheel " + wheel + " needs it (apt-get install lib" + package + ")");
+  }
+  if (!dlopen(wheel.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+    const char* why = dlerror();
+    return failed("the paddlepaddle wheel's " + wheel + " cannot be loaded: " + (why ? why : "unknown error"));
+  }
+  const char* env_bridge = std::getenv("HPOCR_PADDLE_BRIDGE");
+  const std::string bridge = env_bridge && *env_bridge ? env_bridge : HPOCR_PADDLE_BRIDGE_PATH;
+  out.handle = dlopen(bridge.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!out.handle) {
+    const char* why = dlerror();
+    return failed("hpocr's Paddle bridge " + bridge + " cannot be loaded: " + (why ? why : "unknown error") +
+                  " (it was written against paddlepaddle 3.3.1; HPOCR_PADDLE_BRIDGE names another build)");
+  }
+  out.path = bridge;
+  out.via = "paddlepaddle wheel via hpocr's bridge";
+  return out;
 }
 
 std::string openvino_version(void* sym) {
@@ -146,7 +231,7 @@ std::vector<std::unique_ptr<Backend>> make_dynamic_backends() {
       {ModelFormat::Onnx, ModelFormat::PaddleLegacy}, load_openvino_engine, nullptr}));
   out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
       "paddle", "HPOCR_PADDLE_INFERENCE_LIBRARY", nullptr, {"libpaddle_inference_c.so"}, "PD_GetVersion", paddle_version,
-      {"cpu", "gpu"}, {ModelFormat::PaddleLegacy, ModelFormat::PaddlePir}, load_paddle_engine, nullptr}));
+      {"cpu", "gpu"}, {ModelFormat::PaddleLegacy, ModelFormat::PaddlePir}, load_paddle_engine, nullptr, open_paddle_wheel}));
   out.push_back(std::make_unique<DynamicLibraryBackend>(LibrarySpec{
       "tensorrt", "HPOCR_TENSORRT_LIBRARY", nullptr, {"libnvinfer.so.10", "libnvinfer.so.8", "libnvinfer.so"}, "getInferLibVersion",
       tensorrt_version, {"gpu"}, {ModelFormat::Onnx}, nullptr,

@@ -64,6 +64,7 @@ using config_set_model_fn = void (*)(PD_Config*, const char* prog_file_path, con
 using config_set_cpu_math_library_num_threads_fn = void (*)(PD_Config*, int32_t);
 using config_switch_ir_optim_fn = void (*)(PD_Config*, PD_Bool);
 using config_enable_mkldnn_fn = void (*)(PD_Config*);
+using config_set_mkldnn_cache_capacity_fn = void (*)(PD_Config*, int32_t capacity);  // looked up, not required
 using config_enable_use_gpu_fn = void (*)(PD_Config*, uint64_t memory_pool_init_size_mb, int32_t device_id);
 using predictor_create_fn = PD_Predictor* (*)(PD_Config*);  // takes the config
 using predictor_clone_fn = PD_Predictor* (*)(PD_Predictor*);

@@ -19,6 +19,7 @@ struct PdApi {
   pd::config_set_cpu_math_library_num_threads_fn config_set_threads;
   pd::config_switch_ir_optim_fn config_switch_ir_optim;
   pd::config_enable_mkldnn_fn config_enable_mkldnn;
+  pd::config_set_mkldnn_cache_capacity_fn config_set_mkldnn_cache_capacity;  // may be null
   pd::config_enable_use_gpu_fn config_enable_use_gpu;
   pd::predictor_create_fn predictor_create;
   pd::predictor_clone_fn predictor_clone;
@@ -49,6 +50,7 @@ struct PdApi {
         config_set_threads(lib.require<pd::config_set_cpu_math_library_num_threads_fn>("PD_ConfigSetCpuMathLibraryNumThreads")),
         config_switch_ir_optim(lib.require<pd::config_switch_ir_optim_fn>("PD_ConfigSwitchIrOptim")),
         config_enable_mkldnn(lib.require<pd::config_enable_mkldnn_fn>("PD_ConfigEnableMKLDNN")),
+        config_set_mkldnn_cache_capacity(lib.find<pd::config_set_mkldnn_cache_capacity_fn>("PD_ConfigSetMkldnnCacheCapacity")),
         config_enable_use_gpu(lib.require<pd::config_enable_use_gpu_fn>("PD_ConfigEnableUseGpu")),
         predictor_create(lib.require<pd::predictor_create_fn>("PD_PredictorCreate")),
         predictor_clone(lib.require<pd::predictor_clone_fn>("PD_PredictorClone")),
@@ -105,6 +107,8 @@ class PdEngine final : public Engine {
     const int threads = reader.integer("cpu_num_threads", 1).value_or(options.cpu_threads);
     const bool mkldnn = reader.flag("enable_mkldnn").value_or(!gpu);
     const bool ir_optim = reader.flag("switch_ir_optim").value_or(true);
+    // PaddleX's default: oneDNN keeps primitives per input shape, and OCR crops come in many shapes.
+    const int mkldnn_cache = reader.integer("mkldnn_cache_capacity", 0).value_or(10);
     const int gpu_mem_mb = reader.integer("gpu_mem_init_mb", 1).value_or(100);
     reader.finish();
     if (cfg.contains("gpu_mem_init_mb")) settings_["gpu_mem_init_mb"] = gpu_mem_mb;
@@ -120,6 +124,7 @@ class PdEngine final : public Engine {
         api_.config_enable_use_gpu(config, static_cast<uint64_t>(gpu_mem_mb), options.device.id);
       } else {
         if (mkldnn) api_.config_enable_mkldnn(config);
+        if (mkldnn && api_.config_set_mkldnn_cache_capacity) api_.config_set_mkldnn_cache_capacity(config, mkldnn_cache);
         if (threads > 0) api_.config_set_threads(config, threads);
       }
       // Takes the config (pd_predictor.h: __pd_take); it is not ours to destroy afterwards.
@@ -131,6 +136,7 @@ class PdEngine final : public Engine {
     prototype_.reset(first);
     settings_["cpu_num_threads"] = threads_setting(threads);
     settings_["enable_mkldnn"] = mkldnn;
+    if (mkldnn && api_.config_set_mkldnn_cache_capacity) settings_["mkldnn_cache_capacity"] = mkldnn_cache;
     settings_["switch_ir_optim"] = ir_optim;
     describe(first, api_.get_input_names, api_.get_input_infos, signature_.inputs, options.sample_input_shape.size());
     describe(first, api_.get_output_names, api_.get_output_infos, signature_.outputs, 0);
@@ -162,7 +168,8 @@ class PdEngine final : public Engine {
   nlohmann::json settings() const override { return settings_; }
 
  private:
-  /// Predictors are not thread-safe: each concurrent run() gets its own clone (sharing the weights). The
+  /// Predictors are not thread-safe: each concurrent run() gets its own clone (sharing the weights with Paddle's
+  /// C library; hpocr's bridge builds an independent predictor, as Clone() is broken in Paddle 3.3.1). The
   /// prototype itself never runs, so cloning it never races with a run.
   PD_Predictor* clone() const {
     PD_Predictor* p = nullptr;
