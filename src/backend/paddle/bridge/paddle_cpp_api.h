@@ -46,7 +46,7 @@ class AnalysisConfig {
   void SetCpuMathLibraryNumThreads(int threads);
   void EnableONEDNN();  // EnableMKLDNN() still works in 3.x but logs a deprecation warning
   void DisableONEDNN();
-  void SetMkldnnCacheCapacity(int capacity);
+  void SetOnednnCacheCapacity(int capacity);  // SetMkldnnCacheCapacity is its deprecated alias (it logs a warning)
   void SwitchIrOptim(int on);
   void EnableMemoryOptim(bool on);
   void EnableUseGpu(uint64_t memory_pool_init_size_mb, int device_id, Precision precision);

@@ -82,7 +82,7 @@ std::shared_ptr<paddle_infer::Predictor> make_predictor(const Settings& s) {
     if (s.threads > 0) config->SetCpuMathLibraryNumThreads(s.threads);
     if (s.onednn) {
       config->EnableONEDNN();
-      if (s.onednn_cache_capacity > 0) config->SetMkldnnCacheCapacity(s.onednn_cache_capacity);
+      if (s.onednn_cache_capacity > 0) config->SetOnednnCacheCapacity(s.onednn_cache_capacity);
     } else {
       config->DisableONEDNN();  // explicit: Paddle 3.x turns oneDNN on by itself
     }
