@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "hpocr/backends.h"
 #include "pipeline_fixture.h"
@@ -56,6 +57,40 @@ TEST_F(PipelineTest, BenchmarkSmokeRunReportsEveryFigure) {
   EXPECT_EQ(truth[0]["kind"], "page");
   EXPECT_GE(truth[0]["lines"].size(), 30u);
   EXPECT_EQ(truth.back()["kind"], "line");
+}
+
+TEST_F(PipelineTest, MeasuringPriorKnowledgeWritesAnOrderHpiThenUses) {
+  auto dir = temp_dir("measure");
+  const fs::path table = dir / "measured.yaml";
+  CommandResult r = run_cli("benchmark --measure_prior_knowledge " + table.string() +
+                            " --pages 1 --crops 0 --repeats 1 --warmup 0 --use_textline_orientation False");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  YAML::Node doc = YAML::LoadFile(table.string());
+  const std::string key = "cpu_" + cpu_class();
+  ASSERT_TRUE(doc["machines"][key]) << r.out;
+  std::vector<std::string> installed;
+  for (const auto& b : probe_backends(Device::parse("cpu")))
+    if (b.availability.available && b.name != "opencv") installed.push_back(b.name);  // OpenCV cannot run PP-OCR
+  for (const char* model : {"PP-OCRv4_mobile_det", "PP-OCRv4_mobile_rec"}) {
+    YAML::Node entry = doc["measured"][model][key];
+    ASSERT_TRUE(entry && entry["order"].IsSequence()) << model << "\n" << r.out;
+    EXPECT_EQ(entry["order"].size(), installed.size()) << model << "\n" << r.out;  // every backend that ran it
+    double previous = 0;
+    for (const auto& b : entry["order"]) {
+      const double ms = entry["ms"][b.Scalar()].as<double>();
+      if (!entry["texts_differ"]) EXPECT_GE(ms, previous) << model << ": fastest first";
+      previous = ms;
+    }
+  }
+  EXPECT_FALSE(doc["measured"]["ch_ppocr_mobile_v2.0_cls"]) << "the classifier was off";
+  // HPI orders its plan by the file it is given.
+  setenv("HPOCR_PRIOR_KNOWLEDGE_MEASURED", table.string().c_str(), 1);
+  CommandResult info = run_cli("hpi-info --enable_hpi True");
+  unsetenv("HPOCR_PRIOR_KNOWLEDGE_MEASURED");
+  ASSERT_EQ(info.exit_code, 0) << info.out;
+  EXPECT_NE(info.out.find("measured on " + key), std::string::npos) << info.out;
+  const std::string first = doc["measured"]["PP-OCRv4_mobile_det"][key]["order"][0].Scalar();
+  EXPECT_NE(info.out.find("1. " + first), std::string::npos) << info.out;
 }
 
 }  // namespace

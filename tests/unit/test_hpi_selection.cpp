@@ -269,5 +269,48 @@ TEST(PriorKnowledge, BuiltInTableCoversTheDefaultModelsOnCpuAndGpu) {
   EXPECT_THROW(hpi::PriorKnowledge::parse("[1, 2"), Error);
 }
 
+TEST(PriorKnowledge, MeasuredOrderComesFirstOnItsCpuClassOnly) {
+  const char* table = R"(
+models:
+  m:
+    cpu:
+      - backend: openvino
+      - backend: onnxruntime
+        config: {graph_optimization_level: all}
+      - backend: paddle
+    gpu:
+      - backend: onnxruntime
+)";
+  const char* measured = R"(
+measured:
+  m:
+    cpu_avx2: {order: [onnxruntime, openvino], ms: {onnxruntime: 10.5, openvino: 12}}
+)";
+  const auto pk = hpi::PriorKnowledge::parse(table, measured);
+  auto names = [](const std::vector<hpi::BackendChoice>& v) {
+    std::vector<std::string> out;
+    for (const auto& c : v) out.push_back(c.backend);
+    return out;
+  };
+  // Measured backends first, fastest first, with the table's configurations; the unmeasured keep their place after.
+  auto avx2 = pk.preferred("m", "cpu", "avx2");
+  EXPECT_EQ(names(avx2), (std::vector<std::string>{"onnxruntime", "openvino", "paddle"}));
+  EXPECT_EQ(avx2.front().config.value("graph_optimization_level", ""), "all");
+  EXPECT_EQ(pk.measurement("m", "cpu", "avx2"), "measured on cpu_avx2: onnxruntime 10.5 ms, openvino 12 ms");
+  // Another CPU class, another device, another model: the table as written.
+  EXPECT_EQ(names(pk.preferred("m", "cpu", "amx")), (std::vector<std::string>{"openvino", "onnxruntime", "paddle"}));
+  EXPECT_EQ(pk.measurement("m", "cpu", "amx"), "");
+  EXPECT_EQ(names(pk.preferred("m", "gpu", "avx2")), (std::vector<std::string>{"onnxruntime"}));
+  // A measured entry without its order, or a measured table of the wrong shape, is refused with a clear message.
+  EXPECT_THROW(hpi::PriorKnowledge::parse(table, "measured: [1]"), Error);
+  const auto broken = hpi::PriorKnowledge::parse(table, "measured: {m: {cpu_avx2: {ms: {openvino: 1}}}}");
+  try {
+    broken.preferred("m", "cpu", "avx2");
+    ADD_FAILURE() << "an entry without `order` was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("m/cpu_avx2 needs an `order` list"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace hpocr::test
