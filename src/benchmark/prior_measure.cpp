@@ -82,7 +82,9 @@ YAML::Node entry_for(std::vector<Measured> results) {
   std::stable_partition(results.begin(), results.end(), [&](const Measured& m) { return m.texts_hash == reference; });
   for (const auto& m : results) {
     entry["order"].push_back(m.backend);
-    entry["ms"][m.backend] = std::round(m.ms * 10) / 10;
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", m.ms);
+    entry["ms"][m.backend] = ms;
     if (m.texts_hash != reference) entry["texts_differ"].push_back(m.backend);
   }
   entry["order"].SetStyle(YAML::EmitterStyle::Flow);
@@ -122,6 +124,8 @@ std::string measure_prior_knowledge(const OcrOptions& base, const std::vector<Be
     summary += "\n";
   }
   doc["machines"][key] = cpu_model_name() + ", " + std::to_string(threads) + " threads, " + today();
+  for (const char* section : {"measured", "machines"}) doc[section].SetStyle(YAML::EmitterStyle::Block);
+  for (auto model : doc["measured"]) model.second.SetStyle(YAML::EmitterStyle::Block);
   YAML::Emitter emit;
   emit << doc;
   std::ofstream f(file);
