@@ -34,20 +34,46 @@ constexpr const char* kBootstrap =
     "    sys.exit(3)\n"
     "sys.exit(main(sys.argv[1:]))\n";
 
-/// The build tree's package directory (build/<preset>/python beside build/<preset>/apps/hpocr), if present.
-fs::path package_dir() {
+fs::path executable_dir() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return {};
-  fs::path dir = exe.parent_path().parent_path() / "python";
+  return ec ? fs::path() : exe.parent_path();
+}
+
+/// The build tree's package directory (build/<preset>/python beside build/<preset>/apps/hpocr), if present.
+fs::path package_dir() {
+  fs::path exe_dir = executable_dir();
+  if (exe_dir.empty()) return {};
+  std::error_code ec;
+  fs::path dir = exe_dir.parent_path() / "python";
   return fs::exists(dir / "hpocr" / "__init__.py", ec) ? dir : fs::path();
+}
+
+/// The interpreter of the environment the CLI was installed into by `pip install .` (a venv's bin/python3
+/// beside bin/hpocr), if there is one.
+std::string python_beside_executable() {
+  fs::path exe_dir = executable_dir();
+  if (exe_dir.empty()) return {};
+  for (const char* name : {"python3", "python"}) {
+    fs::path candidate = exe_dir / name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  return {};
+}
+
+/// $HPOCR_PYTHON, else the Python beside the executable (installed with pip), else the one the module was built
+/// for (build tree), else python3 on PATH.
+std::string choose_python() {
+  if (const char* env = std::getenv("HPOCR_PYTHON"); env && *env) return env;
+  if (std::string beside = python_beside_executable(); !beside.empty()) return beside;
+  if (*kBuiltPython && access(kBuiltPython, X_OK) == 0) return kBuiltPython;
+  return "python3";
 }
 
 }  // namespace
 
 int exec_batch(const std::vector<std::string>& args) {
-  const char* env_python = std::getenv("HPOCR_PYTHON");
-  std::string python = env_python && *env_python ? env_python : *kBuiltPython ? kBuiltPython : "python3";
+  std::string python = choose_python();
   if (fs::path dir = package_dir(); !dir.empty()) {
     const char* old = std::getenv("PYTHONPATH");
     std::string value = dir.string();

@@ -38,7 +38,10 @@ class ImageInput:
         """The form the native predict functions take."""
         if self.path is not None:
             return self.path
-        return self.data if self.data is not None else self.array
+        if self.data is not None:
+            return self.data
+        assert self.array is not None, "ImageInput without path, data or array"
+        return self.array
 
 
 def list_directory(directory: str, extensions: frozenset = INPUT_EXTENSIONS) -> list[str]:

@@ -29,7 +29,7 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional, cast
 
 from . import _hpocr
 from ._inputs import IMAGE_EXTENSIONS, list_directory
@@ -42,9 +42,9 @@ try:
     from distributed.diagnostics.plugin import WorkerPlugin
     from distributed.scheduler import KilledWorker
 except ImportError as _err:  # reported by require_dask() / main(), so that the module itself always imports
-    distributed = None
-    WorkerPlugin = object
-    KilledWorker = ()
+    distributed = None  # type: ignore[assignment]
+    WorkerPlugin = object  # type: ignore[misc,assignment]
+    KilledWorker = ()  # type: ignore[misc,assignment]
     _DASK_IMPORT_ERROR: Optional[ImportError] = _err
 else:
     _DASK_IMPORT_ERROR = None
@@ -162,7 +162,7 @@ def _make_dir(directory: str) -> None:
         raise OutputError(f"cannot create {directory}: {err.strerror or err}") from None
 
 
-def _write_atomically(final: str, write) -> None:
+def _write_atomically(final: str, write: Callable[[str], Any]) -> None:
     """``write(tmp)`` to a hidden temporary file beside ``final`` (same extension, so the savers keep their
     format), then an atomic rename: readers and resumed runs see the whole file or none."""
     directory, name = os.path.split(final)
@@ -203,7 +203,7 @@ class PipelinePlugin(WorkerPlugin):
         return {"options": self.options, "log_level": self.log_level}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["options"], state["log_level"])
+        PipelinePlugin.__init__(self, state["options"], state["log_level"])
 
     async def setup(self, worker: Any) -> None:
         if self.log_level:
@@ -249,7 +249,7 @@ def _ocr_task(name: str, paths: list[str], save_path: Optional[str], save_img: b
     """One task: OCR of ``paths`` with this worker's pipeline. Returns one record per path. Per-input failures
     are records; failures to write results (OutputError) and missing pipelines end the task."""
     worker = distributed.get_worker()
-    plugin = worker.plugins.get(name)
+    plugin = cast(Optional[PipelinePlugin], worker.plugins.get(name))
     if plugin is None:
         raise RuntimeError(f"worker {worker.address} has no hpocr pipeline plugin {name}")
     ocr = plugin.pipeline()
@@ -274,7 +274,7 @@ def _ocr_task(name: str, paths: list[str], save_path: Optional[str], save_img: b
         if final is None:
             records.append({**record, "status": "ok", "result": res.json["res"]})
             continue
-        if save_img:  # before the JSON: the JSON's presence marks the input as done
+        if save_img and save_path:  # before the JSON: the JSON's presence marks the input as done
             image = os.path.join(save_path, result_file_name(path)[: -len("_res.json")] + "_ocr_res_img.png")
             _write_atomically(image, res.save_to_img)
         _write_atomically(final, res.save_to_json)
@@ -667,7 +667,7 @@ def _positive(text: str) -> int:
     return value
 
 
-_ARG_TYPES = {"bool": _parse_bool, "int": int, "float": float, "str": str, "path": str, "dict": _parse_hpi_config}
+_ARG_TYPES: dict[str, Callable[[str], Any]] = {"bool": _parse_bool, "int": int, "float": float, "str": str, "path": str, "dict": _parse_hpi_config}
 
 
 def build_parser() -> argparse.ArgumentParser:

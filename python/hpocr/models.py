@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from itertools import islice
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from . import _hpocr
 from ._inputs import check_source, iter_inputs
@@ -43,6 +43,7 @@ class _Model:
 
     _key = ""        # default model key in _hpocr.DEFAULT_MODELS
     _native_class: Any = None
+    predict_iter: Callable[..., Iterator[Any]]  # each module's, with its own keyword arguments
 
     def __init__(self, model_name: Any, model_dir: Any, engine: dict):
         # Engine settings come as keyword arguments, as PaddleOCR's modules take them (**kwargs): the native

@@ -6,11 +6,15 @@ skip cleanly when the package is not built or the default models are not install
 
 import os
 import pathlib
+import sys
 
 import numpy as np
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+
+sys.path.insert(0, str(REPO / "scripts"))
+import python_tools  # noqa: E402  (pinned PyPI tools with an offline wheel cache: mypy, scikit-build-core)
 
 #: Text rendered on the test page. No spaces between Latin words: the PP-OCRv4 Chinese recogniser (as in
 #: PaddleOCR) often drops them.
