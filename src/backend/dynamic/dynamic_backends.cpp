@@ -160,6 +160,28 @@ std::string libpython_for(const std::filesystem::path& library) {
   return "";
 }
 
+/// hpocr's bridge library: $HPOCR_PADDLE_BRIDGE; else beside the code that is running (an installed package puts
+/// it next to the Python module, site-packages/hpocr/, and the CLI reaches that from the environment's bin/);
+/// else where this build made it.
+std::string paddle_bridge_path() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("HPOCR_PADDLE_BRIDGE"); env && *env) return env;
+  constexpr const char* kFile = "libhpocr_paddle_bridge.so";
+  Dl_info self{};
+  std::error_code ec;
+  const fs::path here = dladdr(reinterpret_cast<void*>(&paddle_bridge_path), &self) && self.dli_fname
+                            ? fs::canonical(self.dli_fname, ec).parent_path()
+                            : fs::path();
+  if (!here.empty()) {
+    if (fs::exists(here / kFile, ec)) return (here / kFile).string();
+    for (const auto& lib : fs::directory_iterator(here.parent_path() / "lib", ec)) {  // <venv>/bin -> <venv>/lib/python3.N
+      const fs::path beside_module = lib.path() / "site-packages" / "hpocr" / kFile;
+      if (fs::exists(beside_module, ec)) return beside_module.string();
+    }
+  }
+  return HPOCR_PADDLE_BRIDGE_PATH;
+}
+
 /// The paddle backend without Paddle's C library: the paddlepaddle wheel's libpaddle.so, which has the C++
 /// inference API only, with hpocr's bridge (src/backend/paddle/bridge) implementing the C API over it.
 /// libpaddle.so uses libpython's symbols without naming the library (a Python module expects to be loaded
@@ -196,8 +218,7 @@ Opened open_paddle_wheel() {
     const char* why = dlerror();
     return failed("the paddlepaddle wheel's " + wheel + " cannot be loaded: " + (why ? why : "unknown error"));
   }
-  const char* env_bridge = std::getenv("HPOCR_PADDLE_BRIDGE");
-  const std::string bridge = env_bridge && *env_bridge ? env_bridge : HPOCR_PADDLE_BRIDGE_PATH;
+  const std::string bridge = paddle_bridge_path();
   out.handle = dlopen(bridge.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!out.handle) {
     const char* why = dlerror();
