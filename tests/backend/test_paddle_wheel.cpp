@@ -25,6 +25,16 @@
 namespace hpocr::test {
 namespace {
 
+// Under ASan, Paddle's own dlopen of its dependencies (libmklml_intel.so, by name, found through libpaddle's
+// RUNPATH) fails: the interceptor hides the caller, so $ORIGIN does not apply. The uninstrumented wheel is not
+// what the sanitizers are for; the loading and error paths still run there.
+#ifdef HPOCR_SANITIZED
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+constexpr const char* kSanitizedReason = "the paddlepaddle wheel cannot run its inference under ASan (its dlopen of libmklml_intel.so)";
+
 namespace fs = std::filesystem;
 
 fs::path shared_paddle_models() { return fs::path(HPOCR_SOURCE_DIR) / ".." / "shared" / "models" / "paddle"; }
@@ -74,6 +84,7 @@ void PrintTo(const ModelCase& c, std::ostream* os) { *os << c.dir; }
 class PaddleWheel : public ::testing::TestWithParam<ModelCase> {
  protected:
   void SetUp() override {
+    if (kSanitized) GTEST_SKIP() << kSanitizedReason;
     backend_ = default_paddle_backend();
     ASSERT_TRUE(backend_);
     const Availability a = backend_->probe(Device::parse("cpu"));
@@ -155,6 +166,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(PaddleWheelErrors, PaddlesMessageReachesTheErrorOnOneLine) {
+  if (kSanitized) GTEST_SKIP() << kSanitizedReason;
   auto backend = default_paddle_backend();
   const Availability a = backend->probe(Device::parse("cpu"));
   if (!a.available || a.version.find("via hpocr's bridge") == std::string::npos)
