@@ -8,11 +8,11 @@
 #include <map>
 #include <optional>
 
+#include "backend/backend.h"
 #include "core/file_util.h"
 #include "core/timer.h"
 #include "hpi/engine_loader.h"
 #include "hpi/int8_cache.h"
-#include "hpocr/backends.h"
 #include "hpocr/error.h"
 #include "hpocr/pipeline.h"
 #include "hpocr/text_metrics.h"
@@ -66,12 +66,6 @@ OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
   return o;
 }
 
-bool is_backend(const std::string& name) {
-  for (const auto& b : probe_backends(Device::parse("cpu")))
-    if (b.name == name) return true;
-  return false;
-}
-
 }  // namespace
 
 OcrOptions with_backend(OcrOptions o, const std::string& backend, std::optional<ModelRole> role) {
@@ -88,7 +82,7 @@ OcrOptions with_backend(OcrOptions o, const std::string& backend, std::optional<
 
 BenchConfig named_config(const std::string& name, const OcrOptions& base) {
   BenchConfig c{name, base};
-  if (is_backend(name)) c.options = with_backend(base, name);  // every model forced onto that backend
+  if (find_backend(name)) c.options = with_backend(base, name);  // a backend name (looked up, not probed): every model on it
   else if (name == "hpi_off") c.options.enable_hpi = false;
   else if (name == "hpi_on") c.options.enable_hpi = true;
   else if (name == "threads1") c.options.enable_hpi = true, c.options.cpu_threads = 1;

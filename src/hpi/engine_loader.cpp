@@ -146,7 +146,6 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
       if (cached) opts.cache_dir = cache_entry(target, step.backend, version, request.device, step.config, opts.cpu_threads);
       std::unique_ptr<Engine> engine;
       std::string precision = "fp32";
-      // INT8 entries are quantised from an ONNX model directory: they replace that model only.
       if (int8 && runs_int8(step)) try {
           EngineOptions int8_opts = opts;
           if (cached) int8_opts.cache_dir = cache_entry(*int8, step.backend, version, request.device, step.config, opts.cpu_threads);
