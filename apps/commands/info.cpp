@@ -8,6 +8,7 @@
 #include "hpocr/device.h"
 #include "hpocr/error.h"
 #include "hpocr/hpi_plan.h"
+#include "hpocr/model_catalog.h"
 #include "hpocr/version.h"
 #include "hpocr/parameters.h"
 
@@ -33,12 +34,15 @@ class InfoCommand : public Command {
   int run() override {
     std::printf("hpocr %s\nHPOCR_HOME: %s\nbackends:\n", kVersion, hpocr_home().c_str());
     print_backends(Device{});
-    std::printf("default models:\n");
+    std::printf("default models (ocr_version %s, lang %s):\n", std::string(default_ocr_version()).c_str(),
+                std::string(kDefaultLang).c_str());
     for (ModelRole role : kModelRoles) {
-      const fs::path p = model_dir(OcrOptions{}, role);
-      std::printf("  %-26s %s%s\n", std::string(default_model_name(role)).c_str(), p.c_str(),
-                  fs::exists(p / "inference.onnx") ? "" : "  (missing: run scripts/setup.sh)");
+      const std::string name = default_model_name(role);
+      std::printf("  %-26s %s%s\n", name.c_str(), (hpocr_home() / "models" / name).c_str(),
+                  model_installed(name) ? "" : "  (missing: run scripts/setup.sh)");
     }
+    std::printf("installed model families:\n");
+    for (const std::string& line : describe_installed_families()) std::printf("  %s\n", line.c_str());
     return kOk;
   }
 };

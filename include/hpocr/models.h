@@ -56,7 +56,8 @@ class SingleModel {
   std::filesystem::path model_dir_;
 };
 
-/// DB text detection. Each constructor loads the model in `model_dir` (empty: the role's default model) with
+/// DB text detection. Each constructor loads the model in `model_dir` (empty: the model `engine` names for the
+/// role by *_model_name, ocr_version and lang, as the pipeline chooses it; hpocr/model_catalog.h) with
 /// the engine settings of `engine` (device, cpu_threads, enable_hpi, hpi_config, precision), as the pipeline
 /// loads its own; Error(ModelFormat) or Error(BackendUnavailable) when it cannot.
 class TextDetectionModel : public SingleModel {

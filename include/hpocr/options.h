@@ -64,11 +64,17 @@ struct HpiConfig {
   bool int8_guard() const;
 };
 
-/// Options of the OCR pipeline. Empty model dirs mean the default models under $HPOCR_HOME.
+/// Options of the OCR pipeline. Models are chosen as PaddleOCR 3.x chooses them (hpocr/model_catalog.h): a model
+/// dir wins, then a model name, then ocr_version and lang; empty means the default.
 struct OcrOptions {
   std::filesystem::path text_detection_model_dir;
   std::filesystem::path text_recognition_model_dir;
   std::filesystem::path textline_orientation_model_dir;
+  std::string text_detection_model_name;       ///< a catalog name (or the name of the model in the dir given)
+  std::string text_recognition_model_name;
+  std::string textline_orientation_model_name;
+  std::string ocr_version;                     ///< model family: PP-OCRv4, PP-OCRv5, PP-OCRv6; empty = the default
+  std::string lang;                            ///< PaddleOCR language code (ch, en, fr, japan, ...); empty = ch
 
   std::string device = "cpu";       ///< "cpu" (GPU devices arrive with the HPI layer)
   bool enable_hpi = false;          ///< let the HPI layer choose and tune the backend
@@ -122,9 +128,16 @@ inline constexpr ModelRole kModelRoles[] = {ModelRole::TextDetection, ModelRole:
 std::string_view role_name(ModelRole role);
 /// The role in words, for messages: "text detection", "textline orientation", "text recognition".
 std::string_view role_label(ModelRole role);
-/// The default model of the role (PP-OCRv4_mobile_det, ch_ppocr_mobile_v2.0_cls, PP-OCRv4_mobile_rec).
-std::string_view default_model_name(ModelRole role);
-/// The role's model directory in `options`, or the default model's under $HPOCR_HOME/models when unset.
+/// The prefix of the role's parameters: "text_detection", "textline_orientation", "text_recognition".
+std::string param_prefix(ModelRole role);
+/// The role's *_model_dir field of `options`.
+std::filesystem::path& given_model_dir(OcrOptions& options, ModelRole role);
+const std::filesystem::path& given_model_dir(const OcrOptions& options, ModelRole role);
+/// The role's *_model_name field of `options`.
+std::string& given_model_name(OcrOptions& options, ModelRole role);
+const std::string& given_model_name(const OcrOptions& options, ModelRole role);
+/// The role's model directory: the one given, else the chosen model's under $HPOCR_HOME/models
+/// (choose_model in hpocr/model_catalog.h, whose errors it throws).
 std::filesystem::path model_dir(const OcrOptions& options, ModelRole role);
 
 }  // namespace hpocr

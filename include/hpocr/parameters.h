@@ -73,6 +73,8 @@ const ParamSpec* find_module_parameter(std::string_view module, std::string_view
 /// The engine settings every single-model class (TextDetection, ...) takes too: device, enable_hpi, hpi_config,
 /// cpu_threads.
 bool is_engine_parameter(const ParamSpec& spec);
+/// A parameter that picks the module's model (*_model_dir, *_model_name) rather than tuning it.
+bool is_model_selector(const ParamSpec& spec);
 /// The server's field name: text_det_thresh -> textDetThresh.
 std::string camel_case(std::string_view name);
 

@@ -62,7 +62,7 @@ class TextDetector:
     """
     DB text detector (use hpocr.TextDetection).
     """
-    def __init__(self, model_dir: str, engine: dict) -> None:
+    def __init__(self, model_name: str, model_dir: str, engine: dict) -> None:
         ...
     def default_params(self) -> dict:
         """
@@ -80,7 +80,7 @@ class TextRecognizer:
     """
     CTC text recogniser (use hpocr.TextRecognition).
     """
-    def __init__(self, model_dir: str, engine: dict) -> None:
+    def __init__(self, model_name: str, model_dir: str, engine: dict) -> None:
         ...
     def predict(self, inputs: list, batch_size: typing.Any) -> list:
         ...
@@ -94,7 +94,7 @@ class TextlineClassifier:
     """
     0/180 degree textline classifier (use hpocr.TextLineOrientationClassification).
     """
-    def __init__(self, model_dir: str, engine: dict) -> None:
+    def __init__(self, model_name: str, model_dir: str, engine: dict) -> None:
         ...
     def predict(self, inputs: list, batch_size: typing.Any) -> list:
         ...

@@ -68,24 +68,3 @@ def check_engine_compat(use_tensorrt: Any, enable_mkldnn: Any, mkldnn_cache_capa
     check_unavailable("use_tensorrt", use_tensorrt, "Paddle Inference's TensorRT subgraph engine")
     check_type("enable_mkldnn", enable_mkldnn, "bool")
     check_type("mkldnn_cache_capacity", mkldnn_cache_capacity, "int")
-
-
-def check_model_name(param: str, name: Any, model_dir: str, default_key: str, dir_param: str) -> None:
-    """``<module>_model_name``: None, or the name of the model in ``model_dir`` (its ``Global.model_name``).
-
-    hpocr never downloads models: a name other than the default model's needs ``<module>_model_dir``.
-    """
-    name = check_type(param, name, "str")
-    if name is None:
-        return
-    default = _hpocr.DEFAULT_MODELS[default_key]
-    default_dir = os.path.join(_hpocr.hpocr_home(), "models", default)
-    if os.path.abspath(model_dir) == os.path.abspath(default_dir):
-        if name != default:
-            raise InvalidArgumentError(
-                f"{param}={name!r}: hpocr does not download models and its default is {default!r}; "
-                f"pass {dir_param}=<directory of {name} with inference.onnx and inference.yml>")
-        return
-    actual = _hpocr.model_name(model_dir, default_key.replace("_", " "))
-    if actual != name:
-        raise InvalidArgumentError(f"{param}={name!r} does not match the model in {model_dir} ({actual!r})")

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from . import _hpocr
 from ._inputs import check_source, iter_inputs
-from ._params import ENGINE_PARAMS, check_engine_compat, check_model_name, check_type
+from ._params import ENGINE_PARAMS, check_engine_compat, check_type
 from .errors import InvalidArgumentError
 from .results import TextDetResult, TextLineOrientationResult, TextRecResult
 
@@ -17,7 +17,7 @@ __all__ = ["TextDetection", "TextRecognition", "TextLineOrientationClassificatio
 
 #: TextDetection's keywords (module keys of the native parameter table) and their kinds.
 _DET_PARAMS = {p["key"]: p["type"] for p in _hpocr.parameters()
-               if p["module"] == "TextDetection" and p["type"] != "path" and p["scope"] != "module"}
+               if p["module"] == "TextDetection" and not p["selector"] and p["scope"] != "module"}
 #: PaddleOCR's Paddle-Inference keywords the modules accept besides the engine parameters (_params.check_engine_compat).
 _COMPAT_KEYWORDS = ("use_tensorrt", "enable_mkldnn", "mkldnn_cache_capacity")
 
@@ -41,7 +41,6 @@ class _Model:
     ``mkldnn_cache_capacity`` (accepted, no effect). Unknown keywords raise TypeError.
     """
 
-    _key = ""        # default model key in _hpocr.DEFAULT_MODELS
     _native_class: Any = None
     predict_iter: Callable[..., Iterator[Any]]  # each module's, with its own keyword arguments
 
@@ -54,9 +53,9 @@ class _Model:
         check_engine_compat(**{key: engine.get(key) for key in _COMPAT_KEYWORDS})
         engine = {name: check_type(name, engine.get(name), kind) for name, kind in ENGINE_PARAMS.items()}
         model_dir = check_type("model_dir", model_dir, "path")
-        default_dir = os.path.join(_hpocr.hpocr_home(), "models", _hpocr.DEFAULT_MODELS[self._key])
-        check_model_name("model_name", model_name, model_dir or default_dir, self._key, "model_dir")
-        self._native = self._native_class(model_dir or "", engine)
+        model_name = check_type("model_name", model_name, "str")
+        # A name alone picks an installed model; with model_dir it must be the model there (checked natively).
+        self._native = self._native_class(model_name or "", model_dir or "", engine)
 
     @property
     def model_name(self) -> str:
@@ -92,7 +91,6 @@ class TextDetection(_Model):
     not sorted into reading order (the pipeline sorts them).
     """
 
-    _key = "text_detection"
     _native_class = _hpocr.TextDetector
 
     def __init__(self, *, model_name: Optional[str] = None, model_dir: Optional[str | os.PathLike] = None,
@@ -146,7 +144,6 @@ class TextRecognition(_CropModel):
     module; PaddleOCR's pipeline uses 6); ``predict(..., batch_size=...)`` overrides it for one call.
     """
 
-    _key = "text_recognition"
     _native_class = _hpocr.TextRecognizer
 
 
@@ -170,7 +167,6 @@ class TextLineOrientationClassification(_CropModel):
     (``PostProcess.thresh``, 0.9 for this model).
     """
 
-    _key = "textline_orientation"
     _native_class = _hpocr.TextlineClassifier
 
 

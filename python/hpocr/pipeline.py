@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _hpocr
 from ._inputs import check_source, iter_inputs
-from ._params import check_engine_compat, check_model_name, check_type, check_unavailable
+from ._params import check_engine_compat, check_type, check_unavailable
 from .errors import InvalidArgumentError
 from .results import OCRResult
 
@@ -34,13 +34,6 @@ _UNAVAILABLE = {p["name"]: p["unavailable"] for p in _PARAMS if p["unavailable"]
 
 #: Pipeline variants kept for predict() overrides (each holds its own loaded models).
 _MAX_VARIANTS = 4
-
-_MODELS = (  # (model_name argument, model_dir argument, default model key)
-    ("text_detection_model_name", "text_detection_model_dir", "text_detection"),
-    ("text_recognition_model_name", "text_recognition_model_dir", "text_recognition"),
-    ("textline_orientation_model_name", "textline_orientation_model_dir", "textline_orientation"),
-)
-
 
 class _PipelineConfig:
     """``paddlex_config`` for the core: a file path as given, or a dict (normalised once: a deep copy with relative
@@ -70,12 +63,6 @@ class _PipelineConfig:
             yield path
         finally:
             os.unlink(path)
-
-
-def _is_default_dir(options: dict, key: str) -> bool:
-    """Whether the effective options use the default model of ``key`` ("text_detection", ...)."""
-    default = os.path.join(_hpocr.hpocr_home(), "models", _hpocr.DEFAULT_MODELS[key])
-    return os.path.abspath(options[f"{key}_model_dir"]) == os.path.abspath(default)
 
 
 def _with_table_options(where: str, args: dict, accepted: dict) -> dict:
@@ -187,20 +174,6 @@ class PaddleOCR:
 
         self._config = _PipelineConfig(paddlex_config)
         with self._config.file() as config_file:
-            options = json.loads(_hpocr.resolve_options(config_file, overrides))
-            for name_param, dir_param, key in _MODELS:
-                if key == "textline_orientation" and not options["use_textline_orientation"]:
-                    check_type(name_param, args[name_param], "str")  # the model is not loaded
-                    continue
-                check_model_name(name_param, args[name_param], options[dir_param], key, dir_param)
-            # The default models are Chinese + English PP-OCRv4 ones; other languages/versions need model dirs.
-            default_rec, default_det = (_is_default_dir(options, key) for key in ("text_recognition", "text_detection"))
-            if check_type("lang", lang, "str") not in (None, "ch", "en") and default_rec:
-                raise InvalidArgumentError(f"lang={lang!r}: the default recognition model reads Chinese and English; "
-                                           "pass text_recognition_model_dir for other languages")
-            if check_type("ocr_version", ocr_version, "str") not in (None, "PP-OCRv4") and (default_det or default_rec):
-                raise InvalidArgumentError(f"ocr_version={ocr_version!r}: the default models are PP-OCRv4; pass "
-                                           "text_detection_model_dir and text_recognition_model_dir for other versions")
             self._native = _hpocr.Pipeline(config_file, overrides)
         self._overrides = overrides
         self._options = json.loads(self._native.options())

@@ -43,10 +43,17 @@ int batch_size_from(const py::handle& v) {
   return b;
 }
 
+/// The engine settings, with the module's model_name ("" = the default) set for its role.
+OcrOptions module_options(const py::dict& engine, ModelRole role, const std::string& model_name) {
+  OcrOptions o = engine_options_from(engine);
+  given_model_name(o, role) = model_name;
+  return o;
+}
+
 class Detector {
  public:
-  Detector(const std::string& model_dir, const py::dict& engine) {
-    const OcrOptions options = engine_options_from(engine);
+  Detector(const std::string& model_name, const std::string& model_dir, const py::dict& engine) {
+    const OcrOptions options = module_options(engine, ModelRole::TextDetection, model_name);
     py::gil_scoped_release nogil;
     model_ = std::make_unique<TextDetectionModel>(model_dir, options);
   }
@@ -59,7 +66,7 @@ class Detector {
     o.text_det = model_->model_params();
     py::dict d;
     for (const ParamSpec& spec : parameters())
-      if (spec.module == role_name(ModelRole::TextDetection) && spec.type != ParamType::Path) d[py::str(std::string(spec.key))] = param_to_py(spec.get(o));
+      if (spec.module == role_name(ModelRole::TextDetection) && !is_model_selector(spec)) d[py::str(std::string(spec.key))] = param_to_py(spec.get(o));
     return d;
   }
 
@@ -102,8 +109,8 @@ class Detector {
 
 class Recognizer {
  public:
-  Recognizer(const std::string& model_dir, const py::dict& engine) {
-    const OcrOptions options = engine_options_from(engine);
+  Recognizer(const std::string& model_name, const std::string& model_dir, const py::dict& engine) {
+    const OcrOptions options = module_options(engine, ModelRole::TextRecognition, model_name);
     py::gil_scoped_release nogil;
     model_ = std::make_unique<TextRecognitionModel>(model_dir, options);
   }
@@ -133,8 +140,8 @@ class Recognizer {
 
 class Classifier {
  public:
-  Classifier(const std::string& model_dir, const py::dict& engine) {
-    const OcrOptions options = engine_options_from(engine);
+  Classifier(const std::string& model_name, const std::string& model_dir, const py::dict& engine) {
+    const OcrOptions options = module_options(engine, ModelRole::TextLineOrientation, model_name);
     py::gil_scoped_release nogil;
     model_ = std::make_unique<TextLineOrientationModel>(model_dir, options);
   }
@@ -173,18 +180,21 @@ void bind_model_info(py::class_<T>& c) {
 
 void bind_models(py::module_& m) {
   py::class_<Detector> det(m, "TextDetector", "DB text detector (use hpocr.TextDetection).");
-  det.def(py::init<const std::string&, const py::dict&>(), py::arg("model_dir"), py::arg("engine"))
+  det.def(py::init<const std::string&, const std::string&, const py::dict&>(), py::arg("model_name"), py::arg("model_dir"),
+               py::arg("engine"))
       .def("default_params", &Detector::default_params, "The model's defaults from inference.yml.")
       .def("predict", &Detector::predict, py::arg("inputs"), py::arg("params"));
   bind_model_info(det);
 
   py::class_<Recognizer> rec(m, "TextRecognizer", "CTC text recogniser (use hpocr.TextRecognition).");
-  rec.def(py::init<const std::string&, const py::dict&>(), py::arg("model_dir"), py::arg("engine"))
+  rec.def(py::init<const std::string&, const std::string&, const py::dict&>(), py::arg("model_name"), py::arg("model_dir"),
+               py::arg("engine"))
       .def("predict", &Recognizer::predict, py::arg("inputs"), py::arg("batch_size"));
   bind_model_info(rec);
 
   py::class_<Classifier> cls(m, "TextlineClassifier", "0/180 degree textline classifier (use hpocr.TextLineOrientationClassification).");
-  cls.def(py::init<const std::string&, const py::dict&>(), py::arg("model_dir"), py::arg("engine"))
+  cls.def(py::init<const std::string&, const std::string&, const py::dict&>(), py::arg("model_name"), py::arg("model_dir"),
+               py::arg("engine"))
       .def_property_readonly("labels", &Classifier::labels)
       .def("predict", &Classifier::predict, py::arg("inputs"), py::arg("batch_size"));
   bind_model_info(cls);

@@ -9,6 +9,7 @@
 #include "hpocr/error.h"
 #include "hpocr/image_decode.h"
 #include "hpocr/logging.h"
+#include "hpocr/model_catalog.h"
 #include "hpocr/models.h"
 #include "hpocr/parameters.h"
 #include "hpocr/pdf_document.h"
@@ -239,6 +240,7 @@ PYBIND11_MODULE(_hpocr, m) {
           out.append(py::dict(py::arg("name") = spec.name, py::arg("type") = kTypes[static_cast<int>(spec.type)],
                               py::arg("scope") = kScopes[static_cast<int>(spec.scope)], py::arg("module") = spec.module,
                               py::arg("key") = spec.key, py::arg("unavailable") = spec.unavailable, py::arg("engine") = is_engine_parameter(spec),
+                              py::arg("selector") = is_model_selector(spec),
                               py::arg("default") = param_to_py(spec.get(OcrOptions{})), py::arg("help") = spec.help));
         return out;
       },

@@ -47,7 +47,7 @@ OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
                            std::pair{&o.text_recognition_model_dir, ModelRole::TextRecognition},
                            std::pair{&o.textline_orientation_model_dir, ModelRole::TextLineOrientation}}) {
     fs::path source = model_dir(o, role);
-    fs::path copy = root / default_model_name(role);
+    fs::path copy = root / std::string(role_name(role));
     fs::create_directories(copy);
     for (const auto& entry : fs::directory_iterator(source))
       if (entry.is_regular_file()) fs::copy_file(entry.path(), copy / entry.path().filename(), fs::copy_options::overwrite_existing);
@@ -178,8 +178,7 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
   for (const auto& img : set)
     if (img.kind == "line") crops.push_back(img.image);
   if (!crops.empty()) {
-    LoadRequest req{Device::parse(options.device), options.cpu_threads, options.enable_hpi, options.hpi_config, {}, nullptr, {}};
-    TextRecognizer rec(options.text_recognition_model_dir, req);
+    TextRecognizer rec(model_dir(options, ModelRole::TextRecognition), load_request(options, ModelRole::TextRecognition));
     rec.recognize(crops, options.text_recognition_batch_size);  // warm-up
     std::vector<double> per_run;
     for (int r = 0; r < run.repeats; ++r) {

@@ -4,6 +4,7 @@
 
 #include "hpocr/device.h"
 #include "hpocr/error.h"
+#include "hpocr/model_catalog.h"
 #include "hpocr/options.h"
 #include "hpocr/parameters.h"
 
@@ -14,12 +15,13 @@ void TextDetParams::validate() const {
   OcrOptions o;
   o.text_det = *this;
   for (const auto& spec : parameters())
-    if (spec.module == role_name(ModelRole::TextDetection) && spec.type != ParamType::Path) check_param(spec, spec.get(o));
+    if (spec.module == role_name(ModelRole::TextDetection) && !is_model_selector(spec)) check_param(spec, spec.get(o));
 }
 
 void OcrOptions::validate() const {
   for (const auto& spec : parameters()) check_param(spec, spec.get(*this));
   Device::parse(device);
+  check_ocr_version(ocr_version);
   hpi_config.validate();
   for (const auto& [name, config] : module_hpi_config) {
     const std::string& module = name;  // a structured binding cannot be captured by clang 14
@@ -51,15 +53,15 @@ LimitType parse_limit_type(std::string_view name) {
 
 namespace {
 
-/// What each role is called: PaddleX's module name, the words for messages, the default model.
+/// What each role is called: PaddleX's module name and the words for messages.
 struct RoleNames {
-  std::string_view module, label, default_model;
+  std::string_view module, label;
 };
 
 const RoleNames& names_of(ModelRole role) {
-  static const RoleNames detection{"TextDetection", "text detection", "PP-OCRv4_mobile_det"};
-  static const RoleNames orientation{"TextLineOrientation", "textline orientation", "ch_ppocr_mobile_v2.0_cls"};
-  static const RoleNames recognition{"TextRecognition", "text recognition", "PP-OCRv4_mobile_rec"};
+  static const RoleNames detection{"TextDetection", "text detection"};
+  static const RoleNames orientation{"TextLineOrientation", "textline orientation"};
+  static const RoleNames recognition{"TextRecognition", "text recognition"};
   return role == ModelRole::TextDetection ? detection : role == ModelRole::TextLineOrientation ? orientation : recognition;
 }
 
@@ -67,14 +69,35 @@ const RoleNames& names_of(ModelRole role) {
 
 std::string_view role_name(ModelRole role) { return names_of(role).module; }
 std::string_view role_label(ModelRole role) { return names_of(role).label; }
-std::string_view default_model_name(ModelRole role) { return names_of(role).default_model; }
 
-std::filesystem::path model_dir(const OcrOptions& o, ModelRole role) {
-  const std::filesystem::path& given = role == ModelRole::TextDetection         ? o.text_detection_model_dir
-                                       : role == ModelRole::TextLineOrientation ? o.textline_orientation_model_dir
-                                                                                : o.text_recognition_model_dir;
-  return given.empty() ? hpocr_home() / "models" / default_model_name(role) : given;
+namespace {
+// One switch over the roles for both constnesses.
+template <class Options>
+auto& dir_field(Options& o, ModelRole role) {
+  return role == ModelRole::TextDetection         ? o.text_detection_model_dir
+         : role == ModelRole::TextLineOrientation ? o.textline_orientation_model_dir
+                                                  : o.text_recognition_model_dir;
 }
+template <class Options>
+auto& name_field(Options& o, ModelRole role) {
+  return role == ModelRole::TextDetection         ? o.text_detection_model_name
+         : role == ModelRole::TextLineOrientation ? o.textline_orientation_model_name
+                                                  : o.text_recognition_model_name;
+}
+}  // namespace
+
+std::string param_prefix(ModelRole role) {
+  std::string s(role_label(role));
+  std::replace(s.begin(), s.end(), ' ', '_');
+  return s;
+}
+
+std::filesystem::path& given_model_dir(OcrOptions& o, ModelRole role) { return dir_field(o, role); }
+const std::filesystem::path& given_model_dir(const OcrOptions& o, ModelRole role) { return dir_field(o, role); }
+std::string& given_model_name(OcrOptions& o, ModelRole role) { return name_field(o, role); }
+const std::string& given_model_name(const OcrOptions& o, ModelRole role) { return name_field(o, role); }
+
+std::filesystem::path model_dir(const OcrOptions& o, ModelRole role) { return choose_model(o, role).dir; }
 
 std::filesystem::path hpocr_home() {
   if (const char* env = std::getenv("HPOCR_HOME"); env && *env) return env;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "hpocr/error.h"
+#include "hpocr/model_catalog.h"
 
 namespace hpocr {
 namespace {
@@ -80,6 +81,21 @@ const ParamSpec kParams[] = {
     {"textline_orientation_model_dir", T::Path, S::Init, "TextLineOrientation", "model_dir",
      "Textline orientation model directory", "", 0, 0, false, {}, "",
      get_opt<&OcrOptions::textline_orientation_model_dir>, set_opt<&OcrOptions::textline_orientation_model_dir>},
+    {"text_detection_model_name", T::String, S::Init, "TextDetection", "model_name",
+     "Text detection model by name (hpocr info lists the installed ones); with text_detection_model_dir, the name of the model there",
+     "", 0, 0, false, {}, "", get_opt<&OcrOptions::text_detection_model_name>, set_opt<&OcrOptions::text_detection_model_name>},
+    {"text_recognition_model_name", T::String, S::Init, "TextRecognition", "model_name",
+     "Text recognition model by name; with text_recognition_model_dir, the name of the model there",
+     "", 0, 0, false, {}, "", get_opt<&OcrOptions::text_recognition_model_name>, set_opt<&OcrOptions::text_recognition_model_name>},
+    {"textline_orientation_model_name", T::String, S::Init, "TextLineOrientation", "model_name",
+     "Textline orientation model by name; with textline_orientation_model_dir, the name of the model there",
+     "", 0, 0, false, {}, "", get_opt<&OcrOptions::textline_orientation_model_name>, set_opt<&OcrOptions::textline_orientation_model_name>},
+    {"ocr_version", T::String, S::Init, "", "ocr_version",
+     "Model family: PP-OCRv4, PP-OCRv5 or PP-OCRv6 (ignored, as in PaddleOCR, once a detection or recognition model is named or given)",
+     "", 0, 0, false, {}, "", get_opt<&OcrOptions::ocr_version>, set_opt<&OcrOptions::ocr_version>},
+    {"lang", T::String, S::Init, "", "lang",
+     "Language of the text (PaddleOCR codes: ch, en, fr, de, japan, korean, ...): picks the family's recogniser for it",
+     "", 0, 0, false, {}, "", get_opt<&OcrOptions::lang>, set_opt<&OcrOptions::lang>},
     // Pipeline.
     {"use_doc_orientation_classify", T::Bool, S::PerCall, "", "", "Document orientation classification (not available yet; only False is accepted)",
      "", 0, 0, false, {}, "Document orientation classification", get_false, set_nothing},
@@ -170,6 +186,8 @@ bool holds_type(const ParamSpec& spec, const ParamValue& v) {
 }  // namespace
 
 std::span<const ParamSpec> parameters() { return kParams; }
+
+bool is_model_selector(const ParamSpec& spec) { return !spec.module.empty() && (spec.key == "model_dir" || spec.key == "model_name"); }
 
 std::string describe_json_value(const json& v) {
   if (v.is_number_integer()) return "integer " + v.dump();
@@ -310,9 +328,12 @@ std::string param_text(const ParamSpec& spec, const ParamValue& value) {
 
 std::string default_text(const ParamSpec& spec, const OcrOptions& options) {
   std::string shown = param_text(spec, spec.get(options));
-  for (ModelRole role : kModelRoles)  // an unset model dir means the role's default model
-    if (spec.type == T::Path && shown.empty() && role_name(role) == spec.module)
-      shown = fmt::format("$HPOCR_HOME/models/{}", default_model_name(role));
+  if (!shown.empty()) return shown;
+  if (spec.name == "ocr_version") return std::string(default_ocr_version());
+  if (spec.name == "lang") return std::string(kDefaultLang);
+  // An unset model name or dir: the model ocr_version and lang choose, under $HPOCR_HOME/models.
+  if (spec.key == "model_dir") return "$HPOCR_HOME/models/<chosen model>";
+  if (spec.key == "model_name") return "(by ocr_version and lang)";
   return shown;
 }
 
@@ -377,7 +398,7 @@ nlohmann::ordered_json text_det_params_json(const TextDetParams& params) {
   o.text_det = params;
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& spec : kParams)
-    if (spec.module == "TextDetection" && spec.scope != S::Module && spec.type != T::Path)
+    if (spec.module == "TextDetection" && spec.scope != S::Module && !is_model_selector(spec))
       j[std::string(spec.key)] = param_to_json(spec, spec.get(o));
   return j;
 }

@@ -104,6 +104,7 @@ LoadRequest load_request(const OcrOptions& o, ModelRole role) {
   r.cpu_threads = o.cpu_threads;
   r.enable_hpi = o.enable_hpi;
   r.hpi = it != o.module_hpi_config.end() ? it->second : o.hpi_config;
+  r.expected_model_name = given_model_name(o, role);
   return r;
 }
 

@@ -22,6 +22,8 @@ struct LoadRequest {
   const hpi::PriorKnowledge* knowledge = nullptr;  ///< null = PriorKnowledge::builtin()
   /// Called with every input the loaded model runs on (calibration records the real pre-processed inputs).
   std::function<void(const Tensor&)> input_observer;
+  /// The *_model_name the user gave: the directory's model must be that one (empty: any).
+  std::string expected_model_name;
 };
 
 /// How the pipeline loads the model of `role`: device, threads, HPI switch and the module's own hpi_config if

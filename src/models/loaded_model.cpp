@@ -7,6 +7,13 @@ namespace hpocr {
 LoadedModel LoadedModel::open(const std::filesystem::path& path, ModelRole role, LoadRequest request,
                               std::vector<int64_t> sample_shape) {
   LoadedModel m{open_model_dir(path, role_label(role)), nullptr, nullptr, request.input_observer};
+  // PaddleX refuses a model_name that is not the model in model_dir; a directory without inference.yml has no
+  // name of its own to compare.
+  if (const std::string& expected = request.expected_model_name;
+      !expected.empty() && m.dir.config && expected != m.dir.model_name)
+    throw Error(ErrorCode::InvalidArgument, param_prefix(role) + "_model_name '" + expected +
+                                                "' does not match the model in " + m.dir.dir.string() + " ('" +
+                                                m.dir.model_name + "')");
   request.sample_input_shape = std::move(sample_shape);
   LoadedEngine loaded = load_engine(m.dir, request);
   m.engine = std::move(loaded.engine);

@@ -12,13 +12,14 @@ namespace fs = std::filesystem;
 namespace hpocr {
 namespace {
 
-/// Loads a model class of `role` from `dir` (the default model when empty) with `engine`'s settings; the
-/// pipeline-level engine settings are the model's own.
+/// Loads a model class of `role` from `dir` (else the model `engine` names for the role, else the default) with
+/// `engine`'s settings; the pipeline-level engine settings are the model's own.
 template <class Model>
 std::shared_ptr<const Model> load(const fs::path& dir, ModelRole role, const OcrOptions& engine, std::string& name, fs::path& path) {
   OcrOptions o = engine;
   o.module_hpi_config.clear();
-  path = dir.empty() ? model_dir(OcrOptions{}, role) : dir;
+  if (!dir.empty()) given_model_dir(o, role) = dir;
+  path = model_dir(o, role);
   auto model = std::make_shared<const Model>(path, load_request(o, role));
   name = model->model().dir.model_name;
   return model;

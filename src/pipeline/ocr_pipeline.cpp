@@ -7,6 +7,7 @@
 #include "hpocr/error.h"
 #include "hpocr/image_decode.h"
 #include "hpocr/logging.h"
+#include "hpocr/model_catalog.h"
 #include "hpocr/pdf_document.h"
 #include "hpocr/pipeline.h"
 #include "models/geometry.h"
@@ -34,6 +35,7 @@ struct PipelineModels {
 /// weights, converting a Paddle model) is single-threaded work per model, so the start of every process is
 /// shorter. Errors are reported in the order of a sequential load: detection, recognition, orientation.
 PipelineModels load_models(const OcrOptions& o) {
+  log_model_choices(o);
   build_int8_on_first_use(o);  // precision int8 without a cached INT8 version: build it now (first use)
   auto detector = std::async(std::launch::async, [&o] {
     return TextDetector(model_dir(o, ModelRole::TextDetection), load_request(o, ModelRole::TextDetection));

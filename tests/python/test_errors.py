@@ -103,13 +103,14 @@ def test_positional_arguments_are_refused():
     ({"device": "tpu"}, "tpu"),
     ({"use_doc_unwarping": True}, "use_doc_unwarping"),
     ({"use_doc_orientation_classify": True}, "use_doc_orientation_classify"),
-    ({"text_detection_model_name": "PP-OCRv5_server_det"}, "PP-OCRv5_server_det"),
+    ({"text_detection_model_name": "PP-OCRv9_server_det"}, "PP-OCRv9_server_det"),
+    ({"ocr_version": "PP-OCRv9"}, "ocr_version"),
     ({"text_recognition_model_name": "en_PP-OCRv4_mobile_rec"}, "text_recognition_model_name"),
     ({"hpi_config": {"backend": "nonsense"}}, "nonsense"),
     ({"hpi_config": {"bogus": 1}}, "bogus"),
     ({"precision": "bf16"}, "precision"),
     ({"use_tensorrt": True}, "use_tensorrt"),
-    ({"lang": "fr"}, "lang"),
+    ({"lang": "klingon"}, "lang"),
     ({"doc_unwarping_model_dir": "/tmp"}, "doc_unwarping_model_dir"),
 ])
 def test_bad_values(kwargs, match):
@@ -152,6 +153,11 @@ def test_unwritable_output(page_result, tmp_path):
         page_result.save_to_json(blocker / "sub")
     with pytest.raises(hpocr.OutputError):
         page_result.save_to_img(blocker / "sub")
+
+
+def test_a_known_model_that_is_not_installed_says_how_to_get_it():
+    with pytest.raises(hpocr.ModelFormatError, match="PP-OCRv5_server_det is not installed"):
+        hpocr.PaddleOCR(text_detection_model_name="PP-OCRv5_server_det")
 
 
 def test_model_name_must_match_the_model_dir(ocr, tmp_path):

@@ -63,6 +63,8 @@ def test_textline_orientation(crops):
 
 def test_model_errors(tmp_path):
     with pytest.raises(hpocr.InvalidArgumentError, match="model_name"):
+        hpocr.TextRecognition(model_name="PP-OCRv9_server_rec")
+    with pytest.raises(hpocr.ModelFormatError, match="not installed"):
         hpocr.TextRecognition(model_name="PP-OCRv5_server_rec")
     with pytest.raises(hpocr.ModelFormatError):
         hpocr.TextDetection(model_dir=str(tmp_path))
