@@ -31,7 +31,7 @@ const CatalogModel* find_catalog_model(std::string_view name);
 std::vector<std::string> model_families();
 /// The family used when neither ocr_version nor a model is given (chosen by measurement: docs/accuracy.md).
 std::string_view default_ocr_version();
-/// The default family's preferred model of `role` (for `lang` ch), installed or not.
+/// The default family's preferred installed model of `role` (for `lang` ch); its preferred one when none is.
 std::string default_model_name(ModelRole role);
 /// Error(InvalidArgument) listing the families unless `version` is empty or one of them.
 void check_ocr_version(std::string_view version);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -67,9 +68,11 @@ struct HpiConfig {
 /// Options of the OCR pipeline. Models are chosen as PaddleOCR 3.x chooses them (hpocr/model_catalog.h): a model
 /// dir wins, then a model name, then ocr_version and lang; empty means the default.
 struct OcrOptions {
+  std::filesystem::path doc_orientation_classify_model_dir;
   std::filesystem::path text_detection_model_dir;
   std::filesystem::path text_recognition_model_dir;
   std::filesystem::path textline_orientation_model_dir;
+  std::string doc_orientation_classify_model_name;
   std::string text_detection_model_name;       ///< a catalog name (or the name of the model in the dir given)
   std::string text_recognition_model_name;
   std::string textline_orientation_model_name;
@@ -83,6 +86,9 @@ struct OcrOptions {
   std::map<std::string, HpiConfig> module_hpi_config;
   int cpu_threads = 0;              ///< inference threads per model; 0 = number of cores (PaddleOCR uses 8)
 
+  /// Turn the page upright (0/90/180/270) before detection (PaddleOCR's document preprocessor); boxes are given
+  /// in the turned page's coordinates, as PaddleOCR gives them.
+  bool use_doc_orientation_classify = false;
   bool use_textline_orientation = true;
   TextDetParams text_det;
   float text_rec_score_thresh = 0.0f;
@@ -114,21 +120,30 @@ struct PredictParams {
   std::optional<TextDetParams> text_det;
   std::optional<float> text_rec_score_thresh;
   std::optional<bool> use_textline_orientation;  ///< true needs a pipeline created with the classifier
+  std::optional<bool> use_doc_orientation_classify;  ///< true needs a pipeline created with it
   std::optional<bool> return_word_box;
 };
 
 /// Root of hpocr's user data: $HPOCR_HOME, else ~/.cache/hpocr.
 std::filesystem::path hpocr_home();
 
-/// The pipeline's models, in loading order.
-enum class ModelRole { TextDetection, TextLineOrientation, TextRecognition };
-inline constexpr ModelRole kModelRoles[] = {ModelRole::TextDetection, ModelRole::TextLineOrientation, ModelRole::TextRecognition};
-/// PaddleX's module name: "TextDetection", "TextLineOrientation", "TextRecognition" (pipeline YAML SubModules,
-/// module_hpi_config keys, the parameter table's modules).
+/// The pipeline's stages that run a model, in the order they run. A new stage is one entry here and in the role
+/// table of src/core/options.cpp, plus its model class (src/models/) and its step in the pipeline.
+enum class ModelRole { DocOrientationClassify, TextDetection, TextLineOrientation, TextRecognition };
+inline constexpr ModelRole kModelRoles[] = {ModelRole::DocOrientationClassify, ModelRole::TextDetection,
+                                            ModelRole::TextLineOrientation, ModelRole::TextRecognition};
+/// PaddleX's module name: "DocOrientationClassify", "TextDetection", "TextLineOrientation", "TextRecognition"
+/// (pipeline YAML SubModules, module_hpi_config keys, the parameter table's modules).
 std::string_view role_name(ModelRole role);
-/// The role in words, for messages: "text detection", "textline orientation", "text recognition".
+/// The role in words, for messages: "document orientation", "text detection", ...
 std::string_view role_label(ModelRole role);
-/// The prefix of the role's parameters: "text_detection", "textline_orientation", "text_recognition".
+/// Where the module's settings live in a PaddleX pipeline YAML, e.g. {"SubModules", "TextDetection"}.
+std::vector<std::string> role_yaml_path(ModelRole role);
+/// Whether `options` run the role's model (the optional stages have a use_* switch).
+bool role_used(const OcrOptions& options, ModelRole role);
+/// Whether hpocr builds INT8 versions of the role's models (hpocr quantize, precision int8).
+bool role_has_int8(ModelRole role);
+/// The prefix of the role's parameters: "doc_orientation_classify", "text_detection", ...
 std::string param_prefix(ModelRole role);
 /// The role's *_model_dir field of `options`.
 std::filesystem::path& given_model_dir(OcrOptions& options, ModelRole role);

@@ -16,7 +16,7 @@ using Quad = std::array<cv::Point, 4>;
 
 /// Wall-clock milliseconds spent per stage for one image.
 struct StageTimings {
-  double decode = 0, det_pre = 0, det_infer = 0, det_post = 0, crop = 0, cls = 0, rec_pre = 0, rec_infer = 0,
+  double decode = 0, doc_ori = 0, det_pre = 0, det_infer = 0, det_post = 0, crop = 0, cls = 0, rec_pre = 0, rec_infer = 0,
          rec_post = 0, total = 0;
 };
 
@@ -24,7 +24,11 @@ struct StageTimings {
 struct OcrResult {
   std::string input_path;
   std::optional<int> page_index;
-  cv::Mat image;                                  ///< the decoded BGR input (for visualisation)
+  cv::Mat image;                                  ///< the BGR image OCR ran on: the input, turned upright by the
+                                                  ///< document orientation stage when it ran (the boxes' coordinates)
+  /// With use_doc_orientation_classify: the angle (0, 90, 180, 270) the page was turned back by, counter-clockwise
+  /// (PaddleOCR's doc_preprocessor_res.angle).
+  std::optional<int> doc_orientation_angle;
   std::vector<Quad> dt_polys;                     ///< all detected boxes, reading order
   std::vector<float> dt_scores;
   std::vector<int> textline_orientation_angles;   ///< per dt_poly: 0, 1 (=180°), or -1 when not classified

@@ -164,11 +164,10 @@ class PaddleOCR:
     ):
         args = _with_table_options("PaddleOCR()", dict(locals()), _NATIVE_PARAMS)
         overrides = {name: check_type(name, args[name], kind) for name, kind in _NATIVE_PARAMS.items()}
-        for name in ("doc_orientation_classify_model_name", "doc_orientation_classify_model_dir",
-                     "doc_unwarping_model_name", "doc_unwarping_model_dir"):
+        for name in ("doc_unwarping_model_name", "doc_unwarping_model_dir"):
             if args[name] is not None:
-                raise InvalidArgumentError(f"{name}: document preprocessing models are not available in hpocr; "
-                                           "pass None")
+                raise InvalidArgumentError(f"{name}: document unwarping is not available in hpocr (no unwarping model "
+                                           "can be had from the registries it installs from); pass None")
         _check_features_off(args)
         check_engine_compat(use_tensorrt, enable_mkldnn, mkldnn_cache_capacity)
 

@@ -88,7 +88,7 @@ struct Result {
   py::dict timings() const {
     const StageTimings& t = r.timings;
     py::dict d;
-    for (auto [name, ms] : {std::pair{"decode", t.decode}, {"det_pre", t.det_pre}, {"det_infer", t.det_infer},
+    for (auto [name, ms] : {std::pair{"decode", t.decode}, {"doc_ori", t.doc_ori}, {"det_pre", t.det_pre}, {"det_infer", t.det_infer},
                             {"det_post", t.det_post}, {"crop", t.crop}, {"cls", t.cls}, {"rec_pre", t.rec_pre},
                             {"rec_infer", t.rec_infer}, {"rec_post", t.rec_post}, {"total", t.total}})
       d[name] = ms;

@@ -30,6 +30,7 @@ struct Measured {
 /// The stage of the page timings that is this model's inference.
 const char* stage_of(ModelRole role) {
   switch (role) {
+    case ModelRole::DocOrientationClassify: return "doc_ori";
     case ModelRole::TextDetection: return "det_infer";
     case ModelRole::TextLineOrientation: return "cls";
     case ModelRole::TextRecognition: return "rec_infer";
@@ -110,7 +111,7 @@ std::string measure_prior_knowledge(const OcrOptions& base, const std::vector<Be
   const unsigned threads = base.cpu_threads > 0 ? base.cpu_threads : std::max(1u, std::thread::hardware_concurrency());
   std::string summary;
   for (ModelRole role : kModelRoles) {
-    if (role == ModelRole::TextLineOrientation && !base.use_textline_orientation) continue;
+    if (!role_used(base, role)) continue;
     const std::string model = read_model_name(model_dir(base, role), role_label(role));
     std::vector<Measured> results = measure_model(base, role, model, backends, set, run);
     if (results.empty()) {

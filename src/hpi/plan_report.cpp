@@ -12,6 +12,7 @@ namespace hpocr {
 std::string describe_model_plans(const OcrOptions& o) {
   std::string out;
   for (ModelRole role : kModelRoles) {
+    if (!role_used(o, role)) continue;
     const std::string module(role_name(role));
     const std::filesystem::path dir = model_dir(o, role);
     const LoadRequest request = load_request(o, role);  // the module's own hpi_config, else the pipeline's

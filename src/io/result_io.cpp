@@ -44,7 +44,13 @@ nlohmann::ordered_json to_json(const OcrResult& r) {
   nlohmann::ordered_json j;
   j["input_path"] = r.input_path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.input_path);
   j["page_index"] = r.page_index ? nlohmann::ordered_json(*r.page_index) : nlohmann::ordered_json(nullptr);
-  j["model_settings"] = {{"use_doc_preprocessor", false}, {param_names::kUseTextlineOrientation, r.use_textline_orientation}};
+  j["model_settings"] = {{"use_doc_preprocessor", r.doc_orientation_angle.has_value()},
+                         {param_names::kUseTextlineOrientation, r.use_textline_orientation}};
+  if (r.doc_orientation_angle)  // PaddleOCR's record of its document preprocessor
+    j["doc_preprocessor_res"] = {{"input_path", nullptr},
+                                 {"page_index", nullptr},
+                                 {"model_settings", {{"use_doc_orientation_classify", true}, {"use_doc_unwarping", false}}},
+                                 {"angle", *r.doc_orientation_angle}};
   j["dt_polys"] = polys_json(r.dt_polys);
   j["text_det_params"] = text_det_params_json(r.text_det_params);
   j["text_type"] = "general";

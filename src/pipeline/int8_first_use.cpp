@@ -53,7 +53,7 @@ int build_int8_on_first_use(const OcrOptions& o) {
   quant::BuildRequest req;
   std::string names;
   for (ModelRole role : kModelRoles) {
-    if (role == ModelRole::TextLineOrientation && !o.use_textline_orientation) continue;
+    if (!role_used(o, role) || !role_has_int8(role)) continue;
     const fs::path dir = model_dir(o, role);
     req.context_dirs[role] = dir;
     const HpiConfig cfg = load_request(o, role).hpi;  // the module's own hpi_config, else the pipeline's

@@ -10,6 +10,7 @@
 #include "hpocr/model_catalog.h"
 #include "hpocr/pdf_document.h"
 #include "hpocr/pipeline.h"
+#include "models/doc_orientation.h"
 #include "models/geometry.h"
 #include "models/text_detector.h"
 #include "models/text_recognizer.h"
@@ -26,6 +27,7 @@ constexpr float kOrientationCheckScore = 0.9f;
 
 /// The pipeline's models, without the options.
 struct PipelineModels {
+  std::unique_ptr<DocOrientationClassifier> doc_orientation;  // only when use_doc_orientation_classify
   TextDetector detector;
   std::unique_ptr<TextlineClassifier> classifier;  // only when use_textline_orientation
   TextRecognizer recognizer;
@@ -43,6 +45,12 @@ PipelineModels load_models(const OcrOptions& o) {
   auto recognizer = std::async(std::launch::async, [&o] {
     return TextRecognizer(model_dir(o, ModelRole::TextRecognition), load_request(o, ModelRole::TextRecognition));
   });
+  std::future<std::unique_ptr<DocOrientationClassifier>> doc_orientation;
+  if (o.use_doc_orientation_classify)
+    doc_orientation = std::async(std::launch::async, [&o] {
+      return std::make_unique<DocOrientationClassifier>(model_dir(o, ModelRole::DocOrientationClassify),
+                                                        load_request(o, ModelRole::DocOrientationClassify));
+    });
   std::future<std::unique_ptr<TextlineClassifier>> classifier;
   if (o.use_textline_orientation)
     classifier = std::async(std::launch::async, [&o] {
@@ -52,7 +60,8 @@ PipelineModels load_models(const OcrOptions& o) {
   // get() in this order; when one throws, the other futures' destructors wait for their loads to finish.
   TextDetector det = detector.get();
   TextRecognizer rec = recognizer.get();
-  return {std::move(det), classifier.valid() ? classifier.get() : nullptr, std::move(rec)};
+  auto cls = classifier.valid() ? classifier.get() : nullptr;
+  return {doc_orientation.valid() ? doc_orientation.get() : nullptr, std::move(det), std::move(cls), std::move(rec)};
 }
 
 }  // namespace
@@ -72,6 +81,7 @@ const OcrOptions& OcrPipeline::options() const { return impl_->options; }
 
 nlohmann::json OcrPipeline::model_settings() const {
   nlohmann::json j = nlohmann::json::array();
+  if (impl_->doc_orientation) j.push_back(impl_->doc_orientation->model().settings());
   j.push_back(impl_->detector.model().settings());
   if (impl_->classifier) j.push_back(impl_->classifier->model().settings());
   j.push_back(impl_->recognizer.model().settings());
@@ -187,10 +197,14 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   if (params.text_rec_score_thresh) o.text_rec_score_thresh = *params.text_rec_score_thresh;
   if (params.use_textline_orientation) o.use_textline_orientation = *params.use_textline_orientation;
   if (params.return_word_box) o.return_word_box = *params.return_word_box;
+  if (params.use_doc_orientation_classify) o.use_doc_orientation_classify = *params.use_doc_orientation_classify;
   o.validate();
   if (o.use_textline_orientation && !impl_->classifier)
     throw Error(ErrorCode::InvalidArgument, std::string(param_names::kUseTextlineOrientation) + "=True needs a pipeline created with " +
                                                 param_names::kUseTextlineOrientation + "=True (the classifier model is not loaded)");
+  if (o.use_doc_orientation_classify && !impl_->doc_orientation)
+    throw Error(ErrorCode::InvalidArgument, "use_doc_orientation_classify=True needs a pipeline created with "
+                                            "use_doc_orientation_classify=True (the document orientation model is not loaded)");
   const std::string name = input_path.empty() ? "<image>" : input_path;
   if (input.empty()) throw Error(ErrorCode::InvalidInput, name + ": empty image");
   if (static_cast<int64_t>(input.total()) > o.max_image_pixels)
@@ -204,10 +218,17 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   r.use_textline_orientation = o.use_textline_orientation;
   r.return_word_box = o.return_word_box;
   if (input.cols < kMinImageSide || input.rows < kMinImageSide) {  // legal, but too small to hold a text line
+    if (o.use_doc_orientation_classify) r.doc_orientation_angle = 0;
     r.timings.total = total.lap();
     return r;
   }
 
+  if (o.use_doc_orientation_classify) {  // PaddleOCR's document preprocessor: the page turned upright first
+    const PageOrientation page = impl_->doc_orientation->classify(r.image, &r.timings);
+    log::debug("{}: page orientation {} ({:.3f}), turned by {}", name, page.model_angle, page.score, page.angle);
+    r.doc_orientation_angle = page.angle;
+    r.image = turn_counter_clockwise(r.image, page.angle);
+  }
   auto boxes = impl_->detector.detect(r.image, o.text_det, &r.timings);
   if (!o.paddle_compat) {  // DB splits widely spaced lines into words; the recogniser reads whole lines better
     Timer join;
@@ -257,8 +278,8 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   }
   r.timings.total = total.lap();
   const auto& t = r.timings;
-  log::info("{}: {} boxes, {} texts; det {:.1f}/{:.1f}/{:.1f} ms, crop {:.1f}, cls {:.1f}, rec {:.1f}/{:.1f}/{:.1f}, total {:.1f} ms",
-            name, r.dt_polys.size(), r.rec_texts.size(), t.det_pre, t.det_infer, t.det_post, t.crop, t.cls, t.rec_pre,
+  log::info("{}: {} boxes, {} texts; doc_ori {:.1f} ms, det {:.1f}/{:.1f}/{:.1f} ms, crop {:.1f}, cls {:.1f}, rec {:.1f}/{:.1f}/{:.1f}, total {:.1f} ms",
+            name, r.dt_polys.size(), r.rec_texts.size(), t.doc_ori, t.det_pre, t.det_infer, t.det_post, t.crop, t.cls, t.rec_pre,
             t.rec_infer, t.rec_post, t.total);
   return r;
 }

@@ -50,6 +50,20 @@ void read_hpi(const YAML::Node& section, const char* module, OcrOptions& o) {
   }
 }
 
+/// The node at `path` under `root` (null when absent).
+YAML::Node yaml_path(const YAML::Node& root, const std::vector<std::string>& path) {
+  YAML::Node node = root;
+  // reset() rebinds; operator= would write into the node it refers to (root itself at first).
+  for (const auto& key : path) node.reset(yaml_at(node, {key.c_str()}));
+  return node;
+}
+
+std::string dotted(const std::vector<std::string>& path) {
+  std::string out;
+  for (const auto& key : path) out += key + ".";
+  return out;
+}
+
 void warn_unknown(const fs::path& file, const YAML::Node& section, const std::string& prefix,
                   const std::vector<std::string>& known) {
   if (!section.IsMap()) return;
@@ -82,15 +96,23 @@ void apply_pipeline_config(const fs::path& file, OcrOptions& o) {
       read_param(file, root, "", spec, o);
       top_keys.emplace_back(spec.key);
     } else {
-      const std::string module(spec.module);
-      read_param(file, yaml_at(root, {"SubModules", module.c_str()}), "SubModules." + module + ".", spec, o);
+      for (ModelRole role : kModelRoles)
+        if (role_name(role) == spec.module)
+          read_param(file, yaml_path(root, role_yaml_path(role)), dotted(role_yaml_path(role)), spec, o);
     }
   }
+  // PaddleX's document preprocessor: its switch under SubPipelines.DocPreprocessor, all of it off with
+  // use_doc_preprocessor: False.
+  const YAML::Node doc = yaml_at(root, {"SubPipelines", "DocPreprocessor"});
+  if (const ParamSpec* spec = find_parameter("use_doc_orientation_classify"))
+    read_param(file, doc, "SubPipelines.DocPreprocessor.", *spec, o);
+  if (YAML::Node use = yaml_at(root, {"use_doc_preprocessor"}); use && use.IsScalar() && bool_from_text(use.Scalar()) == false)
+    o.use_doc_orientation_classify = false;
   warn_unknown(file, root, "", top_keys);
   read_hpi(root, nullptr, o);
   for (ModelRole role : kModelRoles) {
     const std::string module(role_name(role));
-    read_hpi(yaml_at(root, {"SubModules", module.c_str()}), module.c_str(), o);
+    read_hpi(yaml_path(root, role_yaml_path(role)), module.c_str(), o);
   }
 }
 

@@ -34,7 +34,8 @@ using RoleDirs = std::map<ModelRole, fs::path>;
 
 RoleDirs default_dirs() {
   RoleDirs dirs;
-  for (ModelRole role : kModelRoles) dirs[role] = model_dir(OcrOptions{}, role);
+  for (ModelRole role : kModelRoles)
+    if (role_has_int8(role)) dirs[role] = model_dir(OcrOptions{}, role);
   return dirs;
 }
 
@@ -247,7 +248,8 @@ nlohmann::json build_int8_models(const BuildRequest& req, const PipelineRunner& 
       throw Error(ErrorCode::InvalidArgument, "two --model_dir options name a " + std::string(role_label(role)) + " model; quantise them one at a time");
     targets.push_back(role);
   }
-  if (targets.empty()) targets.assign(std::begin(kModelRoles), std::end(kModelRoles));
+  if (targets.empty())
+    std::copy_if(std::begin(kModelRoles), std::end(kModelRoles), std::back_inserter(targets), role_has_int8);
   const int threads = req.options.cpu_threads;
 
   Timer timer;

@@ -78,7 +78,9 @@ TEST_F(PipelineTest, MeasuringPriorKnowledgeWritesAnOrderHpiThenUses) {
     double previous = 0;
     for (const auto& b : entry["order"]) {
       const double ms = entry["ms"][b.Scalar()].as<double>();
-      if (!entry["texts_differ"]) EXPECT_GE(ms, previous) << model << ": fastest first";
+      if (!entry["texts_differ"]) {
+        EXPECT_GE(ms, previous) << model << ": fastest first";
+      }
       previous = ms;
     }
   }
