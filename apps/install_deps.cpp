@@ -51,7 +51,7 @@ fs::path npm_pack(const std::string& spec, const fs::path& tmp) {
 
 /// Points $HPOCR_HOME/runtime/onnxruntime at one installed runtime: one device type at a time.
 void select_runtime(const char* dir) {
-  fs::path link = hpocr_home() / "runtime" / "onnxruntime";
+  fs::path link = hpocr_home() / "runtime" / std::string(reference_backend_name());
   std::error_code ec;
   fs::remove(link, ec);
   fs::create_directory_symlink(dir, link, ec);
@@ -65,7 +65,7 @@ bool install_onnxruntime_cpu() {
     std::printf("onnxruntime: already installed (%s)\n", lib.c_str());
     return true;
   }
-  if (!have_npm("onnxruntime", kOrtPackage)) return false;
+  if (!have_npm(std::string(reference_backend_name()).c_str(), kOrtPackage)) return false;
   fs::create_directories(dest);
   TempDirectory tmp("hpocr-deps");
   fs::path tgz = npm_pack(kOrtPackage, tmp.path());
@@ -153,7 +153,7 @@ bool install_hpi_deps(const std::string& device) {
   if (!(gpu ? install_onnxruntime_gpu() : install_onnxruntime_cpu())) return false;
   select_runtime(gpu ? kGpuDir : kCpuDir);
   // Verify by loading, the way inference will (this process has not loaded ONNX Runtime yet).
-  if (!verify("onnxruntime", device)) {
+  if (!verify(std::string(reference_backend_name()).c_str(), device)) {
     if (gpu) std::fprintf(stderr, "  (the GPU build needs the CUDA 13 and cuDNN libraries on the host; "
                                   "`hpocr install_hpi_deps cpu` switches back to the CPU runtime)\n");
     return false;

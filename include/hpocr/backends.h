@@ -21,6 +21,9 @@ struct BackendStatus {
   Availability availability;
 };
 
+/// The name of the reference backend (ONNX Runtime): the plain engine with enable_hpi off, the INT8 runner, and
+/// the runtime `hpocr install_hpi_deps` installs under $HPOCR_HOME/runtime/<name>.
+std::string_view reference_backend_name();
 /// Every registered backend probed on `device`, in registration order (loads each runtime library once).
 std::vector<BackendStatus> probe_backends(const Device& device);
 /// The named backend probed on `device`; Error(InvalidArgument) for an unknown name.

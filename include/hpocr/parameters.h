@@ -28,6 +28,7 @@ inline constexpr char kHpiConfig[] = "hpi_config";
 inline constexpr char kCpuThreads[] = "cpu_threads";
 inline constexpr char kPrecision[] = "precision";
 inline constexpr char kUseTextlineOrientation[] = "use_textline_orientation";
+inline constexpr char kUseDocOrientationClassify[] = "use_doc_orientation_classify";
 }  // namespace param_names
 
 /// How a value is written: CLI text, YAML scalar, Python object, JSON value.

@@ -76,6 +76,9 @@ class Backend {
 std::vector<const Backend*> backends();
 /// The backend called `name`, or nullptr.
 const Backend* find_backend(std::string_view name);
+/// The reference backend (ONNX Runtime): the plain default engine when enable_hpi is off, the runner of hpocr's
+/// INT8 (QDQ ONNX) models and of quantisation; Error(BackendUnavailable) if it is not registered.
+const Backend& reference_backend();
 /// Adds a backend, or replaces the one of the same name for later lookups (tests register fakes); a replaced
 /// backend is kept alive, since other threads may still hold it. Thread-safe.
 void register_backend(std::unique_ptr<Backend> backend);

@@ -37,6 +37,12 @@ std::vector<const Backend*> backends() {
   return out;
 }
 
+const Backend& reference_backend() {
+  const Backend* b = find_backend("onnxruntime");
+  if (!b) throw Error(ErrorCode::BackendUnavailable, "the onnxruntime backend is not built in");
+  return *b;
+}
+
 const Backend* find_backend(std::string_view name) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
@@ -44,6 +50,8 @@ const Backend* find_backend(std::string_view name) {
     if (b->name() == name) return b.get();
   return nullptr;
 }
+
+std::string_view reference_backend_name() { return reference_backend().name(); }
 
 std::vector<BackendStatus> probe_backends(const Device& device) {
   std::vector<BackendStatus> out;

@@ -43,10 +43,11 @@ nlohmann::ordered_json stats(const std::vector<double>& v) {
 /// Private copies of the configuration's model directories (model files and inference.yml, no cache), so that
 /// the first load is a cold one without touching the caches other processes may be using.
 OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
-  for (auto [dir, role] : {std::pair{&o.text_detection_model_dir, ModelRole::TextDetection},
-                           std::pair{&o.text_recognition_model_dir, ModelRole::TextRecognition},
-                           std::pair{&o.textline_orientation_model_dir, ModelRole::TextLineOrientation}}) {
-    fs::path source = model_dir(o, role);
+  // Every source first: once one model is given by directory, ocr_version and lang no longer choose the others.
+  std::map<ModelRole, fs::path> sources;
+  for (ModelRole role : kModelRoles)
+    if (role_used(o, role)) sources[role] = model_dir(o, role);
+  for (const auto& [role, source] : sources) {
     fs::path copy = root / std::string(role_name(role));
     fs::create_directories(copy);
     for (const auto& entry : fs::directory_iterator(source))
@@ -61,7 +62,7 @@ OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
       for (const auto& entry : fs::directory_iterator(int8))
         if (entry.is_regular_file()) fs::copy_file(entry.path(), target / entry.path().filename(), fs::copy_options::overwrite_existing);
     }
-    *dir = copy;
+    given_model_dir(o, role) = copy;
   }
   return o;
 }

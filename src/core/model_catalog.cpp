@@ -58,7 +58,7 @@ constexpr CatalogModel kCatalog[] = {
 #undef HPOCR_CJK_LANGS
 
 /// The family of the pipeline when nothing names one (docs/accuracy.md, "Model families").
-constexpr std::string_view kDefaultFamily = "PP-OCRv4";
+constexpr std::string_view kDefaultFamily = "PP-OCRv6";
 
 /// The words of a space-separated list.
 std::vector<std::string> words(std::string_view list) {
@@ -104,9 +104,9 @@ std::vector<std::string> family_langs(std::string_view family) {
   return out;
 }
 
-/// Whether a recogniser of `family` (an installed one when `installed`) reads `lang`.
-bool reads(std::string_view family, std::string_view lang, bool installed) {
-  const auto names = names_of(R::TextRecognition, family, lang);
+/// Whether `family` has a model of `role` (an installed one when `installed`; recognisers: one that reads `lang`).
+bool serves(std::string_view family, ModelRole role, std::string_view lang, bool installed) {
+  const auto names = names_of(role, family, lang);
   return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return !installed || model_installed(n); });
 }
 
@@ -138,15 +138,16 @@ ModelChoice from_family(std::string_view family, std::string_view lang, ModelRol
                           role == R::TextRecognition && !installed.empty() ? "; installed: " + join(installed) : ""));
 }
 
-/// The family for `lang` when no ocr_version is given: the default one if it reads the language, else the newest
-/// family with an installed recogniser for it, else the newest family with one at all (whose error says what to
-/// install).
-std::string family_for(std::string_view lang) {
-  if (reads(kDefaultFamily, lang, false)) return std::string(kDefaultFamily);
+/// The family of the role's model when no ocr_version is given: the default one if it has an installed model of
+/// the role (recognisers: reading `lang`), else the newest family with one; failing that, the same by the catalog
+/// alone (the error then says what to install).
+std::string family_for(ModelRole role, std::string_view lang) {
   const auto families = model_families();
-  for (bool installed : {true, false})
+  for (bool installed : {true, false}) {
+    if (serves(kDefaultFamily, role, lang, installed)) return std::string(kDefaultFamily);
     for (auto it = families.rbegin(); it != families.rend(); ++it)
-      if (reads(*it, lang, installed)) return *it;
+      if (serves(*it, role, lang, installed)) return *it;
+  }
   return std::string(kDefaultFamily);  // no family reads it: from_family's error lists the default's languages
 }
 
@@ -219,7 +220,7 @@ ModelChoice choose_model(const OcrOptions& o, ModelRole role) {
   // PaddleOCR ignores lang and ocr_version once a detection or recognition model is named or given.
   const bool named = models_named(o);
   const std::string lang = named || o.lang.empty() ? std::string(kDefaultLang) : o.lang;
-  const std::string family = !named && !o.ocr_version.empty() ? o.ocr_version : family_for(lang);
+  const std::string family = !named && !o.ocr_version.empty() ? o.ocr_version : family_for(role, lang);
   return from_family(family, lang, role);
 }
 

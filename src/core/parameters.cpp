@@ -104,7 +104,7 @@ const ParamSpec kParams[] = {
      "Language of the text (PaddleOCR codes: ch, en, fr, de, japan, korean, ...): picks the family's recogniser for it",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::lang>, set_opt<&OcrOptions::lang>},
     // Pipeline.
-    {"use_doc_orientation_classify", T::Bool, S::PerCall, "", "use_doc_orientation_classify",
+    {param_names::kUseDocOrientationClassify, T::Bool, S::PerCall, "", param_names::kUseDocOrientationClassify,
      "Turn the page upright (0/90/180/270) before detection; boxes are given in the turned page's coordinates",
      "", 0, 0, false, {}, "", get_opt<&OcrOptions::use_doc_orientation_classify>, set_opt<&OcrOptions::use_doc_orientation_classify>,
      call_doc_orientation},

@@ -64,7 +64,9 @@ std::optional<ModelDir> int8_choice(const ModelDir& model, const LoadRequest& re
 }
 
 /// INT8 entries are quantised from an ONNX model directory for ONNX Runtime: they replace that model only.
-bool runs_int8(const hpi::PlanStep& step) { return step.backend == "onnxruntime" && !step.convert && !step.use_paddle; }
+bool runs_int8(const hpi::PlanStep& step) {
+  return step.backend == reference_backend().name() && !step.convert && !step.use_paddle;
+}
 
 /// An INT8 model asked for (precision int8) moves the steps that can run it to the front. HPI's own INT8 choice
 /// does not overrule the plan: when another backend comes first (measured faster in fp32), that one runs fp32.

@@ -16,8 +16,7 @@ namespace hpocr::hpi {
 constexpr const char* kInt8Format = "qdq-v3";  // v3: lookup tables (ai.hpocr.LookupTable) between integer kernels
 
 fs::path int8_entry_dir(const ModelDir& model) {
-  const Backend* ort = find_backend("onnxruntime");
-  const std::string version = ort ? ort->probe(Device{}).version : "";
+  const std::string version = reference_backend().probe(Device{}).version;
   const std::string key = file_fingerprint(model.model_file) + "|" + version + "|" + cpu_isa() + "|" + kInt8Format;
   return cache_root_for(model.dir) / ("int8-" + hash_hex(key));
 }

@@ -21,7 +21,7 @@ Plan make_plan(const ModelDir& model, const Device& device, const HpiConfig& con
   Plan plan;
   const bool paddle = model.format != ModelFormat::Onnx;
   if (!enable_hpi) {
-    plan.steps.push_back({"onnxruntime", nlohmann::json::object(),
+    plan.steps.push_back({std::string(reference_backend().name()), nlohmann::json::object(),
                           std::string(param_names::kEnableHpi) + " is off: plain default engine" + (paddle ? ", via Paddle->ONNX conversion" : ""), paddle});
     return plan;
   }

@@ -49,7 +49,7 @@ nlohmann::ordered_json to_json(const OcrResult& r) {
   if (r.doc_orientation_angle)  // PaddleOCR's record of its document preprocessor
     j["doc_preprocessor_res"] = {{"input_path", nullptr},
                                  {"page_index", nullptr},
-                                 {"model_settings", {{"use_doc_orientation_classify", true}, {"use_doc_unwarping", false}}},
+                                 {"model_settings", {{param_names::kUseDocOrientationClassify, true}, {"use_doc_unwarping", false}}},
                                  {"angle", *r.doc_orientation_angle}};
   j["dt_polys"] = polys_json(r.dt_polys);
   j["text_det_params"] = text_det_params_json(r.text_det_params);

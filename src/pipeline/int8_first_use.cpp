@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 
+#include "backend/backend.h"
 #include "core/timer.h"
 #include "format/model_dir.h"
 #include "hpi/int8_cache.h"
@@ -58,7 +59,7 @@ int build_int8_on_first_use(const OcrOptions& o) {
     req.context_dirs[role] = dir;
     const HpiConfig cfg = load_request(o, role).hpi;  // the module's own hpi_config, else the pipeline's
     if (cfg.precision() != "int8") continue;
-    if (!cfg.backend.empty() && cfg.backend != "onnxruntime") continue;  // INT8 entries are for ONNX Runtime only
+    if (!cfg.backend.empty() && cfg.backend != reference_backend().name()) continue;  // INT8 entries run there only
     try {
       const ModelDir m = open_model_dir(dir, role_label(role));
       if (m.format != ModelFormat::Onnx) {

@@ -203,8 +203,8 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
     throw Error(ErrorCode::InvalidArgument, std::string(param_names::kUseTextlineOrientation) + "=True needs a pipeline created with " +
                                                 param_names::kUseTextlineOrientation + "=True (the classifier model is not loaded)");
   if (o.use_doc_orientation_classify && !impl_->doc_orientation)
-    throw Error(ErrorCode::InvalidArgument, "use_doc_orientation_classify=True needs a pipeline created with "
-                                            "use_doc_orientation_classify=True (the document orientation model is not loaded)");
+    throw Error(ErrorCode::InvalidArgument, std::string(param_names::kUseDocOrientationClassify) + "=True needs a pipeline created with " +
+                                                param_names::kUseDocOrientationClassify + "=True (the document orientation model is not loaded)");
   const std::string name = input_path.empty() ? "<image>" : input_path;
   if (input.empty()) throw Error(ErrorCode::InvalidInput, name + ": empty image");
   if (static_cast<int64_t>(input.total()) > o.max_image_pixels)

@@ -104,7 +104,7 @@ void apply_pipeline_config(const fs::path& file, OcrOptions& o) {
   // PaddleX's document preprocessor: its switch under SubPipelines.DocPreprocessor, all of it off with
   // use_doc_preprocessor: False.
   const YAML::Node doc = yaml_at(root, {"SubPipelines", "DocPreprocessor"});
-  if (const ParamSpec* spec = find_parameter("use_doc_orientation_classify"))
+  if (const ParamSpec* spec = find_parameter(param_names::kUseDocOrientationClassify))
     read_param(file, doc, "SubPipelines.DocPreprocessor.", *spec, o);
   if (YAML::Node use = yaml_at(root, {"use_doc_preprocessor"}); use && use.IsScalar() && bool_from_text(use.Scalar()) == false)
     o.use_doc_orientation_classify = false;

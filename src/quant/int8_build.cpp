@@ -117,8 +117,7 @@ size_t matched(const std::vector<Quad>& from, const std::vector<Quad>& to, doubl
 /// machine costs both sides alike. HPI picks INT8 by itself only where it pays: on a small model the
 /// quantise/dequantise steps can cost more than the integer kernels save (the orientation classifier).
 nlohmann::json measure_speed(const ModelDir& fp32, const fs::path& int8_dir, const std::vector<Tensor>& samples, int threads) {
-  const Backend* ort = find_backend("onnxruntime");
-  if (!ort) throw Error(ErrorCode::BackendUnavailable, "the onnxruntime backend is not built in");
+  const Backend* ort = &reference_backend();
   EngineOptions opts;
   opts.cpu_threads = threads;
   opts.backend_config = {{"graph_optimization_level", "all"}};

@@ -55,8 +55,7 @@ class Runner {
     dir.model_file = tmp_.path() / "inference.onnx";
     dir.model_name = "calibration";
     save_onnx(m, dir.model_file);
-    const Backend* ort = find_backend("onnxruntime");
-    if (!ort) throw Error(ErrorCode::BackendUnavailable, "quantisation needs the onnxruntime backend");
+    const Backend* ort = &reference_backend();
     EngineOptions opts;
     opts.cpu_threads = threads;
     engine_ = ort->load(dir, opts);
@@ -615,9 +614,7 @@ void write_optimized_graph(const fs::path& model_file, const fs::path& optimized
   opts.cpu_threads = cpu_threads;
   opts.backend_config = {{"graph_optimization_level", "all"}, {"cache_optimized_model", true}};
   opts.cache_dir = tmp.path() / "entry";  // the backend writes model.optimized.onnx there (its engine cache)
-  const Backend* ort = find_backend("onnxruntime");
-  if (!ort) throw Error(ErrorCode::BackendUnavailable, "the onnxruntime backend is not built in");
-  ort->load(dir, opts);
+  reference_backend().load(dir, opts);
   std::error_code ec;
   fs::copy_file(opts.cache_dir / "model.optimized.onnx", optimized_file, fs::copy_options::overwrite_existing, ec);
   if (ec) throw Error(ErrorCode::Io, "ONNX Runtime did not write its optimised graph for " + model_file.string() + ": " + ec.message());

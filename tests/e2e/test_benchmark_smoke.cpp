@@ -63,7 +63,8 @@ TEST_F(PipelineTest, MeasuringPriorKnowledgeWritesAnOrderHpiThenUses) {
   auto dir = temp_dir("measure");
   const fs::path table = dir / "measured.yaml";
   CommandResult r = run_cli("benchmark --measure_prior_knowledge " + table.string() +
-                            " --pages 1 --crops 0 --repeats 1 --warmup 0 --use_textline_orientation False");
+                            " --pages 1 --crops 0 --repeats 1 --warmup 0 --use_textline_orientation False"
+                            " --ocr_version PP-OCRv4");  // the family installed in Paddle's format too: every backend runs it
   ASSERT_EQ(r.exit_code, 0) << r.out;
   YAML::Node doc = YAML::LoadFile(table.string());
   const std::string key = "cpu_" + cpu_class();
@@ -87,7 +88,7 @@ TEST_F(PipelineTest, MeasuringPriorKnowledgeWritesAnOrderHpiThenUses) {
   EXPECT_FALSE(doc["measured"]["ch_ppocr_mobile_v2.0_cls"]) << "the classifier was off";
   // HPI orders its plan by the file it is given.
   setenv("HPOCR_PRIOR_KNOWLEDGE_MEASURED", table.string().c_str(), 1);
-  CommandResult info = run_cli("hpi-info --enable_hpi True");
+  CommandResult info = run_cli("hpi-info --enable_hpi True --ocr_version PP-OCRv4");
   unsetenv("HPOCR_PRIOR_KNOWLEDGE_MEASURED");
   ASSERT_EQ(info.exit_code, 0) << info.out;
   EXPECT_NE(info.out.find("measured on " + key), std::string::npos) << info.out;

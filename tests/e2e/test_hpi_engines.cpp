@@ -8,6 +8,7 @@
 #include "hpi/engine_loader.h"
 #include "hpocr/backends.h"
 #include "hpocr/error.h"
+#include "hpocr/model_catalog.h"
 #include "pipeline_fixture.h"
 
 namespace fs = std::filesystem;
@@ -108,7 +109,8 @@ TEST_F(HpiEngines, GpuIsProbedNotAssumed) {
   EXPECT_NE(a.reason.find("CUDA"), std::string::npos) << a.reason;
   CommandResult r = run_cli("ocr -i x.png --device gpu");
   EXPECT_EQ(r.exit_code, 3) << r.out;
-  EXPECT_NE(r.out.find("no backend could load PP-OCRv4_mobile_det on gpu:0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no backend could load " + default_model_name(ModelRole::TextDetection) + " on gpu:0"), std::string::npos)
+      << r.out;
 }
 
 TEST_F(HpiEngines, ForcingAnUnusableBackendFailsWithEveryReason) {
@@ -118,7 +120,9 @@ TEST_F(HpiEngines, ForcingAnUnusableBackendFailsWithEveryReason) {
   EXPECT_NE(r.out.find("opencv: OpenCV DNN cannot import"), std::string::npos) << r.out;
   // Safe mode (auto_config true): the prior knowledge has no opencv entry for the recogniser.
   CommandResult safe = run_cli("hpi-info --enable_hpi True --hpi_config '{backend: opencv}'");
-  EXPECT_NE(safe.out.find("opencv: ruled out by the prior knowledge for PP-OCRv4_mobile_rec"), std::string::npos) << safe.out;
+  EXPECT_NE(safe.out.find("opencv: ruled out by the prior knowledge for " + default_model_name(ModelRole::TextRecognition)),
+            std::string::npos)
+      << safe.out;
   EXPECT_EQ(run_cli("ocr -i x.png --hpi_config '{backend: warp_drive}'").exit_code, 2);
 }
 
@@ -127,8 +131,10 @@ TEST_F(HpiEngines, HpiInfoShowsProbesAndPlans) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   // The plan starts with the first backend of the prior knowledge that is installed here.
   const bool openvino = probe_backend("openvino", Device::parse("cpu")).available;
-  for (const char* s : {"onnxruntime  available", "opencv", openvino ? "openvino     available" : "openvino     unavailable", "tensorrt",
-                        "TextDetection: PP-OCRv4_mobile_det", "TextRecognition: PP-OCRv4_mobile_rec", "1. "})
+  for (const std::string& s : {std::string("onnxruntime  available"), std::string("opencv"),
+                               std::string(openvino ? "openvino     available" : "openvino     unavailable"), std::string("tensorrt"),
+                               "TextDetection: " + default_model_name(ModelRole::TextDetection),
+                               "TextRecognition: " + default_model_name(ModelRole::TextRecognition), std::string("1. ")})
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
 }
 

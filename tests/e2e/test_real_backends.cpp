@@ -31,9 +31,15 @@ class RealBackend : public ::testing::TestWithParam<std::string> {
     Availability a = probe_backend(GetParam(), Device::parse("cpu"));
     if (!a.available) GTEST_SKIP() << GetParam() << " is not installed here (hpocr install_hpi_deps cpu): " << a.reason;
   }
+  /// PP-OCRv4: the family whose models are installed in Paddle's format too, so every backend reads them.
+  static OcrOptions paddle_family() {
+    OcrOptions o;
+    o.ocr_version = "PP-OCRv4";
+    return o;
+  }
   /// HPI with every model forced onto `backend`.
   static OcrOptions forced(const std::string& backend) {
-    OcrOptions o;
+    OcrOptions o = paddle_family();
     o.enable_hpi = true;
     o.hpi_config.backend = backend;
     return o;
@@ -78,7 +84,7 @@ TEST_P(RealBackend, ModelOutputsAgreeWithOnnxRuntime) {
   };
   for (const Case& c : {Case{ModelRole::TextDetection, {1, 3, 320, 480}}, Case{ModelRole::TextRecognition, {1, 3, 48, 320}},
                         Case{ModelRole::TextLineOrientation, {1, 3, 48, 192}}}) {
-    ModelDir model = open_model_dir(model_dir(OcrOptions{}, c.role), std::string(role_name(c.role)));
+    ModelDir model = open_model_dir(model_dir(paddle_family(), c.role), std::string(role_name(c.role)));
     Tensor input(c.shape, DataType::Float32);
     cv::Mat resized;
     cv::resize(gray, resized, cv::Size(static_cast<int>(c.shape[3]), static_cast<int>(c.shape[2])));

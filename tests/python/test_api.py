@@ -263,3 +263,28 @@ def test_enable_hpi_gives_the_same_texts(ocr, page, page_result):
 def test_deprecated_ocr_method(ocr, page):
     with pytest.warns(DeprecationWarning):
         assert ocr.ocr(page)[0]["rec_texts"] == LINES
+
+
+def test_doc_orientation_turns_a_sideways_page_upright(hpocr, ocr, page):
+    upright = ocr.predict(page)[0]
+    turned = np.ascontiguousarray(np.rot90(page))  # counter-clockwise: the classifier's label is 270
+    doc = hpocr.PaddleOCR(use_doc_orientation_classify=True)
+    res = doc.predict(turned)[0]
+    assert res["doc_preprocessor_res"]["angle"] == 270
+    assert res["model_settings"]["use_doc_preprocessor"] is True
+    assert res["rec_texts"] == upright["rec_texts"]
+    assert "doc_preprocessor_res" not in doc.predict(turned, use_doc_orientation_classify=False)[0].json["res"]
+    with pytest.raises(hpocr.InvalidArgumentError, match="use_doc_orientation_classify"):
+        ocr.predict(turned, use_doc_orientation_classify=True)  # that pipeline has no orientation model loaded
+
+
+def test_model_families_by_version_name_and_language(hpocr, page):
+    v6 = hpocr.PaddleOCR(ocr_version="PP-OCRv6")
+    assert "PP-OCRv6_small_rec" in v6.describe()
+    tiny = hpocr.PaddleOCR(text_recognition_model_name="PP-OCRv6_tiny_rec", text_detection_model_name="PP-OCRv6_tiny_det")
+    assert "PP-OCRv6_tiny_rec" in tiny.describe()
+    assert tiny.predict(page)[0]["rec_texts"]
+    french = hpocr.PaddleOCR(lang="fr")  # read by the newest family with a Latin recogniser
+    assert "PP-OCRv6" in french.describe()
+    rec = hpocr.TextRecognition(model_name="PP-OCRv5_mobile_rec")
+    assert rec.model_name == "PP-OCRv5_mobile_rec"

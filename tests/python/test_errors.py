@@ -102,7 +102,6 @@ def test_positional_arguments_are_refused():
     ({"cpu_threads": -1}, "cpu_threads"),
     ({"device": "tpu"}, "tpu"),
     ({"use_doc_unwarping": True}, "use_doc_unwarping"),
-    ({"use_doc_orientation_classify": True}, "use_doc_orientation_classify"),
     ({"text_detection_model_name": "PP-OCRv9_server_det"}, "PP-OCRv9_server_det"),
     ({"ocr_version": "PP-OCRv9"}, "ocr_version"),
     ({"text_recognition_model_name": "en_PP-OCRv4_mobile_rec"}, "text_recognition_model_name"),

@@ -24,7 +24,7 @@ def crops(page_result, page):
 
 def test_text_detection(page, page_path, page_result):
     det = hpocr.TextDetection()
-    assert det.model_name == "PP-OCRv4_mobile_det"
+    assert det.model_name == hpocr._hpocr.DEFAULT_MODELS["text_detection"]
     res = det.predict(page_path)[0]
     assert set(res) == {"input_path", "page_index", "dt_polys", "dt_scores"}
     assert res["input_path"] == page_path
@@ -41,7 +41,7 @@ def test_text_detection(page, page_path, page_result):
 
 def test_text_recognition(crops):
     rec = hpocr.TextRecognition(batch_size=2)
-    assert rec.model_name == "PP-OCRv4_mobile_rec"
+    assert rec.model_name == hpocr._hpocr.DEFAULT_MODELS["text_recognition"]
     results = rec.predict(crops)
     assert [r["rec_text"] for r in results] == LINES
     assert all(r["rec_score"] > 0.9 for r in results)
@@ -52,7 +52,7 @@ def test_text_recognition(crops):
 
 def test_textline_orientation(crops):
     cls = hpocr.TextLineOrientationClassification()
-    assert cls.model_name == "ch_ppocr_mobile_v2.0_cls"
+    assert cls.model_name == hpocr._hpocr.DEFAULT_MODELS["textline_orientation"]
     upright = cls.predict(crops)
     turned = cls.predict([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
     assert all(cls.labels[r["class_ids"][0]] == r["label_names"][0] for r in upright + turned)

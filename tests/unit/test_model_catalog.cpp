@@ -64,7 +64,7 @@ TEST_F(ModelCatalog, FamilyAndLanguagePickTheFirstInstalledModel) {
   o.lang = "en";  // en_PP-OCRv5_mobile_rec is preferred but absent; the multilingual one reads English too
   EXPECT_EQ(chosen(o, ModelRole::TextRecognition), "PP-OCRv5_mobile_rec");
   o.lang = "de";
-  o.ocr_version.clear();  // a language the default family may not read: the newest family that does
+  o.ocr_version.clear();  // no installed model of the default family reads it: the newest family whose one does
   EXPECT_EQ(chosen(o, ModelRole::TextRecognition), "latin_PP-OCRv5_mobile_rec");
 }
 
@@ -99,6 +99,7 @@ TEST_F(ModelCatalog, MissingModelsSayHowToInstallThem) {
 
 TEST_F(ModelCatalog, NamesAndDirectoriesWinOverVersionAndLanguage) {
   install({"PP-OCRv4_mobile_det", "PP-OCRv4_mobile_rec", "PP-OCRv5_mobile_det", "PP-OCRv5_mobile_rec", "ch_ppocr_mobile_v2.0_cls"});
+  install({default_model_name(ModelRole::TextDetection).c_str()});
   OcrOptions o;
   o.ocr_version = "PP-OCRv5";
   o.lang = "fr";  // no French recogniser installed, but a named model makes lang irrelevant (as in PaddleOCR)

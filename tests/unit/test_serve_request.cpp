@@ -176,7 +176,6 @@ TEST(ServeRequest, MalformedBodiesAreRefusedWithTheirStatus) {
       {request({{"textRecScoreThresh", -1e-9}}), 422, "textRecScoreThresh"},
       {request({{"visualize", "yes"}}), 422, "visualize must be true or false"},
       {request({{"useTextlineOrientation", 1}}), 422, "useTextlineOrientation must be true or false"},
-      {request({{"useDocOrientationClassify", true}}), 422, "not available in this build"},
       {request({{"useDocUnwarping", true}}), 422, "not available in this build"},
       {request({{"returnWordBox", "true"}}), 422, "returnWordBox must be true or false"},
   };
