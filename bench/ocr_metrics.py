@@ -15,6 +15,11 @@ Metrics, overall and per image kind:
   summed and divided by the number of labelled characters. ``cer_nows``: the same with all whitespace removed
   from both sides (the PP-OCR recognisers drop some spaces between Latin words).
 * ``line_exact``: the fraction of labelled lines read exactly (leading/trailing spaces stripped).
+* ``word_f1``: per image, the F1 of the multiset of words (whitespace-separated) read against the labelled ones,
+  wherever on the page they were read; summed counts over the images. ``char_f1``: the same over characters,
+  whitespace left out (the fair one for Chinese, which has no spaces).
+* ``order``: the fraction of consecutive predictions (in the order the system gave them) that are assigned to
+  labelled lines in the labelled reading order (the same line, or a later one).
 * ``lines``, ``chars``: the labelled lines and characters scored.
 
 The text read for a labelled line is every prediction assigned to it, in reading order (by the centre's position
@@ -28,9 +33,12 @@ its pieces. Predictions assigned to no line count against detection precision on
 
 import json
 import os
+from collections import Counter
 
-METRICS = ["det_precision", "det_recall", "det_hmean", "cer", "cer_nows", "line_exact", "lines", "chars"]
-_COUNTS = ["images", "gt", "pred", "matched", "dist", "dist_nows", "chars", "chars_nows", "exact"]
+METRICS = ["det_precision", "det_recall", "det_hmean", "cer", "cer_nows", "line_exact", "word_f1", "char_f1", "order",
+           "lines", "chars"]
+_COUNTS = ["images", "gt", "pred", "matched", "dist", "dist_nows", "chars", "chars_nows", "exact", "words_gt", "words_pred",
+           "words_hit", "chars_gt", "chars_pred", "chars_hit", "pairs", "pairs_in_order"]
 
 
 def load_labels(set_dir):
@@ -39,9 +47,22 @@ def load_labels(set_dir):
         return json.load(f)["images"]
 
 
+def unturn(poly, angle, width, height):
+    """A polygon given on the page turned counter-clockwise by ``angle`` (PaddleOCR's ``doc_preprocessor_res``: boxes
+    are in the turned page's coordinates) mapped back onto the input image of ``width`` x ``height``."""
+    if angle == 90:
+        return [[width - y, x] for x, y in poly]
+    if angle == 180:
+        return [[width - x, height - y] for x, y in poly]
+    if angle == 270:
+        return [[y, height - x] for x, y in poly]
+    return poly
+
+
 def load_hpocr_results(out_dir, labels):
     """Predictions from the ``<stem>_res.json`` files that ``hpocr ocr --save_path out_dir`` wrote (keys
-    ``rec_texts`` and ``rec_polys``). An image without a result file gets no predictions."""
+    ``rec_texts`` and ``rec_polys``; with the document orientation stage, mapped back onto the input image). An
+    image without a result file gets no predictions."""
     preds = {}
     for image in labels:
         stem = os.path.splitext(image["file"])[0]
@@ -51,7 +72,9 @@ def load_hpocr_results(out_dir, labels):
             continue
         with open(path, encoding="utf-8") as f:
             res = json.load(f)
-        preds[image["file"]] = [{"text": t, "poly": p} for t, p in zip(res["rec_texts"], res["rec_polys"])]
+        angle = (res.get("doc_preprocessor_res") or {}).get("angle", 0)
+        preds[image["file"]] = [{"text": t, "poly": unturn(p, angle, image.get("width", 0), image.get("height", 0))}
+                                for t, p in zip(res["rec_texts"], res["rec_polys"])]
     return preds
 
 
@@ -135,16 +158,25 @@ def detection_matches(gt_lines, pred_lines):
     return len(used_gt)
 
 
-def read_lines(gt_lines, pred_lines):
-    """The text read for each labelled line: the predictions assigned to it, in reading order, joined by a space."""
-    assigned = [[] for _ in gt_lines]
+def assign(gt_lines, pred_lines):
+    """For each prediction, the index of the labelled line it is assigned to (see the module docstring), or None."""
+    out = []
     for p in pred_lines:
         if len(p["poly"]) < 3:
+            out.append(None)
             continue
         overlaps = [_intersection(p["poly"], g["poly"]) for g in gt_lines]
         candidates = [(inter, i) for i, (inter, smaller) in enumerate(overlaps) if smaller > 0 and inter >= 0.5 * smaller]
-        if candidates:
-            assigned[max(candidates)[1]].append(p)
+        out.append(max(candidates)[1] if candidates else None)
+    return out
+
+
+def read_lines(gt_lines, pred_lines):
+    """The text read for each labelled line: the predictions assigned to it, in reading order, joined by a space."""
+    assigned = [[] for _ in gt_lines]
+    for p, i in zip(pred_lines, assign(gt_lines, pred_lines)):
+        if i is not None:
+            assigned[i].append(p)
     texts = []
     for g, preds in zip(gt_lines, assigned):
         (x0, y0), (x1, y1) = g["poly"][0], g["poly"][1]  # the top edge, in reading direction
@@ -178,7 +210,21 @@ def _image_counts(image, pred_lines):
         c["chars"] += len(truth)
         c["chars_nows"] += len(truth_nows)
         c["exact"] += truth.strip() == text.strip()
+    for unit, split in (("words", str.split), ("chars", lambda s: [ch for ch in s if not ch.isspace()])):
+        truth = Counter(x for g in gt for x in split(g["text"]))
+        read = Counter(x for p in pred_lines for x in split(p["text"]))
+        c[unit + "_gt"] += sum(truth.values())
+        c[unit + "_pred"] += sum(read.values())
+        c[unit + "_hit"] += sum((truth & read).values())
+    order = [i for i in assign(gt, pred_lines) if i is not None]
+    c["pairs"] += max(len(order) - 1, 0)
+    c["pairs_in_order"] += sum(b >= a for a, b in zip(order, order[1:]))
     return c
+
+
+def _f1(hit, truth, read):
+    precision, recall = _ratio(hit, read, 1.0 if truth == 0 else 0.0), _ratio(hit, truth, 1.0)
+    return _ratio(2 * precision * recall, precision + recall, 0.0)
 
 
 def _ratio(num, den, empty):
@@ -195,6 +241,9 @@ def _finish(c):
         "cer": _ratio(c["dist"], c["chars"], 0.0),
         "cer_nows": _ratio(c["dist_nows"], c["chars_nows"], 0.0),
         "line_exact": _ratio(c["exact"], c["gt"], 1.0),
+        "word_f1": _f1(c["words_hit"], c["words_gt"], c["words_pred"]),
+        "char_f1": _f1(c["chars_hit"], c["chars_gt"], c["chars_pred"]),
+        "order": _ratio(c["pairs_in_order"], c["pairs"], 1.0),
         "lines": c["gt"],
         "chars": c["chars"],
         "images": c["images"],
@@ -227,11 +276,11 @@ def _markdown(header, rows):
 
 def format_table(results):
     """Markdown tables for ``{system name: score(...)}``: the overall metrics (one row per system, rates in %),
-    then one kind x system table for each of det_hmean, cer, cer_nows and line_exact."""
+    then one kind x system table for each of det_hmean, cer, cer_nows, line_exact, word_f1 and order."""
     overall = [[name] + [_cell(m, r["overall"][m]) for m in METRICS] for name, r in results.items()]
     out = ["overall (rates in %)\n\n" + _markdown(["system"] + METRICS, overall)]
     kinds = sorted({k for r in results.values() for k in r["per_kind"]})
-    for metric in ("det_hmean", "cer", "cer_nows", "line_exact"):
+    for metric in ("det_hmean", "cer", "cer_nows", "line_exact", "word_f1", "order"):
         rows = [[kind] + [_cell(metric, r["per_kind"][kind][metric]) if kind in r["per_kind"] else "-"
                           for r in results.values()] for kind in kinds]
         out.append(f"{metric} (%) per kind\n\n" + _markdown(["kind"] + list(results), rows))

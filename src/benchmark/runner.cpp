@@ -64,6 +64,8 @@ OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
     }
     given_model_dir(o, role) = copy;
   }
+  o.ocr_version.clear();  // resolved into the copies above
+  o.lang.clear();
   return o;
 }
 

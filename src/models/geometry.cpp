@@ -1,6 +1,7 @@
 #include "models/geometry.h"
 
 #include <algorithm>
+#include <array>
 #include <cfloat>
 #include <cmath>
 #include <numeric>
@@ -26,6 +27,61 @@ std::vector<size_t> reading_order(const std::vector<Quad>& quads) {
     }
   }
   return idx;
+}
+
+namespace {
+
+/// Axis-aligned extent of a quad: x0, y0, x1, y1.
+std::array<int, 4> extent(const Quad& q) {
+  std::array<int, 4> e{q[0].x, q[0].y, q[0].x, q[0].y};
+  for (const auto& p : q) {
+    e[0] = std::min(e[0], p.x);
+    e[1] = std::min(e[1], p.y);
+    e[2] = std::max(e[2], p.x);
+    e[3] = std::max(e[3], p.y);
+  }
+  return e;
+}
+
+}  // namespace
+
+bool vertical_page(const std::vector<Quad>& quads) {
+  if (quads.size() < 2) return false;
+  const auto tall = std::count_if(quads.begin(), quads.end(), [](const Quad& q) {
+    const auto e = extent(q);
+    return e[3] - e[1] >= 1.5 * (e[2] - e[0]);
+  });
+  return 3 * static_cast<size_t>(tall) >= 2 * quads.size();
+}
+
+std::vector<size_t> vertical_reading_order(const std::vector<Quad>& quads) {
+  std::vector<size_t> idx(quads.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  // Right edge first; boxes whose horizontal extents overlap by half the narrower one share a column.
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return extent(quads[a])[2] > extent(quads[b])[2]; });
+  std::vector<std::vector<size_t>> columns;
+  std::vector<std::array<int, 2>> spans;  // x0, x1 of each column
+  for (size_t i : idx) {
+    const auto e = extent(quads[i]);
+    size_t col = columns.size();
+    for (size_t c = 0; c < columns.size() && col == columns.size(); ++c) {
+      const int overlap = std::min(e[2], spans[c][1]) - std::max(e[0], spans[c][0]);
+      if (overlap >= 0.5 * std::min(e[2] - e[0], spans[c][1] - spans[c][0])) col = c;
+    }
+    if (col == columns.size()) {
+      columns.emplace_back();
+      spans.push_back({e[0], e[2]});
+    }
+    columns[col].push_back(i);
+    spans[col] = {std::min(spans[col][0], e[0]), std::max(spans[col][1], e[2])};
+  }
+  std::vector<size_t> out;
+  out.reserve(quads.size());
+  for (auto& c : columns) {
+    std::stable_sort(c.begin(), c.end(), [&](size_t a, size_t b) { return extent(quads[a])[1] < extent(quads[b])[1]; });
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  return out;
 }
 
 namespace {

@@ -12,6 +12,12 @@ namespace hpocr {
 /// Reading order: by top-left (y, x), then boxes whose top-left y differs by < 10 px are taken as one line
 /// and ordered left to right (PaddleOCR sorted_boxes). Returns the permutation of indices.
 std::vector<size_t> reading_order(const std::vector<Quad>& quads);
+/// Whether the boxes are a page of vertical text: at least two boxes, and two thirds or more of them at least
+/// 1.5 times taller than wide (columns of CJK text).
+bool vertical_page(const std::vector<Quad>& quads);
+/// The order vertical text is read in: columns right to left (a box belongs to the column its horizontal extent
+/// overlaps most), each top to bottom.
+std::vector<size_t> vertical_reading_order(const std::vector<Quad>& quads);
 
 /// Largest gap, in heights of the taller box, between two boxes of one text line that join_line_fragments
 /// joins. Word gaps the detector split at were <= 1.2 heights on the accuracy set and column gutters >= 3

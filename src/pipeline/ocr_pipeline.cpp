@@ -239,7 +239,9 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
   quads.reserve(boxes.size());
   for (const auto& b : boxes) quads.push_back(b.quad);
   Timer timer;
-  for (size_t i : reading_order(quads)) {
+  // PaddleOCR sorts every page top to bottom, left to right; a page of vertical columns is read right to left.
+  const bool vertical = !o.paddle_compat && vertical_page(quads);
+  for (size_t i : vertical ? vertical_reading_order(quads) : reading_order(quads)) {
     r.dt_polys.push_back(boxes[i].quad);
     r.dt_scores.push_back(boxes[i].score);
   }

@@ -139,3 +139,16 @@ def test_generate_is_deterministic(tmp_path):
     labels = ocr_metrics.load_labels(str(tmp_path / "one"))
     assert len(labels) == 6 and all(image["lines"] for image in labels)
     assert all((tmp_path / "one" / image["file"]).is_file() for image in labels)
+
+
+def test_word_f1_and_reading_order():
+    assert ocr_metrics.score(LABELS, perfect())["overall"]["word_f1"] == 1.0
+    swapped = perfect()
+    swapped["a.png"].reverse()  # every line read, in the wrong order
+    overall = ocr_metrics.score(LABELS, swapped)["overall"]
+    assert overall["word_f1"] == 1.0 and overall["char_f1"] == 1.0
+    assert overall["order"] == 0.0
+    missing = perfect()
+    missing["a.png"][0] = {"text": "Seat 23A", "poly": box(10, 10, 300, 40)}  # two of seven words not read
+    words = ocr_metrics.score(LABELS, missing)["overall"]["word_f1"]
+    assert words == pytest.approx(2 * 1.0 * (5 / 7) / (1.0 + 5 / 7))

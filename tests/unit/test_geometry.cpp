@@ -10,6 +10,15 @@ namespace {
 
 Quad rect(int x, int y, int w, int h) { return {cv::Point{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}}; }
 
+TEST(Geometry, VerticalColumnsAreReadRightToLeftEachTopToBottom) {
+  // Three columns; the right one in two pieces (0: lower, 1: upper), then the middle (2), then the left (3).
+  const std::vector<Quad> q = {rect(300, 400, 30, 200), rect(302, 20, 28, 300), rect(200, 20, 30, 500), rect(100, 30, 30, 400)};
+  ASSERT_TRUE(vertical_page(q));
+  EXPECT_EQ(vertical_reading_order(q), (std::vector<size_t>{1, 0, 2, 3}));
+  EXPECT_FALSE(vertical_page({rect(10, 10, 300, 30), rect(10, 60, 280, 30), rect(10, 110, 20, 80)}));
+  EXPECT_FALSE(vertical_page({rect(10, 10, 20, 300)}));  // one column is not a page of them
+}
+
 TEST(ReadingOrder, TopToBottomThenLeftToRightWithinALine) {
   std::vector<Quad> q = {rect(300, 105, 50, 20), rect(10, 200, 50, 20), rect(10, 100, 50, 20), rect(150, 112, 50, 20)};
   // 100, 105 and 112: each next one is < 10 px below the previous one, so they form one line, ordered by x.
