@@ -88,3 +88,39 @@ TEST(ModelFamilies, TheDefaultFamilyReadsAccentsQuotesAndLigaturesThatV4Cannot) 
 
 }  // namespace
 }  // namespace hpocr::test
+
+namespace hpocr::test {
+namespace {
+
+/// A column of CJK characters drawn top to bottom.
+cv::Mat vertical_column(const std::string& utf8_chars) {
+  std::vector<std::string> chars;
+  for (size_t i = 0; i < utf8_chars.size();) {  // split into code points (3-byte CJK here)
+    const unsigned char c = static_cast<unsigned char>(utf8_chars[i]);
+    const size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    chars.push_back(utf8_chars.substr(i, n));
+    i += n;
+  }
+  PageStyle style;
+  style.font_px = 34;
+  style.line_spacing = 1.15;
+  style.margin = 12;
+  return render_lines(chars, test_font(), style).image;
+}
+
+TEST(ModelFamilies, VerticalColumnsAreReadTopToBottomRightToLeft) {
+  if (!default_models_present()) GTEST_SKIP() << "default models not installed: run scripts/setup.sh";
+  const std::string right = "北京市海淀区", left = "高性能文字识别";
+  const cv::Mat r = vertical_column(right), l = vertical_column(left);
+  cv::Mat page(std::max(r.rows, l.rows) + 40, r.cols + l.cols + 120, CV_8UC3, cv::Scalar(255, 255, 255));
+  l.copyTo(page(cv::Rect(20, 20, l.cols, l.rows)));
+  r.copyTo(page(cv::Rect(l.cols + 100, 20, r.cols, r.rows)));
+  static const OcrOptions defaults;
+  const OcrResult res = OcrPipeline(defaults).predict(page, "vertical");
+  ASSERT_EQ(res.rec_texts.size(), 2u) << joined(res.rec_texts);
+  EXPECT_LE(edit_distance(res.rec_texts[0], right), 1) << joined(res.rec_texts);
+  EXPECT_LE(edit_distance(res.rec_texts[1], left), 1) << joined(res.rec_texts);
+}
+
+}  // namespace
+}  // namespace hpocr::test
