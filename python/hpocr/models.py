@@ -83,7 +83,7 @@ class _Model:
 
 
 class TextDetection(_Model):
-    """DB text detector (default PP-OCRv4_mobile_det) returning ``dt_polys`` and ``dt_scores`` per image.
+    """DB text detector (default: the default family's, PP-OCRv6_small_det) returning ``dt_polys`` and ``dt_scores`` per image.
 
     Detection parameters default to the model's ``inference.yml`` like PaddleX (for PP-OCRv4_mobile_det:
     limit_side_len 960 with limit_type "max", thresh 0.3, box_thresh 0.6, unclip_ratio 1.5); the constructor's
@@ -138,7 +138,7 @@ class _CropModel(_Model):
 
 
 class TextRecognition(_CropModel):
-    """CTC text recogniser (default PP-OCRv4_mobile_rec) returning ``rec_text`` and ``rec_score`` per image.
+    """CTC text recogniser (default: the default family's, PP-OCRv6_small_rec) returning ``rec_text`` and ``rec_score`` per image.
 
     Inputs are text-line crops. ``batch_size`` crops are recognised per model run (default 1, as PaddleX's
     module; PaddleOCR's pipeline uses 6); ``predict(..., batch_size=...)`` overrides it for one call.
@@ -160,11 +160,11 @@ class TextRecognition(_CropModel):
 
 
 class TextLineOrientationClassification(_CropModel):
-    """Textline orientation classifier (default ch_ppocr_mobile_v2.0_cls): 0 or 180 degrees per crop.
+    """Textline orientation classifier (default: the default family's, PP-LCNet_x1_0_textline_ori): 0 or 180 degrees per crop.
 
     Results carry ``class_ids``, ``scores`` and ``label_names`` (the model's labels). As in the pipeline, a
     crop counts as rotated only when the 180-degree class wins with at least the model's threshold
-    (``PostProcess.thresh``, 0.9 for this model).
+    (``PostProcess.thresh``: 0.9 for ch_ppocr_mobile_v2.0_cls; PP-LCNet models take the arg-max).
     """
 
     _native_class = _hpocr.TextlineClassifier
