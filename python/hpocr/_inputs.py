@@ -1,17 +1,22 @@
-"""What ``predict()`` accepts, expanded lazily into single inputs.
+"""What ``predict()`` and batch runs accept, expanded into single inputs.
 
-An input is a path (``str`` or ``os.PathLike``) to an image or PDF file or to a directory (its image and PDF
-files, sorted, as the CLI takes them), encoded image or PDF ``bytes``, a NumPy image, or a list/tuple of those.
+An input of ``predict()`` is a path (``str`` or ``os.PathLike``) to an image or PDF file or to a directory (its
+image and PDF files, sorted, as the CLI takes them), encoded image or PDF ``bytes``, a NumPy image, or a
+list/tuple of those; it is expanded lazily (:func:`iter_inputs`). A batch run (``hpocr.distributed``) also takes
+glob patterns and ``.txt`` lists of paths (:func:`expand_paths`).
 """
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Iterable, Iterator, Optional, Union
 
 import numpy as np
 
+from . import _hpocr
 from .errors import InvalidInputError
 
 #: Image file name extensions.
@@ -44,6 +49,42 @@ class ImageInput:
         return self.array
 
 
+#: A URL scheme at the start of a path argument (http://, s3://, ...).
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def path_text(path: str | os.PathLike) -> str:
+    """A path argument as ``str`` (``bytes`` paths decoded with the file system encoding)."""
+    return os.fsdecode(os.fspath(path))
+
+
+def check_local(path: str) -> None:
+    """InvalidInputError for a URL: inputs are local (or shared-filesystem) paths."""
+    if _URL.match(path):
+        raise InvalidInputError(f"{path}: URLs are not supported; download the file, or pass a local or "
+                                "shared-filesystem path")
+
+
+def has_extension(path: str, extensions: frozenset) -> bool:
+    """Whether the file name ends in one of ``extensions`` (any case), as the CLI picks files from a directory."""
+    return os.path.splitext(path)[1].lower() in extensions
+
+
+def looks_like_pdf(path: str) -> bool:
+    """Whether the file is read as a PDF (the core's rule, on its first KiB); False when it cannot be read (the
+    pipeline reports that, with its reason)."""
+    try:
+        with open(path, "rb") as f:
+            return _hpocr._looks_like_pdf(f.read(1024))
+    except OSError:
+        return False
+
+
+def _kinds(extensions: frozenset) -> str:
+    return "image or PDF files (jpg, png, bmp, tiff, webp, pnm, pdf)" if ".pdf" in extensions else \
+        "image files (jpg, png, bmp, tiff, webp, pnm)"
+
+
 def list_directory(directory: str, extensions: frozenset = INPUT_EXTENSIONS) -> list[str]:
     """The files of a directory with one of ``extensions``, sorted by name (the CLI's order).
     InvalidInputError when there are none."""
@@ -52,12 +93,59 @@ def list_directory(directory: str, extensions: frozenset = INPUT_EXTENSIONS) -> 
     except OSError as err:
         raise InvalidInputError(f"{directory}: cannot list directory ({err.strerror})") from None
     files = [os.path.join(directory, n) for n in names
-             if os.path.splitext(n)[1].lower() in extensions and not os.path.isdir(os.path.join(directory, n))]
+             if has_extension(n, extensions) and not os.path.isdir(os.path.join(directory, n))]
     if not files:
-        kinds = "image or PDF files (jpg, png, bmp, tiff, webp, pnm, pdf)" if ".pdf" in extensions else \
-            "image files (jpg, png, bmp, tiff, webp, pnm)"
-        raise InvalidInputError(f"{directory}: no {kinds} in directory")
+        raise InvalidInputError(f"{directory}: no {_kinds(extensions)} in directory")
     return files
+
+
+def expand_paths(inputs: str | os.PathLike | Iterable[str | os.PathLike],
+                 extensions: frozenset = IMAGE_EXTENSIONS) -> list[str]:
+    """Absolute paths of the files to process, in order, duplicates dropped (a batch run's inputs).
+
+    ``inputs``: a directory (its files with one of ``extensions``, sorted, as ``hpocr ocr`` takes them), a glob
+    pattern (``**`` recurses; ``extensions`` only), a ``.txt`` file listing paths (one per line, relative to the
+    list's directory; blank lines and ``#`` comments skipped), a file path, or a list of those.
+    InvalidInputError when a directory, pattern or list yields nothing; a missing file is not an error here (it
+    fails when processed).
+    """
+    specs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    seen: dict[str, None] = {}
+    for spec in specs:
+        for path in _expand_spec(path_text(spec), os.getcwd(), extensions):
+            seen.setdefault(path, None)
+    if not seen:
+        raise InvalidInputError("no inputs given")
+    return list(seen)
+
+
+def _expand_spec(spec: str, base: str, extensions: frozenset) -> list[str]:
+    check_local(spec)
+    path = os.path.join(base, os.path.expanduser(spec))
+    if os.path.isdir(path):
+        return [os.path.abspath(p) for p in list_directory(path, extensions)]
+    if glob.has_magic(spec):
+        matches = sorted(p for p in glob.glob(path, recursive=True)
+                         if has_extension(p, extensions) and os.path.isfile(p))
+        if not matches:
+            raise InvalidInputError(f"{spec}: no {_kinds(extensions)} match this pattern")
+        return [os.path.abspath(p) for p in matches]
+    if path.endswith(".txt") and os.path.isfile(path):
+        return _read_list(path, extensions)
+    return [os.path.abspath(path)]  # a file given directly is always tried: a missing one fails when processed
+
+
+def _read_list(list_file: str, extensions: frozenset) -> list[str]:
+    try:
+        with open(list_file, encoding="utf-8") as f:
+            lines = [line.strip() for line in f]
+    except (OSError, UnicodeDecodeError) as err:
+        raise InvalidInputError(f"{list_file}: cannot read input list ({err})") from None
+    base = os.path.dirname(os.path.abspath(list_file))
+    paths = [p for line in lines if line and not line.startswith("#") for p in _expand_spec(line, base, extensions)]
+    if not paths:
+        raise InvalidInputError(f"{list_file}: the input list names no files")
+    return paths
 
 
 def prepare_array(array: np.ndarray) -> np.ndarray:
@@ -102,11 +190,8 @@ def iter_inputs(source: Any) -> Iterator[ImageInput]:
     if isinstance(source, np.ndarray):
         yield ImageInput(array=prepare_array(source))
     elif isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        if isinstance(path, bytes):
-            path = os.fsdecode(path)
-        if path.startswith(("http://", "https://")):
-            raise InvalidInputError(f"{path}: URLs are not supported; download the file and pass its path")
+        path = path_text(source)
+        check_local(path)
         if os.path.isdir(path):
             for file in list_directory(path):
                 yield ImageInput(path=file)

@@ -8,15 +8,29 @@ from __future__ import annotations
 
 import numbers
 import os
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from . import _hpocr
+from ._inputs import path_text
 from .errors import InvalidArgumentError
 
 #: Argument name -> kind, for every argument forwarded to the core.
 ENGINE_PARAMS = {p["name"]: p["type"] for p in _hpocr.parameters() if p["engine"]}
+
+
+_BOOLS = (bool, np.bool_)
+
+#: Per kind: whether a value has an accepted type, its conversion to the plain Python type, what it must be.
+_KINDS: dict[str, tuple[Callable[[Any], bool], Callable[[Any], Any], str]] = {
+    "bool": (lambda v: isinstance(v, _BOOLS), bool, "True or False"),
+    "int": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, _BOOLS), int, "an integer"),
+    "float": (lambda v: isinstance(v, numbers.Real) and not isinstance(v, _BOOLS), float, "a number"),
+    "str": (lambda v: isinstance(v, str), str, "a string"),
+    "path": (lambda v: isinstance(v, (str, os.PathLike)), path_text, "a path (str or os.PathLike)"),
+    "dict": (lambda v: isinstance(v, dict), lambda v: v, "a dict"),
+}
 
 
 def check_type(name: str, value: Any, kind: str) -> Any:
@@ -24,32 +38,10 @@ def check_type(name: str, value: Any, kind: str) -> Any:
     naming ``name`` when it has another type. None passes through."""
     if value is None:
         return None
-    if kind == "bool":
-        if isinstance(value, (bool, np.bool_)):
-            return bool(value)
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    if kind == "int":
-        if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
-            return int(value)
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if kind == "float":
-        if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
-            return float(value)
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if kind == "str":
-        if isinstance(value, str):
-            return value
-        raise TypeError(f"{name} must be a string, got {value!r}")
-    if kind == "path":
-        if isinstance(value, (str, os.PathLike)):
-            path = os.fspath(value)
-            return os.fsdecode(path) if isinstance(path, bytes) else path
-        raise TypeError(f"{name} must be a path (str or os.PathLike), got {value!r}")
-    if kind == "dict":
-        if isinstance(value, dict):
-            return value
-        raise TypeError(f"{name} must be a dict, got {value!r}")
-    raise AssertionError(kind)
+    accepts, convert, what = _KINDS[kind]
+    if not accepts(value):
+        raise TypeError(f"{name} must be {what}, got {value!r}")
+    return convert(value)
 
 
 def check_unavailable(name: str, value: Any, what: str) -> None:

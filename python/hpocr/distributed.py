@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import glob
 import hashlib
 import json
 import os
@@ -32,9 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional, cast
 
 from . import _hpocr
-from ._inputs import IMAGE_EXTENSIONS, list_directory
+from ._inputs import expand_paths, looks_like_pdf
 from .errors import HpocrError, InvalidArgumentError, InvalidInputError, OutputError
-from .pipeline import _NATIVE_PARAMS, _UNAVAILABLE, PaddleOCR
+from .pipeline import _NATIVE_PARAMS, _PARAMS, PaddleOCR
+from .results import IMAGE_SUFFIX, make_dir, result_file_name, write_atomically
 
 try:
     import dask
@@ -71,73 +71,11 @@ def require_dask() -> None:
 # Inputs and output names
 
 
-def _is_image_name(path: str) -> bool:
-    return os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS
-
-
-def _is_pdf(path: str) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return _hpocr._looks_like_pdf(f.read(1024))  # the rule predict() uses
-    except OSError:
-        return False  # reported by the pipeline, with its reason
-
-
-def _expand_one(spec: str, base: str) -> list[str]:
-    if "://" in spec:
-        raise InvalidInputError(f"{spec}: URLs (fsspec) are not supported yet; pass local or shared-filesystem "
-                                "paths")
-    path = os.path.join(base, os.path.expanduser(spec))
-    if os.path.isdir(path):
-        return [os.path.abspath(p) for p in list_directory(path, IMAGE_EXTENSIONS)]
-    if glob.has_magic(spec):
-        matches = sorted(p for p in glob.glob(path, recursive=True) if _is_image_name(p) and os.path.isfile(p))
-        if not matches:
-            raise InvalidInputError(f"{spec}: no image files (jpg, png, bmp, tiff, webp, pnm) match this pattern")
-        return [os.path.abspath(p) for p in matches]
-    if path.endswith(".txt") and os.path.isfile(path):
-        return _read_list(path)
-    return [os.path.abspath(path)]  # a file given directly is always tried: a missing one is reported per input
-
-
-def _read_list(list_file: str) -> list[str]:
-    """Paths listed one per line (blank lines and ``#`` comments skipped), relative to the list's directory."""
-    try:
-        with open(list_file, encoding="utf-8") as f:
-            lines = [line.strip() for line in f]
-    except (OSError, UnicodeDecodeError) as err:
-        raise InvalidInputError(f"{list_file}: cannot read input list ({err})") from None
-    base = os.path.dirname(os.path.abspath(list_file))
-    paths = [p for line in lines if line and not line.startswith("#") for p in _expand_one(line, base)]
-    if not paths:
-        raise InvalidInputError(f"{list_file}: the input list names no files")
-    return paths
-
-
 def expand_inputs(inputs: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str]:
-    """Absolute paths of the images to process, in order, duplicates dropped.
-
-    ``inputs``: a directory (its image files, sorted, as ``hpocr ocr`` takes them), a glob pattern (``**``
-    recurses; image extensions only), a ``.txt`` file listing paths (one per line, relative to the list's
-    directory), an image path, or a list of those. InvalidInputError when a directory, pattern or list yields
-    nothing; a missing file is not an error here (it gets an error record when processed).
-    """
-    specs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
-    seen: dict[str, None] = {}
-    for spec in specs:
-        for path in _expand_one(os.fsdecode(os.fspath(spec)), os.getcwd()):
-            seen.setdefault(path, None)
-    if not seen:
-        raise InvalidInputError("no inputs given")
-    return list(seen)
-
-
-def result_file_name(path: str) -> str:
-    """``<stem>_res.json``: the name ``hpocr ocr --save_path`` and ``OCRResult.save_to_json`` give an input's
-    result (the stem as the core's ``output_stem``: the file name without its last extension)."""
-    name = os.path.basename(path)
-    stem = os.path.splitext(name)[0] if not (name.startswith(".") and name.count(".") == 1) else name
-    return f"{stem or 'image'}_res.json"
+    """Absolute paths of the images to process, in order, duplicates dropped: directories (their image files,
+    sorted, as ``hpocr ocr`` takes them), glob patterns, ``.txt`` lists of paths and image paths, as
+    ``hpocr._inputs.expand_paths`` reads them. A missing file is not an error here (it gets an error record)."""
+    return expand_paths(inputs)
 
 
 def _check_unique_names(paths: list[str]) -> None:
@@ -153,31 +91,6 @@ def _check_unique_names(paths: list[str]) -> None:
         more = f" (and {len(clashes) - 3} more)" if len(clashes) > 3 else ""
         raise InvalidArgumentError("inputs with the same file stem would overwrite each other's results: "
                                    + "; ".join(clashes[:3]) + more + ". Rename them or run them separately.")
-
-
-def _make_dir(directory: str) -> None:
-    try:
-        os.makedirs(directory, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"cannot create {directory}: {err.strerror or err}") from None
-
-
-def _write_atomically(final: str, write: Callable[[str], Any]) -> None:
-    """``write(tmp)`` to a hidden temporary file beside ``final`` (same extension, so the savers keep their
-    format), then an atomic rename: readers and resumed runs see the whole file or none."""
-    directory, name = os.path.split(final)
-    stem, ext = os.path.splitext(name)
-    tmp = os.path.join(directory, f".{stem}.{uuid.uuid4().hex}.tmp{ext}")
-    try:
-        write(tmp)
-        os.replace(tmp, final)
-    except OutputError:
-        raise
-    except OSError as err:
-        raise OutputError(f"cannot write {final}: {err.strerror or err}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -263,7 +176,7 @@ def _ocr_task(name: str, paths: list[str], save_path: Optional[str], save_img: b
             continue
         start = time.perf_counter()
         try:
-            if _is_pdf(path):  # one result file per input here; `hpocr ocr` and predict() read PDFs page by page
+            if looks_like_pdf(path):  # one result file per input here; `hpocr ocr` and predict() read PDFs page by page
                 raise InvalidInputError(f"{path}: PDF input is not supported by batch runs yet; use hpocr ocr or "
                                         "PaddleOCR.predict")
             res = ocr.predict(path)[0]
@@ -275,9 +188,8 @@ def _ocr_task(name: str, paths: list[str], save_path: Optional[str], save_img: b
             records.append({**record, "status": "ok", "result": res.json["res"]})
             continue
         if save_img and save_path:  # before the JSON: the JSON's presence marks the input as done
-            image = os.path.join(save_path, result_file_name(path)[: -len("_res.json")] + "_ocr_res_img.png")
-            _write_atomically(image, res.save_to_img)
-        _write_atomically(final, res.save_to_json)
+            write_atomically(os.path.join(save_path, result_file_name(path, IMAGE_SUFFIX)), res.save_to_img)
+        write_atomically(final, res.save_to_json)
         records.append({**record, "status": "ok", "output": final})
     return records
 
@@ -369,7 +281,7 @@ def _iter_paths(paths: list[str], client: Any, save_path: Optional[str | os.Path
     if save_path is not None:
         save_dir = os.path.abspath(os.fspath(save_path))
         _check_unique_names(paths)
-        _make_dir(save_dir)
+        make_dir(save_dir)
         try:
             existing = set(os.listdir(save_dir)) if resume else set()
         except OSError as err:
@@ -579,7 +491,7 @@ def run_batch(
     errors_path = os.path.join(save_dir, ERRORS_FILE)
 
     paths = expand_inputs(inputs)
-    _make_dir(save_dir)  # before starting anything
+    make_dir(save_dir)  # before starting anything
     cluster = None
     summary = BatchSummary(total=len(paths))
     start = time.perf_counter()
@@ -669,6 +581,9 @@ def _positive(text: str) -> int:
 
 _ARG_TYPES: dict[str, Callable[[str], Any]] = {"bool": _parse_bool, "int": int, "float": float, "str": str, "path": str, "dict": _parse_hpi_config}
 
+#: The pipeline options of ``hpocr ocr`` (every parameter of the table but the module-level ones), in its order.
+_CLI_PARAMS = [spec for spec in _PARAMS if spec["scope"] != "module"]
+
 
 def build_parser() -> argparse.ArgumentParser:
     """``hpocr batch``'s options: the batch/cluster ones and the pipeline options of ``hpocr ocr``."""
@@ -695,10 +610,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", type=_parse_bool, metavar="BOOL", help="progress bar (default: on a terminal)")
     g = p.add_argument_group("pipeline options (as hpocr ocr; docs/parameters.md)")
     g.add_argument("--paddlex_config", help="PaddleX-style pipeline YAML; the other options override it")
-    for name, kind in _NATIVE_PARAMS.items():
-        g.add_argument(f"--{name}", type=_ARG_TYPES[kind], metavar=kind.upper() if kind != "dict" else "CONFIG")
-    for name in _UNAVAILABLE:
-        g.add_argument(f"--{name}", type=_parse_bool, metavar="BOOL", help="accepted when False")
+    for spec in _CLI_PARAMS:
+        kind = spec["type"]
+        g.add_argument(f"--{spec['name']}", type=_ARG_TYPES[kind], metavar=kind.upper() if kind != "dict" else "CONFIG",
+                       help=spec["help"].replace("%", "%%") + (" as JSON/YAML or a file" if kind == "dict" else ""))
     g.add_argument("--log_level", help="core log level: trace, debug, info, warning, error, off")
     g.add_argument("-v", "--verbose", action="store_true", help="same as --log_level info")
     return p
@@ -717,7 +632,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except ImportError as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    pipeline = {name: getattr(args, name) for name in (*_NATIVE_PARAMS, "paddlex_config", *_UNAVAILABLE)}
+    pipeline = {name: getattr(args, name) for name in ("paddlex_config", *(spec["name"] for spec in _CLI_PARAMS))}
     level = args.log_level or ("info" if args.verbose else None)
     try:
         if level:

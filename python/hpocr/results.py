@@ -7,9 +7,11 @@ JSON-ready), ``save_to_json(path)`` and, for OCR results, ``img`` / ``save_to_im
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from typing import Any, Optional
+import uuid
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
@@ -18,6 +20,11 @@ from .errors import OutputError
 __all__ = ["BaseResult", "OCRResult", "TextDetResult", "TextRecResult", "TextLineOrientationResult"]
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
+
+#: Endings of the files saved per input, after its stem: ``<stem>_res.json`` and ``<stem>_ocr_res_img.png``
+#: (the CLI's names, src/io/result_io.cpp).
+JSON_SUFFIX = "_res.json"
+IMAGE_SUFFIX = "_ocr_res_img.png"
 
 
 def _jsonable(value: Any) -> Any:
@@ -58,6 +65,55 @@ def coords_array(values: Any, shape_tail: tuple[int, ...]) -> np.ndarray:
     return array.astype(np.int16 if fits else np.int32)
 
 
+def output_stem(input_path: Optional[str]) -> str:
+    """The stem of an input's result files, by the core's rule (``output_stem`` in src/io/result_io.cpp, without
+    a page index): the file name without its last extension (a leading dot starts no extension), else "image"."""
+    name = os.path.basename(input_path or "")
+    dot = name.rfind(".")
+    stem = name[:dot] if dot > 0 and name != ".." else name
+    return stem or "image"
+
+
+def result_file_name(input_path: Optional[str], suffix: str = JSON_SUFFIX) -> str:
+    """``<stem>_res.json`` (or ``<stem><suffix>``): the name ``hpocr ocr --save_path`` and ``save_to_json`` give
+    the result of the image ``input_path``."""
+    return output_stem(input_path) + suffix
+
+
+@contextlib.contextmanager
+def _writing(path: str) -> Iterator[None]:
+    """OSErrors while writing ``path`` as OutputError."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def make_dir(directory: str) -> None:
+    """``os.makedirs(directory, exist_ok=True)``; OutputError when it cannot be created."""
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create {directory}: {err.strerror or err}") from None
+
+
+def write_atomically(final: str, write: Callable[[str], Any]) -> None:
+    """``write(tmp)`` to a hidden temporary file beside ``final`` (same extension, so that the savers keep their
+    format), then an atomic rename: readers see the whole file or none. OutputError on failure."""
+    directory, name = os.path.split(final)
+    stem, ext = os.path.splitext(name)
+    tmp = os.path.join(directory, f".{stem}.{uuid.uuid4().hex}.tmp{ext}")
+    try:
+        with _writing(final):
+            write(tmp)
+            os.replace(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def _output_file(save_path: os.PathLike | str, default_name: str, suffixes: tuple[str, ...]) -> str:
     """``save_path`` itself when it names a file with one of ``suffixes``, else ``save_path/default_name``."""
     path = os.fspath(save_path)
@@ -67,14 +123,12 @@ def _output_file(save_path: os.PathLike | str, default_name: str, suffixes: tupl
 
 
 def _write_text(path: str, text: str) -> str:
-    try:
+    with _writing(path):
         parent = os.path.dirname(path)
         if parent:
             os.makedirs(parent, exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-    except OSError as err:
-        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
     return path
 
 
@@ -82,8 +136,7 @@ class BaseResult(dict):
     """One input's result: a dict of PaddleX-named fields plus printing and saving helpers."""
 
     def _stem(self) -> str:
-        stem = os.path.splitext(os.path.basename(self.get("input_path") or ""))[0]
-        return stem or "image"
+        return output_stem(self.get("input_path"))
 
     @property
     def json(self) -> dict:
@@ -101,7 +154,7 @@ class BaseResult(dict):
     def save_to_json(self, save_path: os.PathLike | str, indent: int = 4, ensure_ascii: bool = False) -> str:
         """Writes the fields as JSON: to ``save_path`` if it ends in ``.json``, else to
         ``save_path/<input stem>_res.json`` (the CLI's name). Returns the file written; OutputError on failure."""
-        path = _output_file(save_path, f"{self._stem()}_res.json", (".json",))
+        path = _output_file(save_path, self._stem() + JSON_SUFFIX, (".json",))
         return _write_text(path, json.dumps(self.json["res"], indent=indent, ensure_ascii=ensure_ascii) + "\n")
 
 
@@ -144,7 +197,7 @@ class OCRResult(BaseResult):
     def save_to_img(self, save_path: os.PathLike | str) -> str:
         """Writes the visualisation: to ``save_path`` if it names an image file (.png, .jpg, ...), else to
         ``save_path/<input stem>_ocr_res_img.png`` (the CLI's name). Returns the file written."""
-        path = _output_file(save_path, f"{self._stem()}_ocr_res_img.png", _IMAGE_SUFFIXES)
+        path = _output_file(save_path, self._stem() + IMAGE_SUFFIX, _IMAGE_SUFFIXES)
         self._native.save_visualization(path)
         return path
 

@@ -147,6 +147,20 @@ def test_save_to_json_and_img(page_result, page, tmp_path):
     assert os.path.getsize(tmp_path / "x.jpg") > 0
 
 
+def test_result_file_names_before_ocr_are_the_cores(ocr, page_path, tmp_path):
+    # Batch runs (hpocr.distributed) name an input's result file before processing it, by the Python rule; it
+    # must be the name the core gives the result.
+    from hpocr.results import IMAGE_SUFFIX, result_file_name
+
+    data = open(page_path, "rb").read()
+    for name in ("scan.page.png", ".hidden", "..a", "...", "a.", "a..b.png"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        res = ocr.predict(str(path), text_det_limit_side_len=320)[0]
+        assert os.path.basename(res.save_to_json(tmp_path / "out")) == result_file_name(str(path)), name
+        assert res._stem() + IMAGE_SUFFIX == result_file_name(str(path), IMAGE_SUFFIX)
+
+
 def test_array_results_are_saved_as_image(ocr, page, tmp_path):
     r = ocr.predict(page)[0]
     r.save_all(tmp_path)

@@ -50,8 +50,9 @@ def test_empty_directory(ocr, tmp_path):
 
 
 def test_url_is_refused(ocr):
-    with pytest.raises(hpocr.InvalidInputError, match="URL"):
-        ocr.predict("https://example.com/a.png")
+    for url in ("https://example.com/a.png", "s3://bucket/a.png"):  # the rule of batch runs too
+        with pytest.raises(hpocr.InvalidInputError, match="URL"):
+            ocr.predict(url)
 
 
 @pytest.mark.parametrize("array, what", [
