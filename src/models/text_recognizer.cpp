@@ -4,6 +4,7 @@
 #include <cmath>
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -50,78 +51,99 @@ int TextRecognizer::resized_width(const cv::Mat& crop, int batch_width) const {
   return std::clamp(static_cast<int>(std::ceil(height_ * static_cast<double>(crop.cols) / crop.rows)), 1, batch_width);
 }
 
+/// One recognize() call: the crops in width order and where their readings go.
+struct TextRecognizer::Job {
+  const std::vector<cv::Mat>& crops;
+  std::vector<size_t> order;  ///< crop indices by aspect ratio
+  size_t batch_size;
+  float space_threshold;
+  std::vector<Recognition>& results;
+
+  double ratio(size_t i) const { return static_cast<double>(crops[i].cols) / crops[i].rows; }
+  size_t batches() const { return (order.size() + batch_size - 1) / batch_size; }
+};
+
+void TextRecognizer::run_batch(const Job& job, size_t begin, StageTimings& st) const {
+  Timer timer;
+  const size_t end = std::min(job.order.size(), begin + job.batch_size);
+  double max_ratio = static_cast<double>(schedule_.min_width) / height_;
+  for (size_t k = begin; k < end; ++k) max_ratio = std::max(max_ratio, job.ratio(job.order[k]));
+  // At least a few time steps wide: a user's sliver of a crop must not reach the model 1 pixel wide.
+  const int width = std::clamp(static_cast<int>(height_ * max_ratio), kMinWidth, kMaxWidth);
+
+  Tensor input({static_cast<int64_t>(end - begin), 3, height_, width}, DataType::Float32);
+  const size_t sample = static_cast<size_t>(3) * height_ * width;
+  cv::Mat resized;
+  for (size_t k = begin; k < end; ++k) {
+    const cv::Mat& crop = job.crops[job.order[k]];
+    cv::resize(crop, resized, cv::Size(resized_width(crop, width), height_));
+    write_chw(resized, norm_, input.data<float>() + (k - begin) * sample, height_, width);
+  }
+  st.rec_pre += timer.lap();
+
+  Tensor out = model_.run_single(input, 3);
+  st.rec_infer += timer.lap();
+
+  const auto& s = out.shape();  // [N, T, C]
+  if (static_cast<size_t>(s[2]) != decoder_.num_classes())
+    throw Error(ErrorCode::ModelFormat, model_.dir.model_name + ": model outputs " + std::to_string(s[2]) +
+                                            " classes but the dictionary gives " + std::to_string(decoder_.num_classes()));
+  const size_t steps = static_cast<size_t>(s[1]), classes = static_cast<size_t>(s[2]);
+  for (size_t k = begin; k < end; ++k) {
+    Recognition& r = job.results[job.order[k]];
+    r = decoder_.decode(out.data<float>() + (k - begin) * steps * classes, steps, classes, job.space_threshold);
+    // input pixels per step, scaled from the resized crop back to the crop
+    const cv::Mat& crop = job.crops[job.order[k]];
+    r.step_px = static_cast<float>(static_cast<double>(width) / steps * crop.cols / resized_width(crop, width));
+  }
+  st.rec_post += timer.lap();
+}
+
+namespace {
+
+/// Runs `run(b, worker)` for batches 0..batches-1 on `workers` threads (the caller's one among them), widest
+/// batches (the last ones) first, so that no run is left with a long line at the end while the others idle.
+/// The first exception stops the remaining batches and is rethrown.
+void run_side_by_side(size_t batches, int workers, const std::function<void(size_t, int)>& run) {
+  std::atomic<size_t> next{0};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  auto work = [&](int w) {
+    try {
+      for (size_t b; (b = next++) < batches;) run(batches - 1 - b, w);
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      next = batches;
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
+    work(0);
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
 std::vector<Recognition> TextRecognizer::recognize(const std::vector<cv::Mat>& crops, int batch_size, StageTimings* t,
                                                    float space_threshold) const {
-  if (batch_size <= 0) batch_size = schedule_.batch_size;
   std::vector<Recognition> results(crops.size());
-  std::vector<size_t> order(crops.size());
-  std::iota(order.begin(), order.end(), 0);
-  auto ratio = [&](size_t i) { return static_cast<double>(crops[i].cols) / crops[i].rows; };
+  Job job{crops, std::vector<size_t>(crops.size()), static_cast<size_t>(batch_size > 0 ? batch_size : schedule_.batch_size),
+          space_threshold, results};
+  std::iota(job.order.begin(), job.order.end(), 0);
   // Sorting by aspect ratio keeps similar widths together, so little of each batch is padding.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ratio(a) < ratio(b); });
+  std::stable_sort(job.order.begin(), job.order.end(), [&](size_t a, size_t b) { return job.ratio(a) < job.ratio(b); });
 
-  auto run_batch = [&](size_t begin, StageTimings& st) {
-    Timer timer;
-    const size_t end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
-    double max_ratio = static_cast<double>(schedule_.min_width) / height_;
-    for (size_t k = begin; k < end; ++k) max_ratio = std::max(max_ratio, ratio(order[k]));
-    // At least a few time steps wide: a user's sliver of a crop must not reach the model 1 pixel wide.
-    const int width = std::clamp(static_cast<int>(height_ * max_ratio), kMinWidth, kMaxWidth);
-
-    Tensor input({static_cast<int64_t>(end - begin), 3, height_, width}, DataType::Float32);
-    const size_t sample = static_cast<size_t>(3) * height_ * width;
-    cv::Mat resized;
-    for (size_t k = begin; k < end; ++k) {
-      const cv::Mat& crop = crops[order[k]];
-      cv::resize(crop, resized, cv::Size(resized_width(crop, width), height_));
-      write_chw(resized, norm_, input.data<float>() + (k - begin) * sample, height_, width);
-    }
-    st.rec_pre += timer.lap();
-
-    Tensor out = model_.run_single(input, 3);
-    st.rec_infer += timer.lap();
-
-    const auto& s = out.shape();  // [N, T, C]
-    if (static_cast<size_t>(s[2]) != decoder_.num_classes())
-      throw Error(ErrorCode::ModelFormat, model_.dir.model_name + ": model outputs " + std::to_string(s[2]) +
-                                              " classes but the dictionary gives " + std::to_string(decoder_.num_classes()));
-    const size_t steps = static_cast<size_t>(s[1]), classes = static_cast<size_t>(s[2]);
-    for (size_t k = begin; k < end; ++k) {
-      Recognition& r = results[order[k]];
-      r = decoder_.decode(out.data<float>() + (k - begin) * steps * classes, steps, classes, space_threshold);
-      // input pixels per step, scaled from the resized crop back to the crop
-      const cv::Mat& crop = crops[order[k]];
-      r.step_px = static_cast<float>(static_cast<double>(width) / steps * crop.cols / resized_width(crop, width));
-    }
-    st.rec_post += timer.lap();
-  };
-
-  const size_t batches = (order.size() + batch_size - 1) / batch_size;
+  const size_t batches = job.batches();
   const int workers = static_cast<int>(std::min<size_t>(schedule_.parallel_runs, batches));
   std::vector<StageTimings> spent(std::max(workers, 1));
   Timer wall;
   if (workers <= 1) {
-    for (size_t b = 0; b < batches; ++b) run_batch(b * batch_size, spent[0]);
+    for (size_t b = 0; b < batches; ++b) run_batch(job, b * job.batch_size, spent[0]);
   } else {
-    // Widest batches first, so that no run is left with a long line at the end while the others idle.
-    std::atomic<size_t> next{0};
-    std::mutex error_mutex;
-    std::exception_ptr error;
-    auto work = [&](int w) {
-      try {
-        for (size_t b; (b = next++) < batches;) run_batch((batches - 1 - b) * batch_size, spent[w]);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = batches;
-      }
-    };
-    {
-      std::vector<std::jthread> pool;
-      for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
-      work(0);
-    }
-    if (error) std::rethrow_exception(error);
+    run_side_by_side(batches, workers, [&](size_t b, int w) { run_batch(job, b * job.batch_size, spent[w]); });
   }
   if (t) {
     // Stage shares from the runs' own clocks, scaled to the wall time the caller waited.

@@ -31,8 +31,11 @@ class TextRecognizer {
   static constexpr int kMinWidth = 16;    ///< narrower batches are padded to this width
 
  private:
+  struct Job;
   /// Width of `crop` resized to the model's height, within a batch `batch_width` wide.
   int resized_width(const cv::Mat& crop, int batch_width) const;
+  /// Reads the batch of `job` that starts at `begin` (in width order) into its results, timing its stages in `st`.
+  void run_batch(const Job& job, size_t begin, StageTimings& st) const;
 
   LoadedModel model_;
   CtcDecoder decoder_;

@@ -70,6 +70,10 @@ struct OcrPipeline::Impl : PipelineModels {
   OcrOptions options;
 
   explicit Impl(OcrOptions o) : PipelineModels(load_models((o.validate(), o))), options(std::move(o)) {}
+  /// Turns the page upright (with the document orientation stage), detects its lines and puts them in reading order.
+  void detect(const OcrOptions& o, const std::string& name, OcrResult& r) const;
+  /// Crops the detected lines, sets each upright and reads it (with the orientation check).
+  void read(const OcrOptions& o, OcrResult& r) const;
 };
 
 OcrPipeline::OcrPipeline(OcrOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -190,21 +194,95 @@ void OcrPipeline::predict_document_bytes(std::span<const unsigned char> bytes, c
   }
 }
 
-OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_path, const PredictParams& params) const {
-  // The effective options of this call: the pipeline's, with the call's overrides.
-  OcrOptions o = impl_->options;
+namespace {
+
+/// The effective options of one call: the pipeline's, with the call's overrides, checked against what is loaded.
+OcrOptions call_options(const OcrOptions& pipeline, const PredictParams& params, bool classifier_loaded, bool doc_orientation_loaded) {
+  OcrOptions o = pipeline;
   if (params.text_det) o.text_det = *params.text_det;
   if (params.text_rec_score_thresh) o.text_rec_score_thresh = *params.text_rec_score_thresh;
   if (params.use_textline_orientation) o.use_textline_orientation = *params.use_textline_orientation;
   if (params.return_word_box) o.return_word_box = *params.return_word_box;
   if (params.use_doc_orientation_classify) o.use_doc_orientation_classify = *params.use_doc_orientation_classify;
   o.validate();
-  if (o.use_textline_orientation && !impl_->classifier)
+  if (o.use_textline_orientation && !classifier_loaded)
     throw Error(ErrorCode::InvalidArgument, std::string(param_names::kUseTextlineOrientation) + "=True needs a pipeline created with " +
                                                 param_names::kUseTextlineOrientation + "=True (the classifier model is not loaded)");
-  if (o.use_doc_orientation_classify && !impl_->doc_orientation)
+  if (o.use_doc_orientation_classify && !doc_orientation_loaded)
     throw Error(ErrorCode::InvalidArgument, std::string(param_names::kUseDocOrientationClassify) + "=True needs a pipeline created with " +
                                                 param_names::kUseDocOrientationClassify + "=True (the document orientation model is not loaded)");
+  return o;
+}
+
+/// Keeps the readings scored at least the threshold, with their boxes (and word boxes when asked for).
+void keep_readings(const OcrOptions& o, std::vector<Recognition>& texts, const std::vector<TextCrop>& crops, OcrResult& r) {
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i].score < o.text_rec_score_thresh) continue;
+    if (!o.paddle_compat) trim_spaces(texts[i]);
+    if (o.return_word_box) {
+      WordBoxes words = word_boxes(texts[i], crops[i]);
+      r.text_word.push_back(std::move(words.texts));
+      r.text_word_region.push_back(std::move(words.regions));
+    }
+    r.rec_texts.push_back(std::move(texts[i].text));
+    r.rec_scores.push_back(texts[i].score);
+    r.rec_polys.push_back(r.dt_polys[i]);
+    r.rec_boxes.push_back(bounding_box(r.dt_polys[i]));
+  }
+}
+
+}  // namespace
+
+void OcrPipeline::Impl::detect(const OcrOptions& o, const std::string& name, OcrResult& r) const {
+  if (o.use_doc_orientation_classify) {  // PaddleOCR's document preprocessor: the page turned upright first
+    const PageOrientation page = doc_orientation->classify(r.image, &r.timings);
+    log::debug("{}: page orientation {} ({:.3f}), turned by {}", name, page.model_angle, page.score, page.angle);
+    r.doc_orientation_angle = page.angle;
+    r.image = turn_counter_clockwise(r.image, page.angle);
+  }
+  auto boxes = detector.detect(r.image, o.text_det, &r.timings);
+  if (!o.paddle_compat) {  // DB splits widely spaced lines into words; the recogniser reads whole lines better
+    Timer join;
+    boxes = join_line_fragments(std::move(boxes), r.image.size());
+    r.timings.det_post += join.lap();
+  }
+  std::vector<Quad> quads;
+  quads.reserve(boxes.size());
+  for (const auto& b : boxes) quads.push_back(b.quad);
+  // PaddleOCR sorts every page top to bottom, left to right; a page of vertical columns is read right to left.
+  const bool vertical = !o.paddle_compat && vertical_page(quads);
+  for (size_t i : vertical ? vertical_reading_order(quads) : reading_order(quads)) {
+    r.dt_polys.push_back(boxes[i].quad);
+    r.dt_scores.push_back(boxes[i].score);
+  }
+}
+
+void OcrPipeline::Impl::read(const OcrOptions& o, OcrResult& r) const {
+  Timer timer;
+  std::vector<TextCrop> crops;
+  crops.reserve(r.dt_polys.size());
+  const float margin = o.paddle_compat ? 0.f : recognition_margin(r.image.size(), det_input_size(r.image.size(), o.text_det));
+  const auto margins = recognition_margins(r.dt_polys, margin);
+  for (size_t i = 0; i < r.dt_polys.size(); ++i) crops.push_back(crop_text_region(r.image, r.dt_polys[i], margins[i]));
+  r.timings.crop += timer.lap();
+
+  r.textline_orientation_angles.assign(crops.size(), -1);
+  if (o.use_textline_orientation && !crops.empty()) {
+    auto orient = classifier->classify(images_of(crops), o.textline_orientation_batch_size, &r.timings);
+    for (size_t i = 0; i < crops.size(); ++i) {
+      r.textline_orientation_angles[i] = orient[i].class_id;
+      if (orient[i].class_id == 1) crops[i].rotate_180();
+    }
+  }
+  const float space_thresh = o.paddle_compat ? 0.f : o.text_rec_space_thresh;
+  auto texts = recognizer.recognize(images_of(crops), o.text_recognition_batch_size, &r.timings, space_thresh);
+  if (o.use_textline_orientation && !o.paddle_compat)
+    check_orientation(recognizer, o.text_recognition_batch_size, space_thresh, crops, texts, r);
+  keep_readings(o, texts, crops, r);
+}
+
+OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_path, const PredictParams& params) const {
+  const OcrOptions o = call_options(impl_->options, params, impl_->classifier != nullptr, impl_->doc_orientation != nullptr);
   const std::string name = input_path.empty() ? "<image>" : input_path;
   if (input.empty()) throw Error(ErrorCode::InvalidInput, name + ": empty image");
   if (static_cast<int64_t>(input.total()) > o.max_image_pixels)
@@ -222,62 +300,8 @@ OcrResult OcrPipeline::predict(const cv::Mat& input, const std::string& input_pa
     r.timings.total = total.lap();
     return r;
   }
-
-  if (o.use_doc_orientation_classify) {  // PaddleOCR's document preprocessor: the page turned upright first
-    const PageOrientation page = impl_->doc_orientation->classify(r.image, &r.timings);
-    log::debug("{}: page orientation {} ({:.3f}), turned by {}", name, page.model_angle, page.score, page.angle);
-    r.doc_orientation_angle = page.angle;
-    r.image = turn_counter_clockwise(r.image, page.angle);
-  }
-  auto boxes = impl_->detector.detect(r.image, o.text_det, &r.timings);
-  if (!o.paddle_compat) {  // DB splits widely spaced lines into words; the recogniser reads whole lines better
-    Timer join;
-    boxes = join_line_fragments(std::move(boxes), r.image.size());
-    r.timings.det_post += join.lap();
-  }
-  std::vector<Quad> quads;
-  quads.reserve(boxes.size());
-  for (const auto& b : boxes) quads.push_back(b.quad);
-  Timer timer;
-  // PaddleOCR sorts every page top to bottom, left to right; a page of vertical columns is read right to left.
-  const bool vertical = !o.paddle_compat && vertical_page(quads);
-  for (size_t i : vertical ? vertical_reading_order(quads) : reading_order(quads)) {
-    r.dt_polys.push_back(boxes[i].quad);
-    r.dt_scores.push_back(boxes[i].score);
-  }
-  std::vector<TextCrop> crops;
-  crops.reserve(r.dt_polys.size());
-  const float margin = o.paddle_compat ? 0.f : recognition_margin(r.image.size(), det_input_size(r.image.size(), o.text_det));
-  const auto margins = recognition_margins(r.dt_polys, margin);
-  for (size_t i = 0; i < r.dt_polys.size(); ++i) crops.push_back(crop_text_region(r.image, r.dt_polys[i], margins[i]));
-  r.timings.crop += timer.lap();
-
-  r.textline_orientation_angles.assign(crops.size(), -1);
-  if (o.use_textline_orientation && !crops.empty()) {
-    auto orient = impl_->classifier->classify(images_of(crops), o.textline_orientation_batch_size, &r.timings);
-    for (size_t i = 0; i < crops.size(); ++i) {
-      r.textline_orientation_angles[i] = orient[i].class_id;
-      if (orient[i].class_id == 1) crops[i].rotate_180();
-    }
-  }
-
-  const float space_thresh = o.paddle_compat ? 0.f : o.text_rec_space_thresh;
-  auto texts = impl_->recognizer.recognize(images_of(crops), o.text_recognition_batch_size, &r.timings, space_thresh);
-  if (o.use_textline_orientation && !o.paddle_compat)
-    check_orientation(impl_->recognizer, o.text_recognition_batch_size, space_thresh, crops, texts, r);
-  for (size_t i = 0; i < texts.size(); ++i) {
-    if (texts[i].score < o.text_rec_score_thresh) continue;
-    if (!o.paddle_compat) trim_spaces(texts[i]);
-    if (o.return_word_box) {
-      WordBoxes words = word_boxes(texts[i], crops[i]);
-      r.text_word.push_back(std::move(words.texts));
-      r.text_word_region.push_back(std::move(words.regions));
-    }
-    r.rec_texts.push_back(std::move(texts[i].text));
-    r.rec_scores.push_back(texts[i].score);
-    r.rec_polys.push_back(r.dt_polys[i]);
-    r.rec_boxes.push_back(bounding_box(r.dt_polys[i]));
-  }
+  impl_->detect(o, name, r);
+  impl_->read(o, r);
   r.timings.total = total.lap();
   const auto& t = r.timings;
   log::info("{}: {} boxes, {} texts; doc_ori {:.1f} ms, det {:.1f}/{:.1f}/{:.1f} ms, crop {:.1f}, cls {:.1f}, rec {:.1f}/{:.1f}/{:.1f}, total {:.1f} ms",
