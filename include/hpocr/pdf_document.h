@@ -22,6 +22,12 @@ inline constexpr double kPdfRenderDpi = 144.0;
 /// an image signature.
 bool looks_like_pdf(std::span<const unsigned char> bytes);
 
+/// One line of a page's own text layer, as the PDF's producer typeset it: the ground truth of a born-digital page.
+struct PdfTextLine {
+  std::string text;  ///< UTF-8, words joined by one space where the layer has a space after the word
+  cv::Rect2f box;    ///< the union of the words' boxes, in pixels at the rendering DPI
+};
+
 /// A loaded PDF whose pages are rendered one at a time, so that a long document needs memory for one page.
 class PdfDocument {
  public:
@@ -44,6 +50,11 @@ class PdfDocument {
   /// Page `index` (0-based) as 8-bit BGR at `dpi`. Error(InvalidInput) when the page cannot be rendered or
   /// would exceed `max_pixels` (checked from its size before any pixel memory is allocated).
   cv::Mat render(int index, int64_t max_pixels, double dpi = kPdfRenderDpi) const;
+  /// The text layer of page `index` as horizontal lines: consecutive words on one baseline with less than a
+  /// line height between them (a wider gap, as between table cells or columns, starts a new line). Empty when
+  /// the page has no text layer. `upright_only` is set false when the page holds rotated or vertical text,
+  /// whose lines are left out.
+  std::vector<PdfTextLine> text_lines(int index, bool& upright_only, double dpi = kPdfRenderDpi) const;
 
  private:
   std::unique_ptr<poppler::page> open_page(int index) const;  // caller holds the poppler lock

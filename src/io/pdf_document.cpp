@@ -13,6 +13,7 @@
 #include <poppler-image.h>
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
+#include <poppler-rectangle.h>
 
 #include "hpocr/error.h"
 #include "hpocr/image_decode.h"
@@ -124,6 +125,47 @@ cv::Mat PdfDocument::render(int index, int64_t max_pixels, double dpi) const {
   cv::Mat view(image.height(), image.width(), CV_8UC3, const_cast<char*>(image.const_data()),
                static_cast<size_t>(image.bytes_per_row()));
   return view.clone();
+}
+
+namespace {
+
+/// True when `word` continues `line`: it overlaps the line's band by half its height and starts less than a
+/// line height after the line ends (poppler lists words in reading order).
+bool continues_line(const cv::Rect2f& line, const cv::Rect2f& word) {
+  const float overlap = std::min(line.br().y, word.br().y) - std::max(line.y, word.y);
+  const float h = std::min(line.height, word.height), gap = word.x - line.br().x;
+  return overlap >= 0.5f * h && gap > -0.5f * h && gap < 1.0f * h;
+}
+
+}  // namespace
+
+std::vector<PdfTextLine> PdfDocument::text_lines(int index, bool& upright_only, double dpi) const {
+  std::lock_guard lock(poppler_mutex());
+  auto page = open_page(index);
+  upright_only = true;
+  const double scale = dpi / 72.0;
+  std::vector<PdfTextLine> lines;
+  bool space_after = false;
+  for (const poppler::text_box& word : page->text_list()) {
+    if (word.rotation() != 0 || word.get_wmode() == poppler::text_box::vertical_wmode) {
+      upright_only = false;
+      continue;
+    }
+    const poppler::rectf b = word.bbox();
+    const cv::Rect2f box(static_cast<float>(b.x() * scale), static_cast<float>(b.y() * scale), static_cast<float>(b.width() * scale),
+                         static_cast<float>(b.height() * scale));
+    const poppler::byte_array utf8 = word.text().to_utf8();
+    const std::string text(utf8.begin(), utf8.end());
+    if (box.width <= 0 || box.height <= 0 || text.empty()) continue;
+    if (!lines.empty() && continues_line(lines.back().box, box)) {
+      lines.back().text += (space_after ? " " : "") + text;
+      lines.back().box |= box;
+    } else {
+      lines.push_back({text, box});
+    }
+    space_after = word.has_space_after();
+  }
+  return lines;
 }
 
 }  // namespace hpocr

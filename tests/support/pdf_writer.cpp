@@ -1,5 +1,6 @@
 #include "support/pdf_writer.h"
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -90,6 +91,24 @@ std::vector<unsigned char> make_blank_pdf(double width_pt, double height_pt) {
   pdf.object(1, "<< /Type /Catalog /Pages 2 0 R >>");
   pdf.object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
   pdf.object(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + points(width_pt) + " " + points(height_pt) + "] >>");
+  return pdf.finish();
+}
+
+std::vector<unsigned char> make_text_pdf(double width_pt, double height_pt, const std::vector<PdfText>& texts) {
+  PdfBuilder pdf;
+  pdf.object(1, "<< /Type /Catalog /Pages 2 0 R >>");
+  pdf.object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  pdf.object(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + points(width_pt) + " " + points(height_pt) +
+                    "] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>");
+  std::string draw;
+  for (const auto& t : texts) {
+    const double a = t.degrees * 3.14159265358979 / 180, c = std::cos(a), s = std::sin(a);
+    // PDF's y axis points up: the baseline's height above the bottom edge.
+    draw += "BT /F1 " + points(t.size) + " Tf " + points(c) + " " + points(s) + " " + points(-s) + " " + points(c) + " " +
+            points(t.x) + " " + points(height_pt - t.y) + " Tm (" + t.text + ") Tj ET\n";
+  }
+  pdf.stream(4, "", std::vector<unsigned char>(draw.begin(), draw.end()));
+  pdf.object(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
   return pdf.finish();
 }
 

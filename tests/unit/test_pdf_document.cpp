@@ -2,6 +2,8 @@
 // clear Error(InvalidInput) for every damaged or oversized document.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <opencv2/imgproc.hpp>
 
 #include "hpocr/error.h"
@@ -83,6 +85,44 @@ TEST(PdfDocument, DamagedAndOversizedDocumentsAreRefusedClearly) {
   PdfDocument one(good, "f.pdf");
   EXPECT_TRUE(refused([&] { one.render(1, 1'000'000); }, "f.pdf: no page 2"));
   EXPECT_TRUE(refused([&] { one.page_size(-1); }, "no page 0"));
+}
+
+}  // namespace
+}  // namespace hpocr::test
+
+namespace hpocr::test {
+namespace {
+
+TEST(PdfDocument, TextLayerComesBackAsLinesInPixels) {
+  // Two words on one baseline form one line; a gap wider than the line height starts another (a table's next
+  // cell); the next baseline is a line of its own; rotated text is left out and reported.
+  const auto pdf = make_text_pdf(400, 300, {{50, 60, 20, "Hello"},
+                                            {110, 60, 20, "world"},
+                                            {300, 60, 20, "cell"},
+                                            {50, 120, 20, "Second line"},
+                                            {50, 250, 12, "turned", 90}});
+  PdfDocument doc(pdf, "text.pdf");
+  bool upright = true;
+  const auto lines = doc.text_lines(0, upright);
+  EXPECT_FALSE(upright);
+  // Poppler orders lines by its own layout analysis (here the right-hand "cell" as a column of its own).
+  std::map<std::string, cv::Rect2f> box;
+  for (const auto& l : lines) box[l.text] = l.box;
+  ASSERT_EQ(box.size(), 3u);
+  ASSERT_TRUE(box.count("Hello world") && box.count("cell") && box.count("Second line"));
+  // 144 DPI = 2 px per point: the first line starts at x 100 px, its baseline at y 120 px lies inside its box.
+  const cv::Rect2f first = box["Hello world"];
+  EXPECT_NEAR(first.x, 100, 3);
+  EXPECT_LT(first.y, 120);
+  EXPECT_GT(first.br().y, 110);
+  EXPECT_GT(first.width, 2 * (110 - 50));
+  EXPECT_LT(first.br().y, box["Second line"].y);
+  EXPECT_NEAR(box["cell"].x, 600, 3);
+
+  const auto blank = make_blank_pdf(200, 200);
+  PdfDocument empty(blank, "blank.pdf");
+  EXPECT_TRUE(empty.text_lines(0, upright).empty());
+  EXPECT_TRUE(upright);
 }
 
 }  // namespace
