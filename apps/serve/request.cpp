@@ -71,6 +71,111 @@ std::string jpeg_base64(const cv::Mat& image) {
   return base64_encode(bytes);
 }
 
+/// Rejects the first body field that is neither a request field nor a per-call parameter, listing the accepted ones.
+void reject_unknown_fields(const json& body) {
+  const auto& fields = known_fields();
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
+      std::string known;
+      for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f;
+      unprocessable("unknown field '" + key + "' (accepted: " + known + ")");
+    }
+  }
+}
+
+/// The body as a JSON object with known fields only; 400 for empty, too deep or malformed text, 422 otherwise.
+json parse_body(std::string_view text, const RequestPolicy& policy) {
+  if (text.empty()) throw HttpError(400, "empty request body: send a JSON object with the image as base64 in \"file\"");
+  // A deeply nested body costs memory out of proportion to its size; no valid request nests beyond 2.
+  if (json_depth(text) > policy.max_json_depth)
+    throw HttpError(400, "request body nests deeper than " + std::to_string(policy.max_json_depth) + " levels");
+  json body;
+  try {
+    body = json::parse(text);
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers beyond double (1e309)
+    std::string why = e.what();
+    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);  // drop "[json.exception...]"
+    throw HttpError(400, "request body is not valid JSON: " + why);
+  }
+  if (!body.is_object()) unprocessable("request body must be a JSON object, got " + std::string(body.type_name()));
+  reject_unknown_fields(body);
+  return body;
+}
+
+/// The optional fileType: 0 (PDF) or 1 (image).
+std::optional<int> file_type_field(const json& body) {
+  const json* v = field(body, "fileType");
+  if (!v) return std::nullopt;
+  if (!v->is_number_integer() || (v->get<int64_t>() != 0 && v->get<int64_t>() != 1))
+    unprocessable("fileType must be 0 (PDF) or 1 (image), got " + describe_json_value(*v));
+  return static_cast<int>(v->get<int64_t>());
+}
+
+/// The bytes of the required base64 `file` field; URLs and data URIs are refused with a hint.
+std::vector<unsigned char> decoded_file_field(const json& body) {
+  const json* file = field(body, "file");
+  if (!file) unprocessable("missing field 'file': the image as base64");
+  if (!file->is_string()) unprocessable("file must be a string (base64 of the image), got " + describe_json_value(*file));
+  const auto& encoded = file->get_ref<const std::string&>();
+  if (encoded.empty()) unprocessable("file is empty");
+  if (encoded.rfind("http://", 0) == 0 || encoded.rfind("https://", 0) == 0)
+    throw HttpError(400, "file is a URL; this server does not fetch URLs (no network access): send the file's bytes as base64");
+  if (encoded.rfind("data:", 0) == 0)
+    throw HttpError(400, "file is a data URI; send only the base64 text after \"base64,\"");
+  try {
+    return base64_decode(encoded);
+  } catch (const Error& e) {
+    throw HttpError(400, std::string("file: ") + e.what());
+  }
+}
+
+/// The page count of a PDF within the page limit whose every page renders within the pixel limit.
+int checked_pdf_pages(const std::vector<unsigned char>& bytes, const OcrOptions& limits) {
+  // Opened here only to refuse bad or oversized documents before they take a worker; pages render there.
+  std::optional<PdfDocument> pdf;
+  try {
+    pdf.emplace(bytes, "file");
+  } catch (const Error& e) {
+    throw HttpError(400, e.what());
+  }
+  const int pages = pdf->page_count();
+  const int limit = limits.max_pdf_pages;
+  if (limit > 0 && pages > limit)
+    throw HttpError(413, fmt::format("the PDF has {} pages, above the server's limit of {} pages (--max_pdf_pages)",
+                                     pages, limit));
+  const int64_t max_pixels = limits.max_image_pixels;
+  for (int i = 0; i < pages; ++i) {
+    cv::Size size;
+    try {
+      size = pdf->page_size(i);
+    } catch (const Error& e) {
+      throw HttpError(400, e.what());
+    }
+    if (static_cast<double>(size.width) * size.height > static_cast<double>(max_pixels))
+      throw HttpError(413, fmt::format("PDF page {} is {}x{} pixels at {:g} DPI, above the server's limit of {} pixels "
+                                       "(--max_image_pixels)", i + 1, size.width, size.height, kPdfRenderDpi, max_pixels));
+  }
+  return pages;
+}
+
+/// The header of a supported, complete image within `max_pixels` (413 above it, 400 when unreadable).
+ImageHeader checked_image_header(const std::vector<unsigned char>& bytes, int64_t max_pixels) {
+  std::optional<ImageHeader> header;
+  try {
+    header = read_image_header(bytes);
+  } catch (const Error&) {
+    // Truncated header: check_image below words the error.
+  }
+  if (header && exceeds_pixel_limit(*header, max_pixels))
+    throw HttpError(413, fmt::format("image is {}x{} pixels, above the server's limit of {} pixels (--max_image_pixels)",
+                                     header->width, header->height, max_pixels));
+  try {
+    return check_image(bytes, max_pixels, "file");
+  } catch (const Error& e) {
+    throw HttpError(400, e.what());
+  }
+}
+
 }  // namespace
 
 int json_depth(std::string_view text) {
@@ -93,28 +198,7 @@ int json_depth(std::string_view text) {
 }
 
 OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy) {
-  if (text.empty()) throw HttpError(400, "empty request body: send a JSON object with the image as base64 in \"file\"");
-  // A deeply nested body costs memory out of proportion to its size; no valid request nests beyond 2.
-  if (json_depth(text) > policy.max_json_depth)
-    throw HttpError(400, "request body nests deeper than " + std::to_string(policy.max_json_depth) + " levels");
-  json body;
-  try {
-    body = json::parse(text);
-  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers beyond double (1e309)
-    std::string why = e.what();
-    if (auto p = why.find("] "); p != std::string::npos) why = why.substr(p + 2);  // drop "[json.exception...]"
-    throw HttpError(400, "request body is not valid JSON: " + why);
-  }
-  if (!body.is_object()) unprocessable("request body must be a JSON object, got " + std::string(body.type_name()));
-  const auto& fields = known_fields();
-  for (const auto& [key, value] : body.items()) {
-    if (std::find(fields.begin(), fields.end(), key) == fields.end()) {
-      std::string known;
-      for (const auto& f : fields) known += (known.empty() ? "" : ", ") + f;
-      unprocessable("unknown field '" + key + "' (accepted: " + known + ")");
-    }
-  }
-
+  const json body = parse_body(text, policy);
   OcrRequest req;
   // Parameters first: they are cheap to check, and a bad one should not cost a base64 decode.
   req.params = predict_params(policy.defaults, request_params(body));
@@ -123,72 +207,13 @@ OcrRequest parse_ocr_request(std::string_view text, const RequestPolicy& policy)
                   "orientation model (--" + param_names::kUseTextlineOrientation + " False)");
   req.visualize = get_bool(body, "visualize").value_or(policy.visualize_default);
 
-  std::optional<int> file_type;
-  if (const json* v = field(body, "fileType")) {
-    if (!v->is_number_integer() || (v->get<int64_t>() != 0 && v->get<int64_t>() != 1))
-      unprocessable("fileType must be 0 (PDF) or 1 (image), got " + describe_json_value(*v));
-    file_type = static_cast<int>(v->get<int64_t>());
-  }
-  const json* file = field(body, "file");
-  if (!file) unprocessable("missing field 'file': the image as base64");
-  if (!file->is_string()) unprocessable("file must be a string (base64 of the image), got " + describe_json_value(*file));
-  const auto& encoded = file->get_ref<const std::string&>();
-  if (encoded.empty()) unprocessable("file is empty");
-  if (encoded.rfind("http://", 0) == 0 || encoded.rfind("https://", 0) == 0)
-    throw HttpError(400, "file is a URL; this server does not fetch URLs (no network access): send the file's bytes as base64");
-  if (encoded.rfind("data:", 0) == 0)
-    throw HttpError(400, "file is a data URI; send only the base64 text after \"base64,\"");
-  try {
-    req.file = base64_decode(encoded);
-  } catch (const Error& e) {
-    throw HttpError(400, std::string("file: ") + e.what());
-  }
+  const std::optional<int> file_type = file_type_field(body);
+  req.file = decoded_file_field(body);
   const bool looks_pdf = looks_like_pdf(req.file);
   if (file_type == 1 && looks_pdf) unprocessable("fileType is 1 (image) but file holds a PDF: send fileType 0 or leave it out");
   if (file_type == 0 && !looks_pdf) unprocessable("fileType is 0 (PDF) but file is not a PDF (no %PDF- header)");
-  if (looks_pdf) {
-    // Opened here only to refuse bad or oversized documents before they take a worker; pages render there.
-    std::optional<PdfDocument> pdf;
-    try {
-      pdf.emplace(req.file, "file");
-    } catch (const Error& e) {
-      throw HttpError(400, e.what());
-    }
-    req.pdf_pages = pdf->page_count();
-    const int limit = policy.defaults.max_pdf_pages;
-    if (limit > 0 && req.pdf_pages > limit)
-      throw HttpError(413, fmt::format("the PDF has {} pages, above the server's limit of {} pages (--max_pdf_pages)",
-                                       req.pdf_pages, limit));
-    const int64_t max_pixels = policy.defaults.max_image_pixels;
-    for (int i = 0; i < req.pdf_pages; ++i) {
-      cv::Size size;
-      try {
-        size = pdf->page_size(i);
-      } catch (const Error& e) {
-        throw HttpError(400, e.what());
-      }
-      if (static_cast<double>(size.width) * size.height > static_cast<double>(max_pixels))
-        throw HttpError(413, fmt::format("PDF page {} is {}x{} pixels at {:g} DPI, above the server's limit of {} pixels "
-                                         "(--max_image_pixels)", i + 1, size.width, size.height, kPdfRenderDpi, max_pixels));
-    }
-    return req;
-  }
-
-  const int64_t max_pixels = policy.defaults.max_image_pixels;
-  std::optional<ImageHeader> header;
-  try {
-    header = read_image_header(req.file);
-  } catch (const Error&) {
-    // Truncated header: check_image below words the error.
-  }
-  if (header && exceeds_pixel_limit(*header, max_pixels))
-    throw HttpError(413, fmt::format("image is {}x{} pixels, above the server's limit of {} pixels (--max_image_pixels)",
-                                     header->width, header->height, max_pixels));
-  try {
-    req.header = check_image(req.file, max_pixels, "file");
-  } catch (const Error& e) {
-    throw HttpError(400, e.what());
-  }
+  if (looks_pdf) req.pdf_pages = checked_pdf_pages(req.file, policy.defaults);
+  else req.header = checked_image_header(req.file, policy.defaults.max_image_pixels);
   return req;
 }
 

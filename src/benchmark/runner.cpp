@@ -69,6 +69,93 @@ OcrOptions with_fresh_model_copies(OcrOptions o, const fs::path& root) {
   return o;
 }
 
+constexpr int kStages = 10;
+/// Page stages in the order Measurements::add records them; the last sums the pre- and post-processing ones.
+constexpr const char* kStageNames[kStages] = {"doc_ori", "det_pre", "det_infer", "det_post", "crop",
+                                              "cls",     "rec_pre", "rec_infer", "rec_post", "pre_post"};
+
+/// What the measured repeats of a configuration observed: timings per image kind, throughput and the text read.
+struct Measurements {
+  std::vector<double> page_total, page_stage[kStages], other_total;
+  size_t lines = 0, images = 0;
+  double busy_ms = 0;
+  std::string texts;
+  std::map<std::string, std::pair<size_t, size_t>> errors_by_kind;  // kind -> (errors, characters), spaces ignored
+
+  /// Records one measured result; `score` (the first measured repeat) also scores its text against the truth.
+  void add(const BenchImage& img, const OcrResult& res, bool score) {
+    const auto& t = res.timings;
+    busy_ms += t.total;
+    ++images;
+    lines += res.rec_texts.size();
+    if (score) {
+      std::string got, want;
+      for (const auto& s : res.rec_texts) got += s + "\n";
+      for (const auto& s : img.lines) want += s + "\n";
+      texts += got;
+      auto& [errors, chars] = errors_by_kind[img.kind];
+      errors += edit_distance(without_spaces(got), without_spaces(want));
+      chars += char_count(without_spaces(want));
+    }
+    if (img.kind != "page") {
+      other_total.push_back(t.total);
+      return;
+    }
+    page_total.push_back(t.total);
+    double v[] = {t.doc_ori, t.det_pre, t.det_infer, t.det_post, t.crop, t.cls, t.rec_pre, t.rec_infer, t.rec_post,
+                  t.det_pre + t.det_post + t.crop + t.rec_pre + t.rec_post};
+    for (int k = 0; k < kStages; ++k) page_stage[k].push_back(v[k]);
+  }
+
+  /// Adds accuracy, page and other-image statistics and throughput to `report`, in the report's field order.
+  void write(nlohmann::ordered_json& report) const {
+    nlohmann::ordered_json accuracy;
+    for (const auto& [kind, ec] : errors_by_kind) accuracy[kind] = 1.0 - static_cast<double>(ec.first) / std::max<size_t>(ec.second, 1);
+    report["char_accuracy_no_spaces"] = accuracy;
+    report["pages"] = stats(page_total);
+    nlohmann::ordered_json stages;
+    for (int k = 0; k < kStages; ++k) stages[kStageNames[k]] = percentile(page_stage[k], 0.5);
+    report["page_stages_median_ms"] = stages;
+    report["pre_post_share"] = percentile(page_total, 0.5) > 0 ? percentile(page_stage[kStages - 1], 0.5) / percentile(page_total, 0.5) : 0;
+    report["other_images"] = stats(other_total);
+    report["images_per_s"] = busy_ms > 0 ? 1000.0 * images / busy_ms : 0;
+    report["text_lines_per_s"] = busy_ms > 0 ? 1000.0 * lines / busy_ms : 0;
+  }
+};
+
+/// Runs the pipeline over every non-line image, warm-up repeats first, and measures the other repeats.
+Measurements measure_pipeline(OcrPipeline& pipeline, const std::vector<BenchImage>& set, const RunSettings& run) {
+  Measurements m;
+  for (int r = 0; r < run.warmup + run.repeats; ++r) {
+    const bool measured = r >= run.warmup;
+    for (const auto& img : set) {
+      if (img.kind == "line") continue;
+      OcrResult res = pipeline.predict(img.image, img.name);
+      if (measured) m.add(img, res, r == run.warmup);
+    }
+  }
+  return m;
+}
+
+/// Recognition throughput (crops per second, median repeat) on the set's single-line crops through the
+/// recogniser alone; none when the set has no line crops.
+std::optional<double> rec_crops_per_s(const OcrOptions& options, const std::vector<BenchImage>& set, int repeats) {
+  std::vector<cv::Mat> crops;
+  for (const auto& img : set)
+    if (img.kind == "line") crops.push_back(img.image);
+  if (crops.empty()) return std::nullopt;
+  TextRecognizer rec(model_dir(options, ModelRole::TextRecognition), load_request(options, ModelRole::TextRecognition));
+  rec.recognize(crops, options.text_recognition_batch_size);  // warm-up
+  std::vector<double> per_run;
+  Timer timer;
+  for (int r = 0; r < repeats; ++r) {
+    timer.lap();
+    rec.recognize(crops, options.text_recognition_batch_size);
+    per_run.push_back(timer.lap());
+  }
+  return 1000.0 * crops.size() / percentile(per_run, 0.5);
+}
+
 }  // namespace
 
 OcrOptions with_backend(OcrOptions o, const std::string& backend, std::optional<ModelRole> role) {
@@ -129,72 +216,12 @@ nlohmann::ordered_json run_config(const BenchConfig& config, const std::vector<B
     report["models"][m["model_name"].get<std::string>()] =
         m["selection"].value("backend", std::string("?")) + " " + m["selection"].value(param_names::kPrecision, std::string("fp32"));
 
-  constexpr int kStages = 10;
-  std::vector<double> page_total, page_stage[kStages], other_total;
-  const char* stage_names[] = {"doc_ori", "det_pre", "det_infer", "det_post", "crop", "cls", "rec_pre", "rec_infer", "rec_post", "pre_post"};
-  size_t lines = 0, images = 0;
-  double busy_ms = 0;
-  std::string texts;
-  std::map<std::string, std::pair<size_t, size_t>> errors_by_kind;  // kind -> (errors, characters), spaces ignored
-  for (int r = 0; r < run.warmup + run.repeats; ++r) {
-    const bool measured = r >= run.warmup;
-    for (const auto& img : set) {
-      if (img.kind == "line") continue;
-      OcrResult res = pipeline.predict(img.image, img.name);
-      if (!measured) continue;
-      const auto& t = res.timings;
-      busy_ms += t.total;
-      ++images;
-      lines += res.rec_texts.size();
-      if (r == run.warmup) {
-        std::string got, want;
-        for (const auto& s : res.rec_texts) got += s + "\n";
-        for (const auto& s : img.lines) want += s + "\n";
-        texts += got;
-        auto& [errors, chars] = errors_by_kind[img.kind];
-        errors += edit_distance(without_spaces(got), without_spaces(want));
-        chars += char_count(without_spaces(want));
-      }
-      if (img.kind != "page") {
-        other_total.push_back(t.total);
-        continue;
-      }
-      page_total.push_back(t.total);
-      double v[] = {t.doc_ori, t.det_pre, t.det_infer, t.det_post, t.crop, t.cls, t.rec_pre, t.rec_infer, t.rec_post,
-                    t.det_pre + t.det_post + t.crop + t.rec_pre + t.rec_post};
-      for (int k = 0; k < kStages; ++k) page_stage[k].push_back(v[k]);
-    }
-  }
-  nlohmann::ordered_json accuracy;
-  for (const auto& [kind, ec] : errors_by_kind) accuracy[kind] = 1.0 - static_cast<double>(ec.first) / std::max<size_t>(ec.second, 1);
-  report["char_accuracy_no_spaces"] = accuracy;
-  report["pages"] = stats(page_total);
-  nlohmann::ordered_json stages;
-  for (int k = 0; k < kStages; ++k) stages[stage_names[k]] = percentile(page_stage[k], 0.5);
-  report["page_stages_median_ms"] = stages;
-  report["pre_post_share"] = percentile(page_total, 0.5) > 0 ? percentile(page_stage[kStages - 1], 0.5) / percentile(page_total, 0.5) : 0;
-  report["other_images"] = stats(other_total);
-  report["images_per_s"] = busy_ms > 0 ? 1000.0 * images / busy_ms : 0;
-  report["text_lines_per_s"] = busy_ms > 0 ? 1000.0 * lines / busy_ms : 0;
-
-  // Recognition throughput on single-line crops, through the recogniser alone.
-  std::vector<cv::Mat> crops;
-  for (const auto& img : set)
-    if (img.kind == "line") crops.push_back(img.image);
-  if (!crops.empty()) {
-    TextRecognizer rec(model_dir(options, ModelRole::TextRecognition), load_request(options, ModelRole::TextRecognition));
-    rec.recognize(crops, options.text_recognition_batch_size);  // warm-up
-    std::vector<double> per_run;
-    for (int r = 0; r < run.repeats; ++r) {
-      timer.lap();
-      rec.recognize(crops, options.text_recognition_batch_size);
-      per_run.push_back(timer.lap());
-    }
-    report["rec_crops_per_s"] = 1000.0 * crops.size() / percentile(per_run, 0.5);
-  }
+  const Measurements measured = measure_pipeline(pipeline, set, run);
+  measured.write(report);
+  if (const auto crops_per_s = rec_crops_per_s(options, set, run.repeats)) report["rec_crops_per_s"] = *crops_per_s;
   report["peak_rss_mb"] = peak_rss_mb();
-  report["texts_hash"] = std::to_string(std::hash<std::string>{}(texts));
-  report["text_lines"] = lines / std::max(run.repeats, 1);
+  report["texts_hash"] = std::to_string(std::hash<std::string>{}(measured.texts));
+  report["text_lines"] = measured.lines / std::max(run.repeats, 1);
   return report;
 }
 

@@ -173,12 +173,16 @@ struct Chain {
   std::vector<Step> steps;
 };
 
-std::optional<float> scalar_init(const onnx::GraphProto& g, const std::map<std::string, int>& inits, const std::string& name) {
+/// The initializer called `name` (looked up in `inits`, the graph's index), or null when it is not one.
+const onnx::TensorProto* find_initializer(const onnx::GraphProto& g, const std::map<std::string, int>& inits, const std::string& name) {
   auto it = inits.find(name);
-  if (it == inits.end()) return std::nullopt;
-  const auto& t = g.initializer(it->second);
-  if (t.data_type() != onnx::TensorProto::FLOAT) return std::nullopt;
-  auto v = tensor_floats(t);
+  return it == inits.end() ? nullptr : &g.initializer(it->second);
+}
+
+std::optional<float> scalar_init(const onnx::GraphProto& g, const std::map<std::string, int>& inits, const std::string& name) {
+  const onnx::TensorProto* t = find_initializer(g, inits, name);
+  if (!t || t->data_type() != onnx::TensorProto::FLOAT) return std::nullopt;
+  auto v = tensor_floats(*t);
   if (v.size() != 1) return std::nullopt;
   return v[0];
 }
@@ -266,6 +270,257 @@ std::vector<Chain> lookup_chains(const onnx::GraphProto& g, const std::set<int>&
   }
   return chains;
 }
+/// Throws InvalidArgument when `exclude` names a node the graph does not have (a typo would go unnoticed).
+void check_excluded_nodes(const onnx::GraphProto& g, const std::set<std::string>& exclude) {
+  for (const auto& ex : exclude) {
+    bool found = false;
+    for (const auto& n : g.node()) found = found || n.name() == ex;
+    if (!found) throw Error(ErrorCode::InvalidArgument, "--exclude: the model has no node named '" + ex + "'");
+  }
+}
+
+/// The nodes that run in INT8: a quantisable op with constant weights where applicable, ranges for every
+/// activation in and out, and not excluded by the user.
+std::set<int> int8_nodes(const onnx::GraphProto& g, const std::map<std::string, int>& inits, const Calibration& calib,
+                         const QuantOptions& options) {
+  auto init = [&](const std::string& name) { return find_initializer(g, inits, name); };
+  std::set<int> qnodes;
+  for (int i = 0; i < g.node_size(); ++i) {
+    const auto& n = g.node(i);
+    if (!quantizable_op(n) || options.exclude.count(n.name())) continue;
+    if (n.op_type() != "MatMul" && (n.input_size() < 2 || !init(n.input(1)))) continue;
+    if (n.op_type() == "ConvTranspose" || n.op_type() == "Conv") {
+      const auto* w = init(n.input(1));
+      if (w->data_type() != onnx::TensorProto::FLOAT || w->dims_size() < 3) continue;
+      if (n.input_size() > 2 && !n.input(2).empty() && !init(n.input(2))) continue;
+    }
+    bool ok = calib.ranges.count(n.output(0)) > 0;
+    for (const auto& t : activation_inputs(n, inits)) ok = ok && calib.ranges.count(t);
+    if (ok) qnodes.insert(i);
+  }
+  return qnodes;
+}
+
+/// The activation side of the rewrite: the tensors that get a QuantizeLinear/DequantizeLinear pair with their
+/// parameters, and the element-wise chains that become lookup tables.
+struct QdqPlan {
+  std::map<std::string, bool> qdq;         // tensor -> replace in all consumers
+  std::map<std::string, ActQuant> params;  // of every tensor in qdq
+  std::vector<Chain> chains;
+  std::map<int, size_t> chain_end;         // last node of a chain -> its index in chains
+  std::set<int> chain_nodes;
+  std::set<std::string> chain_in;
+};
+
+/// Plans the activation pairs and lookup-table chains around the INT8 nodes `qnodes`.
+QdqPlan plan_activations(const onnx::GraphProto& g, const std::map<std::string, int>& inits, const std::set<int>& qnodes,
+                         const Calibration& calib, const QuantOptions& options) {
+  QdqPlan plan;
+  // A quantised node's output is re-read through the pair by every consumer (ORT fuses DQ -> op -> Q only
+  // when Q is the sole consumer); other tensors only for quantised consumers, so fp32 layers keep reading
+  // fp32 values.
+  for (int i : qnodes) {
+    const auto& n = g.node(i);
+    for (const auto& t : activation_inputs(n, inits)) plan.qdq.try_emplace(t, false);
+    plan.qdq[n.output(0)] = true;
+  }
+  // Element-wise chains between integer kernels become one uint8 table (ai.hpocr.LookupTable): the chain's
+  // input keeps its QuantizeLinear (no DequantizeLinear), its output gets a DequantizeLinear read by all.
+  if (options.lookup_tables) plan.chains = lookup_chains(g, qnodes, calib.ranges);
+  for (size_t k = 0; k < plan.chains.size(); ++k) {
+    const Chain& c = plan.chains[k];
+    plan.chain_end[c.nodes.back()] = k;
+    plan.chain_nodes.insert(c.nodes.begin(), c.nodes.end());
+    plan.chain_in.insert(c.in);
+    plan.qdq[c.out] = true;
+  }
+  for (const auto& [t, all] : plan.qdq) plan.params[t] = activation_params(calib.ranges.at(t));
+  return plan;
+}
+
+/// Adds each activation's `<tensor>_scale` and `<tensor>_zero_point` initializers.
+void add_activation_initializers(onnx::GraphProto& g, const std::map<std::string, ActQuant>& params) {
+  for (const auto& [t, a] : params) {
+    *g.add_initializer() = make_tensor<float>(t + "_scale", onnx::TensorProto::FLOAT, {}, {a.scale});
+    *g.add_initializer() = make_tensor<uint8_t>(t + "_zero_point", onnx::TensorProto::UINT8, {}, {a.zero_point});
+  }
+}
+
+/// Adds `base`_quantized (`values` of `type` with `dims`), `base`_scale and an all-zero `base`_zero_point
+/// of `type` (both with `scale_dims`): the inputs of dequantize_node(base).
+template <typename T>
+void add_quantized_initializers(onnx::GraphProto& g, const std::string& base, int type, const std::vector<int64_t>& dims,
+                                const std::vector<T>& values, const std::vector<int64_t>& scale_dims, const std::vector<float>& scale) {
+  *g.add_initializer() = make_tensor(base + "_quantized", type, dims, values);
+  *g.add_initializer() = make_tensor(base + "_scale", onnx::TensorProto::FLOAT, scale_dims, scale);
+  *g.add_initializer() = make_tensor(base + "_zero_point", type, scale_dims, std::vector<T>(scale.size(), 0));
+}
+
+/// The QuantizeLinear of `t` into `t`_quantized with `t`_scale and `t`_zero_point.
+onnx::NodeProto quantize_node(const std::string& t) {
+  onnx::NodeProto q;
+  q.set_op_type("QuantizeLinear");
+  q.set_name(t + "_QuantizeLinear");
+  for (const auto& in : {t, t + "_scale", t + "_zero_point"}) q.add_input(in);
+  q.add_output(t + "_quantized");
+  return q;
+}
+
+/// The DequantizeLinear of `base`_quantized with `base`_scale and `base`_zero_point into `base`_dequantized,
+/// per channel along `axis` when given.
+onnx::NodeProto dequantize_node(const std::string& base, std::optional<int64_t> axis = std::nullopt) {
+  onnx::NodeProto dq;
+  dq.set_op_type("DequantizeLinear");
+  dq.set_name(base + "_DequantizeLinear");
+  for (const auto& in : {base + "_quantized", base + "_scale", base + "_zero_point"}) dq.add_input(in);
+  dq.add_output(base + "_dequantized");
+  if (axis) {
+    auto* a = dq.add_attribute();
+    a->set_name("axis");
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(*axis);
+  }
+  return dq;
+}
+
+/// A weight tensor in int8, symmetric: one scale per output channel along `axis`, or one scale when axis < 0.
+struct QuantizedWeights {
+  std::vector<int64_t> dims;
+  std::vector<int8_t> values;
+  std::vector<float> scale;
+  int axis = -1;
+};
+
+/// Quantises the fp32 weight `w` of a node of type `op_type` ([-63, 63] with reduce_range, else [-127, 127]).
+QuantizedWeights quantize_weights(const onnx::TensorProto& w, const std::string& op_type, const QuantOptions& options) {
+  QuantizedWeights out;
+  out.dims.assign(w.dims().begin(), w.dims().end());
+  // ConvTranspose weights are [C_in, C_out/group, ...] and MatMul's [K, N]: their channels are axis 1.
+  int axis = op_type == "Conv" ? 0 : 1;
+  if (op_type == "MatMul" && out.dims.size() != 2) axis = -1;
+  const bool per_channel = options.per_channel && axis >= 0;
+  const int64_t channels = per_channel ? out.dims[axis] : 1;
+  int64_t inner = 1;  // elements between two steps of the channel index
+  if (per_channel)
+    for (size_t d = axis + 1; d < out.dims.size(); ++d) inner *= out.dims[d];
+  const auto wv = tensor_floats(w);
+  const int64_t total = static_cast<int64_t>(wv.size());
+  auto channel_of = [&](int64_t idx) { return per_channel ? (idx / inner) % channels : 0; };
+  std::vector<float> maxabs(channels, 0.f);
+  out.scale.resize(channels);
+  for (int64_t k = 0; k < total; ++k) maxabs[channel_of(k)] = std::max(maxabs[channel_of(k)], std::abs(wv[k]));
+  const long qmax = options.reduce_range ? 63 : 127;
+  for (int64_t c = 0; c < channels; ++c) out.scale[c] = maxabs[c] > 0 ? maxabs[c] / static_cast<float>(qmax) : 1.f;
+  out.values.resize(total);
+  for (int64_t k = 0; k < total; ++k)
+    out.values[k] = static_cast<int8_t>(std::clamp(std::lround(wv[k] / out.scale[channel_of(k)]), -qmax, qmax));
+  out.axis = per_channel ? axis : -1;
+  return out;
+}
+
+/// Replaces Conv `n`'s bias (input 2, `bias`) with int32 values at scale input_scale * weight_scale behind a
+/// DequantizeLinear added to `head`.
+void quantize_bias(onnx::GraphProto& g, onnx::NodeProto& n, const onnx::TensorProto& bias, const std::map<std::string, ActQuant>& params,
+                   const std::vector<float>& wscale, std::vector<onnx::NodeProto>& head) {
+  const auto bv = tensor_floats(bias);
+  const float in_scale = params.at(n.input(0)).scale;
+  const int64_t out_channels = static_cast<int64_t>(bv.size());
+  std::vector<float> bscale(out_channels);
+  std::vector<int32_t> bq(out_channels);
+  for (int64_t c = 0; c < out_channels; ++c) {
+    bscale[c] = in_scale * wscale[c % static_cast<int64_t>(wscale.size())];  // one scale per channel, or one in all
+    double v = std::round(bv[c] / bscale[c]);
+    bq[c] = static_cast<int32_t>(std::clamp(v, -2147483647.0, 2147483647.0));
+  }
+  const std::string b = n.name() + "_B";
+  add_quantized_initializers(g, b, onnx::TensorProto::INT32, {out_channels}, bq, {out_channels}, bscale);
+  head.push_back(dequantize_node(b, 0));
+  n.set_input(2, b + "_dequantized");
+}
+
+/// Replaces INT8 node `n`'s constant fp32 weight (and a Conv's bias) with integer initializers behind
+/// DequantizeLinear nodes added to `head`; a MatMul of two activations is left as it is.
+void quantize_node_constants(onnx::GraphProto& g, onnx::NodeProto& n, const std::map<std::string, int>& inits,
+                             const std::map<std::string, ActQuant>& params, const QuantOptions& options,
+                             std::vector<onnx::NodeProto>& head) {
+  const onnx::TensorProto* w = find_initializer(g, inits, n.input(1));
+  if (!w) return;  // MatMul with two activations
+  if (w->data_type() != onnx::TensorProto::FLOAT) return;
+  const QuantizedWeights qw = quantize_weights(*w, n.op_type(), options);
+  const bool per_channel = qw.axis >= 0;
+  const std::string base = n.name() + "_W";
+  const std::vector<int64_t> cdims = per_channel ? std::vector<int64_t>{static_cast<int64_t>(qw.scale.size())} : std::vector<int64_t>{};
+  add_quantized_initializers(g, base, onnx::TensorProto::INT8, qw.dims, qw.values, cdims, qw.scale);
+  head.push_back(dequantize_node(base, per_channel ? std::optional<int64_t>(qw.axis) : std::nullopt));
+  const std::string bias_name = n.input_size() > 2 ? n.input(2) : "";
+  n.set_input(1, base + "_dequantized");
+  if (n.op_type() != "MatMul" && !bias_name.empty())
+    quantize_bias(g, n, *find_initializer(g, inits, bias_name), params, qw.scale, head);
+}
+
+/// Points consumers at the DequantizeLinear output of paired tensors: every consumer of a tensor replaced in
+/// all, only the INT8 nodes for the others.
+void read_through_dequantize(onnx::GraphProto& g, const std::set<int>& qnodes, const std::map<std::string, bool>& qdq) {
+  for (int i = 0; i < g.node_size(); ++i) {
+    auto& n = *g.mutable_node(i);
+    const bool is_q = qnodes.count(i) > 0;
+    for (int k = 0; k < n.input_size(); ++k) {
+      auto it = qdq.find(n.input(k));
+      if (it != qdq.end() && (it->second || is_q)) n.set_input(k, n.input(k) + "_dequantized");
+    }
+  }
+}
+
+/// The ai.hpocr.LookupTable node mapping the chain's uint8 input (quantised with `in`) to its uint8 output
+/// (quantised with `out`) through the chain's steps.
+onnx::NodeProto lookup_table_node(const Chain& c, const ActQuant& in, const ActQuant& out) {
+  onnx::NodeProto lut;
+  lut.set_op_type("LookupTable");
+  lut.set_domain(kLookupDomain);
+  lut.set_name(c.out + "_LookupTable");
+  lut.add_input(c.in + "_quantized");
+  lut.add_output(c.out + "_quantized");
+  auto* table = lut.add_attribute();
+  table->set_name("table");
+  table->set_type(onnx::AttributeProto::INTS);
+  for (int v = 0; v < 256; ++v) {
+    float x = (static_cast<float>(v) - in.zero_point) * in.scale;
+    for (const auto& step : c.steps) x = step.apply(x);
+    table->add_ints(std::clamp<long>(std::lround(x / out.scale) + out.zero_point, 0, 255));
+  }
+  return lut;
+}
+
+/// The rewritten node list in topological order: `head` (weight and bias DequantizeLinear nodes) and the
+/// graph inputs' pairs first, then every node followed by the pairs of its outputs, each chain as its table.
+google::protobuf::RepeatedPtrField<onnx::NodeProto> ordered_nodes(const onnx::GraphProto& g, const QdqPlan& plan,
+                                                                  std::vector<onnx::NodeProto> head) {
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+  for (auto& n : head) *nodes.Add() = std::move(n);
+  for (const auto& in : g.input())
+    if (plan.qdq.count(in.name())) {
+      *nodes.Add() = quantize_node(in.name());
+      *nodes.Add() = dequantize_node(in.name());
+    }
+  for (int i = 0; i < g.node_size(); ++i) {
+    if (plan.chain_nodes.count(i)) {
+      auto end = plan.chain_end.find(i);
+      if (end == plan.chain_end.end()) continue;
+      const Chain& c = plan.chains[end->second];
+      *nodes.Add() = lookup_table_node(c, plan.params.at(c.in), plan.params.at(c.out));
+      *nodes.Add() = dequantize_node(c.out);
+      continue;
+    }
+    const auto& n = g.node(i);
+    *nodes.Add() = n;
+    for (const auto& out : n.output())
+      if (plan.qdq.count(out)) {
+        *nodes.Add() = quantize_node(out);
+        if (!plan.chain_in.count(out)) *nodes.Add() = dequantize_node(out);  // a chain's input is read through its table only
+      }
+  }
+  return nodes;
+}
 }  // namespace
 
 bool QuantOptions::default_reduce_range() { return cpu_isa() != "avx512vnni"; }
@@ -332,210 +587,24 @@ Calibration calibrate(const fs::path& model_file, const std::vector<Tensor>& inp
 }
 
 onnx::ModelProto quantize(const Calibration& calib, const QuantOptions& options, std::vector<std::string>* quantized) {
-  for (const auto& ex : options.exclude) {
-    bool found = false;
-    for (const auto& n : calib.model.graph().node()) found = found || n.name() == ex;
-    if (!found) throw Error(ErrorCode::InvalidArgument, "--exclude: the model has no node named '" + ex + "'");
-  }
+  check_excluded_nodes(calib.model.graph(), options.exclude);
   onnx::ModelProto model = calib.model;
   upgrade_to_opset13(model, calib.ranks);
   onnx::GraphProto& g = *model.mutable_graph();
-  auto inits = initializer_index(g);
-  auto init = [&](const std::string& name) -> const onnx::TensorProto* {
-    auto it = inits.find(name);
-    return it == inits.end() ? nullptr : &g.initializer(it->second);
-  };
+  const auto inits = initializer_index(g);  // the fp32 initializers; the rewrite only appends to them
 
-  // 1. Which nodes run in INT8: a quantisable op with constant weights where applicable, ranges for every
-  //    activation in and out, and not excluded by the user.
-  std::set<int> qnodes;
-  for (int i = 0; i < g.node_size(); ++i) {
-    const auto& n = g.node(i);
-    if (!quantizable_op(n) || options.exclude.count(n.name())) continue;
-    if (n.op_type() != "MatMul" && (n.input_size() < 2 || !init(n.input(1)))) continue;
-    if (n.op_type() == "ConvTranspose" || n.op_type() == "Conv") {
-      const auto* w = init(n.input(1));
-      if (w->data_type() != onnx::TensorProto::FLOAT || w->dims_size() < 3) continue;
-      if (n.input_size() > 2 && !n.input(2).empty() && !init(n.input(2))) continue;
-    }
-    bool ok = calib.ranges.count(n.output(0)) > 0;
-    for (const auto& t : activation_inputs(n, inits)) ok = ok && calib.ranges.count(t);
-    if (ok) qnodes.insert(i);
-  }
-
-  // 2. Activation tensors that get a QuantizeLinear/DequantizeLinear pair. A quantised node's output is
-  //    re-read through the pair by every consumer (ORT fuses DQ -> op -> Q only when Q is the sole consumer);
-  //    other tensors only for quantised consumers, so fp32 layers keep reading fp32 values.
-  std::map<std::string, bool> qdq;  // tensor -> replace in all consumers
-  for (int i : qnodes) {
-    const auto& n = g.node(i);
-    for (const auto& t : activation_inputs(n, inits)) qdq.try_emplace(t, false);
-    qdq[n.output(0)] = true;
-  }
-  // Element-wise chains between integer kernels become one uint8 table (ai.hpocr.LookupTable): the chain's
-  // input keeps its QuantizeLinear (no DequantizeLinear), its output gets a DequantizeLinear read by all.
-  std::vector<Chain> chains = options.lookup_tables ? lookup_chains(g, qnodes, calib.ranges) : std::vector<Chain>{};
-  std::map<int, const Chain*> chain_end;     // last node of a chain -> the chain
-  std::set<int> chain_nodes;
-  std::set<std::string> chain_in, chain_out;
-  for (const auto& c : chains) {
-    chain_end[c.nodes.back()] = &c;
-    chain_nodes.insert(c.nodes.begin(), c.nodes.end());
-    chain_in.insert(c.in);
-    chain_out.insert(c.out);
-    qdq[c.out] = true;
-  }
-  std::map<std::string, ActQuant> params;
-  std::vector<onnx::NodeProto> head;  // graph-input pairs and weight DequantizeLinear nodes
-  auto add_scale_zp = [&](const std::string& t, const ActQuant& a) {
-    *g.add_initializer() = make_tensor<float>(t + "_scale", onnx::TensorProto::FLOAT, {}, {a.scale});
-    *g.add_initializer() = make_tensor<uint8_t>(t + "_zero_point", onnx::TensorProto::UINT8, {}, {a.zero_point});
-  };
-  auto qdq_nodes = [&](const std::string& t) {
-    onnx::NodeProto q, dq;
-    q.set_op_type("QuantizeLinear");
-    q.set_name(t + "_QuantizeLinear");
-    for (const auto& in : {t, t + "_scale", t + "_zero_point"}) q.add_input(in);
-    q.add_output(t + "_quantized");
-    dq.set_op_type("DequantizeLinear");
-    dq.set_name(t + "_DequantizeLinear");
-    for (const auto& in : {t + "_quantized", t + "_scale", t + "_zero_point"}) dq.add_input(in);
-    dq.add_output(t + "_dequantized");
-    return std::make_pair(q, dq);
-  };
-  for (const auto& [t, all] : qdq) {
-    params[t] = activation_params(calib.ranges.at(t));
-    add_scale_zp(t, params[t]);
-  }
-
+  // 1. Which nodes run in INT8. 2. Activations: QuantizeLinear/DequantizeLinear pairs and lookup-table chains.
+  const std::set<int> qnodes = int8_nodes(g, inits, calib, options);
+  const QdqPlan plan = plan_activations(g, inits, qnodes, calib, options);
+  add_activation_initializers(g, plan.params);
   // 3. Weights: int8 symmetric, per output channel; biases int32 at scale input_scale * weight_scale.
-  for (int i : qnodes) {
-    onnx::NodeProto& n = *g.mutable_node(i);
-    const onnx::TensorProto* w = init(n.input(1));
-    if (!w) continue;  // MatMul with two activations
-    if (w->data_type() != onnx::TensorProto::FLOAT) continue;
-    std::vector<int64_t> dims(w->dims().begin(), w->dims().end());
-    // ConvTranspose weights are [C_in, C_out/group, ...] and MatMul's [K, N]: their channels are axis 1.
-    int axis = n.op_type() == "Conv" ? 0 : 1;
-    if (n.op_type() == "MatMul" && dims.size() != 2) axis = -1;
-    const bool per_channel = options.per_channel && axis >= 0;
-    const int64_t channels = per_channel ? dims[axis] : 1;
-    int64_t outer = 1, inner = 1;
-    for (int d = 0; d < static_cast<int>(dims.size()); ++d)
-      if (per_channel && d < axis) outer *= dims[d];
-      else if (per_channel && d > axis) inner *= dims[d];
-    if (!per_channel) inner = 1, outer = 1;
-    auto wv = tensor_floats(*w);
-    const int64_t total = static_cast<int64_t>(wv.size());
-    auto channel_of = [&](int64_t idx) { return per_channel ? (idx / inner) % channels : 0; };
-    std::vector<float> maxabs(channels, 0.f), wscale(channels);
-    for (int64_t k = 0; k < total; ++k) maxabs[channel_of(k)] = std::max(maxabs[channel_of(k)], std::abs(wv[k]));
-    const long qmax = options.reduce_range ? 63 : 127;
-    for (int64_t c = 0; c < channels; ++c) wscale[c] = maxabs[c] > 0 ? maxabs[c] / static_cast<float>(qmax) : 1.f;
-    std::vector<int8_t> wq(total);
-    for (int64_t k = 0; k < total; ++k)
-      wq[k] = static_cast<int8_t>(std::clamp(std::lround(wv[k] / wscale[channel_of(k)]), -qmax, qmax));
-    (void)outer;
-    const std::string base = n.name() + "_W";
-    const std::vector<int64_t> cdims = per_channel ? std::vector<int64_t>{channels} : std::vector<int64_t>{};
-    *g.add_initializer() = make_tensor(base + "_quantized", onnx::TensorProto::INT8, dims, wq);
-    *g.add_initializer() = make_tensor(base + "_scale", onnx::TensorProto::FLOAT, cdims, wscale);
-    *g.add_initializer() = make_tensor(base + "_zero_point", onnx::TensorProto::INT8, cdims, std::vector<int8_t>(channels, 0));
-    onnx::NodeProto dq;
-    dq.set_op_type("DequantizeLinear");
-    dq.set_name(base + "_DequantizeLinear");
-    for (const auto& in : {base + "_quantized", base + "_scale", base + "_zero_point"}) dq.add_input(in);
-    dq.add_output(base + "_dequantized");
-    if (per_channel) {
-      auto* a = dq.add_attribute();
-      a->set_name("axis");
-      a->set_type(onnx::AttributeProto::INT);
-      a->set_i(axis);
-    }
-    head.push_back(dq);
-    const std::string bias_name = n.input_size() > 2 ? n.input(2) : "";
-    n.set_input(1, base + "_dequantized");
-    if (n.op_type() != "MatMul" && !bias_name.empty()) {
-      const auto bv = tensor_floats(*init(bias_name));
-      const float in_scale = params.at(n.input(0)).scale;
-      const int64_t out_channels = static_cast<int64_t>(bv.size());
-      std::vector<float> bscale(out_channels);
-      std::vector<int32_t> bq(out_channels);
-      for (int64_t c = 0; c < out_channels; ++c) {
-        bscale[c] = in_scale * wscale[per_channel ? c % channels : 0];
-        double v = std::round(bv[c] / bscale[c]);
-        bq[c] = static_cast<int32_t>(std::clamp(v, -2147483647.0, 2147483647.0));
-      }
-      const std::string b = n.name() + "_B";
-      *g.add_initializer() = make_tensor(b + "_quantized", onnx::TensorProto::INT32, {out_channels}, bq);
-      *g.add_initializer() = make_tensor(b + "_scale", onnx::TensorProto::FLOAT, {out_channels}, bscale);
-      *g.add_initializer() = make_tensor(b + "_zero_point", onnx::TensorProto::INT32, {out_channels}, std::vector<int32_t>(out_channels, 0));
-      onnx::NodeProto bdq;
-      bdq.set_op_type("DequantizeLinear");
-      bdq.set_name(b + "_DequantizeLinear");
-      for (const auto& in : {b + "_quantized", b + "_scale", b + "_zero_point"}) bdq.add_input(in);
-      bdq.add_output(b + "_dequantized");
-      auto* a = bdq.add_attribute();
-      a->set_name("axis");
-      a->set_type(onnx::AttributeProto::INT);
-      a->set_i(0);
-      head.push_back(bdq);
-      n.set_input(2, b + "_dequantized");
-    }
-  }
-
+  std::vector<onnx::NodeProto> head;  // weight and bias DequantizeLinear nodes
+  for (int i : qnodes) quantize_node_constants(g, *g.mutable_node(i), inits, plan.params, options, head);
   // 4. Rewire consumers and rebuild the node list in topological order (pairs right after their producer).
-  for (int i = 0; i < g.node_size(); ++i) {
-    auto& n = *g.mutable_node(i);
-    const bool is_q = qnodes.count(i) > 0;
-    for (int k = 0; k < n.input_size(); ++k) {
-      auto it = qdq.find(n.input(k));
-      if (it != qdq.end() && (it->second || is_q)) n.set_input(k, n.input(k) + "_dequantized");
-    }
-  }
-  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
-  for (auto& n : head) *nodes.Add() = std::move(n);
-  for (const auto& in : g.input())
-    if (qdq.count(in.name())) {
-      auto [q, dq] = qdq_nodes(in.name());
-      *nodes.Add() = q;
-      *nodes.Add() = dq;
-    }
-  for (int i = 0; i < g.node_size(); ++i) {
-    if (chain_nodes.count(i)) {
-      auto end = chain_end.find(i);
-      if (end == chain_end.end()) continue;
-      const Chain& c = *end->second;
-      const ActQuant in = params.at(c.in), out = params.at(c.out);
-      onnx::NodeProto lut;
-      lut.set_op_type("LookupTable");
-      lut.set_domain(kLookupDomain);
-      lut.set_name(c.out + "_LookupTable");
-      lut.add_input(c.in + "_quantized");
-      lut.add_output(c.out + "_quantized");
-      auto* table = lut.add_attribute();
-      table->set_name("table");
-      table->set_type(onnx::AttributeProto::INTS);
-      for (int v = 0; v < 256; ++v) {
-        float x = (static_cast<float>(v) - in.zero_point) * in.scale;
-        for (const auto& step : c.steps) x = step.apply(x);
-        table->add_ints(std::clamp<long>(std::lround(x / out.scale) + out.zero_point, 0, 255));
-      }
-      *nodes.Add() = lut;
-      *nodes.Add() = qdq_nodes(c.out).second;
-      continue;
-    }
-    const auto n = g.node(i);
-    *nodes.Add() = n;
-    for (const auto& out : n.output())
-      if (qdq.count(out)) {
-        auto [q, dq] = qdq_nodes(out);
-        *nodes.Add() = q;
-        if (!chain_in.count(out)) *nodes.Add() = dq;  // a chain's input is read through its table only
-      }
-  }
+  read_through_dequantize(g, qnodes, plan.qdq);
+  auto nodes = ordered_nodes(g, plan, std::move(head));
   g.mutable_node()->Swap(&nodes);
-  if (!chains.empty()) {
+  if (!plan.chains.empty()) {
     auto* op = model.add_opset_import();
     op->set_domain(kLookupDomain);
     op->set_version(1);

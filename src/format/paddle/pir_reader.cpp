@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -168,20 +169,19 @@ VarInfo value_info(const json& result, const std::string& where) {
   return info;
 }
 
-}  // namespace
-
-Program read_pir_program(const std::filesystem::path& json_file) {
-  const std::string where = json_file.string();
-  json doc;
-  {
-    std::ifstream in(json_file);
-    if (!in) throw Error(ErrorCode::ModelFormat, "cannot open " + where);
-    try {
-      doc = json::parse(in);
-    } catch (const json::exception& e) {
-      throw Error(ErrorCode::ModelFormat, where + " is not valid JSON (truncated or corrupt inference.json): " + e.what());
-    }
+/// The JSON document in `json_file`; Error(ModelFormat) when it cannot be opened or is not JSON.
+json parse_json_file(const std::filesystem::path& json_file, const std::string& where) {
+  std::ifstream in(json_file);
+  if (!in) throw Error(ErrorCode::ModelFormat, "cannot open " + where);
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::ModelFormat, where + " is not valid JSON (truncated or corrupt inference.json): " + e.what());
   }
+}
+
+/// The serialization version of a PIR document; Error(ModelFormat) when it is not PIR or not version 1-3.
+int64_t pir_version(const json& doc, const std::string& where) {
   const json& base = doc.contains("base_code") ? doc["base_code"] : json();
   if (!base.is_object() || base.value("magic", "") != "pir")
     throw Error(ErrorCode::ModelFormat, where + " is not a PIR program (no base_code.magic \"pir\")");
@@ -189,19 +189,23 @@ Program read_pir_program(const std::filesystem::path& json_file) {
   if (version < 1 || version > 3)
     throw Error(ErrorCode::ModelFormat, where + ": PIR serialization version " + std::to_string(version) +
                                             " is not supported (this hpocr reads versions 1-3)");
-  const json* ops = nullptr;
+  return version;
+}
+
+/// The ops of the program's top-level block.
+const json& block_ops(const json& doc, const std::string& where) {
   try {
-    ops = &doc.at("program").at("regions").at(0).at("blocks").at(0).at("ops");
+    return doc.at("program").at("regions").at(0).at("blocks").at(0).at("ops");
   } catch (const json::exception&) {
     throw Error(ErrorCode::ModelFormat, where + ": no program.regions[0].blocks[0].ops");
   }
+}
 
-  Program program;
-  program.source = "PIR v" + std::to_string(version);
-  // Pass 1: names. Parameters keep their names, feeds their input names, fetched values their fetch names.
+/// Pass 1, names: parameters keep their names, feeds their input names, fetched values their fetch names.
+std::map<int64_t, std::string> given_names(const json& ops, const std::string& where) {
   std::map<int64_t, std::string> name_of;
   try {
-    for (const auto& op : *ops) {
+    for (const auto& op : ops) {
       const std::string type = op.value("#", "");
       if (type == "p") {
         name_of[to_int(op.at("O").at("%"), where)] = op.at("A").at(3).get<std::string>();
@@ -216,141 +220,41 @@ Program read_pir_program(const std::filesystem::path& json_file) {
   } catch (const json::exception& e) {
     throw Error(ErrorCode::ModelFormat, where + ": a parameter, data or fetch operator is malformed: " + e.what());
   }
-  auto name = [&](int64_t id) -> std::string {
-    if (id == 0) return "";
-    auto it = name_of.find(id);
-    return it != name_of.end() ? it->second : "pir_" + std::to_string(id);
-  };
+  return name_of;
+}
 
-  std::map<int64_t, std::vector<std::string>> lists;                    // builtin.combine results
-  std::map<int64_t, std::pair<std::size_t, std::string>> list_producers;  // vector results: op index, slot
-  std::vector<std::pair<int64_t, std::string>> fetches;
-  for (const auto& jop : *ops) {
+/// A constant operand as the attribute legacy programs carry instead: a scalar for axis, scale, dropout_prob,
+/// min and max, a list for the rest (ksize, axes, starts, shape, ...).
+Attr constant_attr(const std::string& attr, const ConstTensor& c) {
+  const bool scalar = attr == "axis" || attr == "scale" || attr == "dropout_prob" || attr == "min" || attr == "max";
+  const bool is_float = c.dtype == DType::Float32 || c.dtype == DType::Float64;
+  if (scalar && is_float) return c.as_doubles().at(0);
+  if (scalar) return c.as_ints().at(0);
+  if (is_float) return c.as_doubles();
+  return c.as_ints();
+}
+
+/// One op as read from the JSON: its type ("1.conv2d"), attributes, operand and result value ids.
+struct PirOp {
+  std::string full;
+  std::string here;  ///< "<file>: operator <type>", for messages
+  std::map<std::string, Attr> attrs;
+  std::vector<int64_t> in_ids, out_ids;
+  json results;
+};
+
+/// Pass 2: translates the ops, in program order, into `program` in the legacy vocabulary.
+class PirTranslator {
+ public:
+  PirTranslator(Program& program, std::map<int64_t, std::string> name_of, const std::string& where)
+      : program_(program), name_of_(std::move(name_of)), where_(where) {}
+
+  /// Translates one op; a malformed op is an Error(ModelFormat) that names it.
+  void translate(const json& jop) {
     const std::string full = jop.value("#", "");
-    const std::string here = where + ": operator " + full;
+    const std::string here = where_ + ": operator " + full;
     try {
-      if (full == "p") {
-        const std::string n = jop.at("A").at(3).get<std::string>();
-        program.vars[n] = value_info(jop.at("O"), here);
-        program.param_order.push_back(n);
-        continue;
-      }
-      std::map<std::string, Attr> attrs;
-      for (const auto& a : jop.value("A", json::array())) {
-        const std::string n = a.value("N", "");
-        if (n == "struct_name" || n == "place" || n == "stop_gradient") continue;
-        attrs[n] = to_attr(a.at("AT"), here);
-      }
-      std::vector<int64_t> in_ids;
-      for (const auto& i : jop.value("I", json::array())) in_ids.push_back(i.contains("%") ? to_int(i.at("%"), here) : 0);
-      const json results = jop.value("O", json::array());
-      std::vector<int64_t> out_ids;
-      for (const auto& r : results) {
-        out_ids.push_back(to_int(r.at("%"), here));
-        VarInfo info = value_info(r, here);
-        if (info.known_shape) program.vars[name(out_ids.back())] = info;
-      }
-
-      if (full == "1.data") {
-        program.inputs.push_back(name(out_ids.at(0)));
-        continue;
-      }
-      if (full == "1.fetch") {
-        fetches.emplace_back(std::get<int64_t>(attrs.count("col") ? attrs["col"] : Attr(int64_t{0})), name(in_ids.at(0)));
-        continue;
-      }
-      if (full == "0.combine") {
-        auto& list = lists[out_ids.at(0)];
-        for (int64_t id : in_ids) list.push_back(name(id));
-        continue;
-      }
-      if (full == "0.split" || full == "0.slice") {
-        // Unpacks a vector result: give the producer's output slot the element names.
-        auto p = list_producers.find(in_ids.at(0));
-        if (p == list_producers.end()) throw Error(ErrorCode::UnsupportedOp, here + " unpacks a value this reader cannot trace");
-        auto& slot = program.ops[p->second.first].outputs[p->second.second];
-        if (full == "0.split") {
-          slot.clear();
-          for (int64_t id : out_ids) slot.push_back(name(id));
-        } else {
-          const int64_t at = std::get<int64_t>(attrs.at("index"));
-          if (at < 0 || at >= int64_t{1} << 16) throw Error(ErrorCode::ModelFormat, here + ": index " + std::to_string(at) + " is out of range");
-          const auto index = static_cast<std::size_t>(at);
-          if (slot.size() <= index) slot.resize(index + 1);
-          slot[index] = name(out_ids.at(0));
-        }
-        continue;
-      }
-      if (full == "1.full" || full == "1.full_int_array") {
-        const bool is_array = full == "1.full_int_array";
-        const DType dt = attrs.count("dtype") ? static_cast<DType>(std::get<int64_t>(attrs["dtype"])) : DType::Int64;
-        std::vector<double> values;
-        std::vector<int64_t> shape;
-        if (is_array) {
-          for (int64_t v : std::get<std::vector<int64_t>>(attrs.at("value"))) values.push_back(static_cast<double>(v));
-          shape = {static_cast<int64_t>(values.size())};
-        } else {
-          const Attr& v = attrs.at("value");
-          values = {std::holds_alternative<double>(v) ? std::get<double>(v) : static_cast<double>(std::get<int64_t>(v))};
-          shape = std::get<std::vector<int64_t>>(attrs.at("shape"));
-        }
-        int64_t numel = 1;
-        for (int64_t d : shape) {
-          if (d < 0 || (d > 0 && numel > (int64_t{1} << 26) / d))
-            throw Error(ErrorCode::ModelFormat, here + ": a constant of implausible shape (negative or above 64 Mi elements)");
-          numel *= d;
-        }
-        const std::string n = name(out_ids.at(0));
-        program.params[n] = make_const(dt, shape, values);
-        program.vars[n] = {dt, shape, true};
-        continue;
-      }
-      if (full.rfind("1.", 0) != 0)
-        throw Error(ErrorCode::UnsupportedOp, "unsupported operator " + full + " in " + where);
-      const std::string pir = full.substr(2);
-      auto spec_it = op_specs().find(pir);
-      if (spec_it == op_specs().end())
-        throw Error(ErrorCode::UnsupportedOp, "unsupported operator pd_op." + pir + " in " + where);
-      const OpSpec& spec = spec_it->second;
-      Op op;
-      op.type = spec.legacy;
-      for (auto [from, to] : spec.renamed_attrs) {
-        auto it = attrs.find(from);
-        if (it == attrs.end()) continue;
-        Attr v = it->second;
-        attrs.erase(it);
-        attrs[to] = std::move(v);
-      }
-      op.attrs = std::move(attrs);
-      for (std::size_t i = 0; i < in_ids.size() && i < spec.operands.size(); ++i) {
-        const std::string s = spec.operands[i];
-        if (s == "-" || in_ids[i] == 0) continue;
-        const std::string n = name(in_ids[i]);
-        if (auto colon = s.find(':'); colon != std::string::npos) {
-          auto c = program.params.find(n);
-          if (c != program.params.end() && c->second.numel() < 1024) {
-            // Legacy programs hold these as scalars; the rest (ksize, axes, starts, shape, ...) as lists.
-            const std::string attr = s.substr(0, colon);
-            const bool scalar = attr == "axis" || attr == "scale" || attr == "dropout_prob" || attr == "min" || attr == "max";
-            const bool is_float = c->second.dtype == DType::Float32 || c->second.dtype == DType::Float64;
-            if (scalar && is_float) op.attrs[attr] = c->second.as_doubles().at(0);
-            else if (scalar) op.attrs[attr] = c->second.as_ints().at(0);
-            else if (is_float) op.attrs[attr] = c->second.as_doubles();
-            else op.attrs[attr] = c->second.as_ints();
-            continue;
-          }
-          op.inputs[s.substr(colon + 1)] = {n};
-          continue;
-        }
-        if (auto l = lists.find(in_ids[i]); l != lists.end()) op.inputs[s] = l->second;
-        else op.inputs[s] = {n};
-      }
-      for (std::size_t i = 0; i < out_ids.size(); ++i) {
-        const std::string slot = i < spec.results.size() ? spec.results[i] : "_extra" + std::to_string(i);
-        op.outputs[slot] = {name(out_ids[i])};
-        if (!results[i].contains("TT") || results[i]["TT"].value("#", "") == "0.t_vec") list_producers[out_ids[i]] = {program.ops.size(), slot};
-      }
-      program.ops.push_back(std::move(op));
+      translate_op(jop, full, here);
     } catch (const json::exception& e) {
       throw Error(ErrorCode::ModelFormat, here + " is malformed: " + e.what());
     } catch (const std::bad_variant_access&) {
@@ -359,11 +263,178 @@ Program read_pir_program(const std::filesystem::path& json_file) {
       throw Error(ErrorCode::ModelFormat, here + " is malformed: a required attribute, operand or result is missing");
     }
   }
-  std::sort(program.param_order.begin(), program.param_order.end());
-  std::sort(fetches.begin(), fetches.end());
-  for (auto& f : fetches) program.outputs.push_back(f.second);
-  if (program.inputs.empty() || program.outputs.empty())
-    throw Error(ErrorCode::ModelFormat, where + " has no data or fetch operators: not an inference program");
+
+  /// Orders the parameters by name and the outputs by fetch column; Error(ModelFormat) without feeds or fetches.
+  void finish() {
+    std::sort(program_.param_order.begin(), program_.param_order.end());
+    std::sort(fetches_.begin(), fetches_.end());
+    for (auto& f : fetches_) program_.outputs.push_back(f.second);
+    if (program_.inputs.empty() || program_.outputs.empty())
+      throw Error(ErrorCode::ModelFormat, where_ + " has no data or fetch operators: not an inference program");
+  }
+
+ private:
+  /// The name of value `id`: its given name, else "pir_<id>"; "" for id 0 (no value).
+  std::string name(int64_t id) const {
+    if (id == 0) return "";
+    auto it = name_of_.find(id);
+    return it != name_of_.end() ? it->second : "pir_" + std::to_string(id);
+  }
+
+  void translate_op(const json& jop, const std::string& full, const std::string& here) {
+    if (full == "p") {
+      const std::string n = jop.at("A").at(3).get<std::string>();
+      program_.vars[n] = value_info(jop.at("O"), here);
+      program_.param_order.push_back(n);
+      return;
+    }
+    PirOp op = read_op(jop, full, here);
+    if (full == "1.data") {
+      program_.inputs.push_back(name(op.out_ids.at(0)));
+    } else if (full == "1.fetch") {
+      fetches_.emplace_back(std::get<int64_t>(op.attrs.count("col") ? op.attrs.at("col") : Attr(int64_t{0})), name(op.in_ids.at(0)));
+    } else if (full == "0.combine") {
+      auto& list = lists_[op.out_ids.at(0)];
+      for (int64_t id : op.in_ids) list.push_back(name(id));
+    } else if (full == "0.split" || full == "0.slice") {
+      unpack_vector(op);
+    } else if (full == "1.full" || full == "1.full_int_array") {
+      fold_constant(op);
+    } else {
+      translate_pd_op(op);
+    }
+  }
+
+  /// The op's attributes and value ids; records the type and shape of results that declare them.
+  PirOp read_op(const json& jop, const std::string& full, const std::string& here) {
+    PirOp op{full, here, {}, {}, {}, {}};
+    for (const auto& a : jop.value("A", json::array())) {
+      const std::string n = a.value("N", "");
+      if (n == "struct_name" || n == "place" || n == "stop_gradient") continue;
+      op.attrs[n] = to_attr(a.at("AT"), here);
+    }
+    for (const auto& i : jop.value("I", json::array())) op.in_ids.push_back(i.contains("%") ? to_int(i.at("%"), here) : 0);
+    op.results = jop.value("O", json::array());
+    for (const auto& r : op.results) {
+      op.out_ids.push_back(to_int(r.at("%"), here));
+      VarInfo info = value_info(r, here);
+      if (info.known_shape) program_.vars[name(op.out_ids.back())] = info;
+    }
+    return op;
+  }
+
+  /// builtin.split / builtin.slice unpack a vector result: give the producer's output slot the element names.
+  void unpack_vector(const PirOp& op) {
+    auto p = list_producers_.find(op.in_ids.at(0));
+    if (p == list_producers_.end()) throw Error(ErrorCode::UnsupportedOp, op.here + " unpacks a value this reader cannot trace");
+    auto& slot = program_.ops[p->second.first].outputs[p->second.second];
+    if (op.full == "0.split") {
+      slot.clear();
+      for (int64_t id : op.out_ids) slot.push_back(name(id));
+      return;
+    }
+    const int64_t at = std::get<int64_t>(op.attrs.at("index"));
+    if (at < 0 || at >= int64_t{1} << 16) throw Error(ErrorCode::ModelFormat, op.here + ": index " + std::to_string(at) + " is out of range");
+    const auto index = static_cast<std::size_t>(at);
+    if (slot.size() <= index) slot.resize(index + 1);
+    slot[index] = name(op.out_ids.at(0));
+  }
+
+  /// pd_op.full / full_int_array (no operands): folded into a constant of program.params.
+  void fold_constant(const PirOp& op) {
+    const bool is_array = op.full == "1.full_int_array";
+    const DType dt = op.attrs.count("dtype") ? static_cast<DType>(std::get<int64_t>(op.attrs.at("dtype"))) : DType::Int64;
+    std::vector<double> values;
+    std::vector<int64_t> shape;
+    if (is_array) {
+      for (int64_t v : std::get<std::vector<int64_t>>(op.attrs.at("value"))) values.push_back(static_cast<double>(v));
+      shape = {static_cast<int64_t>(values.size())};
+    } else {
+      const Attr& v = op.attrs.at("value");
+      values = {std::holds_alternative<double>(v) ? std::get<double>(v) : static_cast<double>(std::get<int64_t>(v))};
+      shape = std::get<std::vector<int64_t>>(op.attrs.at("shape"));
+    }
+    int64_t numel = 1;
+    for (int64_t d : shape) {
+      if (d < 0 || (d > 0 && numel > (int64_t{1} << 26) / d))
+        throw Error(ErrorCode::ModelFormat, op.here + ": a constant of implausible shape (negative or above 64 Mi elements)");
+      numel *= d;
+    }
+    const std::string n = name(op.out_ids.at(0));
+    program_.params[n] = make_const(dt, shape, values);
+    program_.vars[n] = {dt, shape, true};
+  }
+
+  /// Any other pd_op: an Op with the legacy type, attribute names and slots of its OpSpec.
+  void translate_pd_op(PirOp& pir_op) {
+    const std::string& full = pir_op.full;
+    if (full.rfind("1.", 0) != 0)
+      throw Error(ErrorCode::UnsupportedOp, "unsupported operator " + full + " in " + where_);
+    const std::string pir = full.substr(2);
+    auto spec_it = op_specs().find(pir);
+    if (spec_it == op_specs().end())
+      throw Error(ErrorCode::UnsupportedOp, "unsupported operator pd_op." + pir + " in " + where_);
+    const OpSpec& spec = spec_it->second;
+    Op op;
+    op.type = spec.legacy;
+    auto& attrs = pir_op.attrs;
+    for (auto [from, to] : spec.renamed_attrs) {
+      auto it = attrs.find(from);
+      if (it == attrs.end()) continue;
+      Attr v = it->second;
+      attrs.erase(it);
+      attrs[to] = std::move(v);
+    }
+    op.attrs = std::move(attrs);
+    for (std::size_t i = 0; i < pir_op.in_ids.size() && i < spec.operands.size(); ++i) bind_operand(op, spec.operands[i], pir_op.in_ids[i]);
+    for (std::size_t i = 0; i < pir_op.out_ids.size(); ++i) {
+      const std::string slot = i < spec.results.size() ? spec.results[i] : "_extra" + std::to_string(i);
+      op.outputs[slot] = {name(pir_op.out_ids[i])};
+      const json& result = std::as_const(pir_op.results)[i];
+      if (!result.contains("TT") || result["TT"].value("#", "") == "0.t_vec") list_producers_[pir_op.out_ids[i]] = {program_.ops.size(), slot};
+    }
+    program_.ops.push_back(std::move(op));
+  }
+
+  /// Binds value `id` to `op` by operand spec `s` (see OpSpec): a tensor slot, a combined list, or a constant
+  /// operand turned into the attribute legacy programs carry.
+  void bind_operand(Op& op, const std::string& s, int64_t id) const {
+    if (s == "-" || id == 0) return;
+    const std::string n = name(id);
+    if (auto colon = s.find(':'); colon != std::string::npos) {
+      auto c = program_.params.find(n);
+      if (c != program_.params.end() && c->second.numel() < 1024) {
+        const std::string attr = s.substr(0, colon);
+        op.attrs[attr] = constant_attr(attr, c->second);
+        return;
+      }
+      op.inputs[s.substr(colon + 1)] = {n};
+      return;
+    }
+    if (auto l = lists_.find(id); l != lists_.end()) op.inputs[s] = l->second;
+    else op.inputs[s] = {n};
+  }
+
+  Program& program_;
+  const std::map<int64_t, std::string> name_of_;
+  const std::string& where_;
+  std::map<int64_t, std::vector<std::string>> lists_;                    // builtin.combine results
+  std::map<int64_t, std::pair<std::size_t, std::string>> list_producers_;  // vector results: op index, slot
+  std::vector<std::pair<int64_t, std::string>> fetches_;                 // (fetch column, value name)
+};
+
+}  // namespace
+
+Program read_pir_program(const std::filesystem::path& json_file) {
+  const std::string where = json_file.string();
+  const json doc = parse_json_file(json_file, where);
+  const int64_t version = pir_version(doc, where);
+  const json& ops = block_ops(doc, where);
+  Program program;
+  program.source = "PIR v" + std::to_string(version);
+  PirTranslator translator(program, given_names(ops, where), where);
+  for (const auto& jop : ops) translator.translate(jop);
+  translator.finish();
   return program;
 }
 
