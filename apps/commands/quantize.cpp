@@ -28,6 +28,28 @@ std::set<std::string> split_names(const std::string& list) {
   return out;
 }
 
+/// The images as PNG, with a labels.json in bench/accuracy.py's format ({"images": [{file, lines: [{text, poly}]}]},
+/// poly only where the labels have boxes), so that the set can be scored as it is.
+void save_set(const std::vector<quant::LabelledImage>& set, const fs::path& dir) {
+  fs::create_directories(dir);
+  nlohmann::json images = nlohmann::json::array();
+  for (const auto& img : set) {
+    const std::string file = img.name + ".png";
+    if (!cv::imwrite((dir / file).string(), img.image)) throw Error(ErrorCode::Io, "cannot write " + (dir / file).string());
+    nlohmann::json lines = nlohmann::json::array();
+    for (size_t i = 0; i < img.lines.size(); ++i) {
+      nlohmann::json line{{"text", img.lines[i]}};
+      if (i < img.boxes.size())
+        for (const auto& p : img.boxes[i]) line["poly"].push_back({p.x, p.y});
+      lines.push_back(std::move(line));
+    }
+    images.push_back({{"file", file}, {"width", img.image.cols}, {"height", img.image.rows}, {"lines", std::move(lines)}});
+  }
+  std::ofstream f(dir / "labels.json");
+  f << nlohmann::json{{"generator", "hpocr quantize --save_set"}, {"images", std::move(images)}}.dump(1) << "\n";
+  if (!f) throw Error(ErrorCode::Io, "cannot write " + (dir / "labels.json").string());
+}
+
 class QuantizeCommand : public Command {
  public:
   CLI::App* declare(CLI::App& app) override {
@@ -48,6 +70,12 @@ class QuantizeCommand : public Command {
         ->capture_default_str();
     cmd->add_option("--val_images", q_.val_images, "Generated validation images for the guard")
         ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    cmd->add_option("--doc_pages", q_.doc_pages,
+                    "Real document pages added to the guard's validation set (half as many to calibration; 0: none)")
+        ->check(CLI::Range(0, 1000))
+        ->capture_default_str();
+    cmd->add_option("--doc_dir", q_.doc_dir, "Typeset PDFs the document pages come from (scripts/fetch_documents.sh)")
         ->capture_default_str();
     cmd->add_option("--guard_rounds", q_.guard_rounds,
                          "Guard retries, each leaving more of the most sensitive layers in fp32 (1, 3, 6, ...)")
@@ -80,12 +108,14 @@ class QuantizeCommand : public Command {
       req.calibration = quant::make_calibration_set(q.calib_images, quant::kCalibrationSeed);
     }
     req.validation = quant::make_calibration_set(q.val_images, quant::kValidationSeed);
+    if (q.calib_dir.empty()) quant::add_document_pages(req.calibration, q.doc_dir, q.doc_pages / 2, quant::PageSplit::Calibration);
+    const size_t pages = quant::add_document_pages(req.validation, q.doc_dir, q.doc_pages, quant::PageSplit::Validation);
     if (!q.save_set.empty()) {
-      for (const char* sub : {"calibration", "validation"}) fs::create_directories(q.save_set / sub);
-      for (const auto& img : req.calibration) cv::imwrite((q.save_set / "calibration" / (img.name + ".png")).string(), img.image);
-      for (const auto& img : req.validation) cv::imwrite((q.save_set / "validation" / (img.name + ".png")).string(), img.image);
+      save_set(req.calibration, q.save_set / "calibration");
+      save_set(req.validation, q.save_set / "validation");
     }
-    std::fprintf(stderr, "calibrating on %zu images, guard on %zu validation images...\n", req.calibration.size(), req.validation.size());
+    std::fprintf(stderr, "calibrating on %zu images, guard on %zu validation images (%zu of them document pages)...\n",
+                 req.calibration.size(), req.validation.size(), pages);
     nlohmann::json reports = quant::build_int8_models(req);
     for (const auto& r : reports) {
       const double speedup = r.contains("speed") ? r["speed"].value("speedup", 0.0) : 0.0;
@@ -116,6 +146,8 @@ class QuantizeCommand : public Command {
     bool per_channel = true;
     std::string reduce_range = "auto";
     int calib_images = 16, val_images = 24, guard_rounds = 3;  // 8 let one spurious box decide the detector (docs/int8.md)
+    int doc_pages = 12;
+    fs::path doc_dir = quant::default_document_dir();
   };
   PipelineArgs a_;  ///< only the threads parameter, --log_level and -v are declared
   QuantizeArgs q_;

@@ -41,6 +41,7 @@ Int8FirstUseSizes Int8FirstUseSizes::from_environment() {
   s.calibration_images = env_int("HPOCR_INT8_CALIB_IMAGES", s.calibration_images, 1, 1000);
   s.validation_images = env_int("HPOCR_INT8_VAL_IMAGES", s.validation_images, 1, 1000);
   s.guard_rounds = env_int("HPOCR_INT8_GUARD_ROUNDS", s.guard_rounds, 0, 10);
+  s.document_pages = env_int("HPOCR_INT8_DOC_PAGES", s.document_pages, 0, 1000);
   return s;
 }
 
@@ -91,12 +92,15 @@ int build_int8_on_first_use(const OcrOptions& o) {
   req.progress = [](const std::string& line) { std::fprintf(stderr, "hpocr: INT8 build: %s\n", line.c_str()); };
   std::fprintf(stderr,
                "hpocr: precision int8: building the INT8 version of %s on first use (%d generated calibration images, "
-               "guard on %d validation images); it is cached for the next runs\n",
-               names.c_str(), sizes.calibration_images, sizes.validation_images);
+               "guard on %d generated validation images and up to %d document pages); it is cached for the next runs\n",
+               names.c_str(), sizes.calibration_images, sizes.validation_images, sizes.document_pages);
   Timer timer;
   try {
     req.calibration = quant::make_calibration_set(sizes.calibration_images, quant::kCalibrationSeed);
     req.validation = quant::make_calibration_set(sizes.validation_images, quant::kValidationSeed);
+    const fs::path documents = quant::default_document_dir();
+    quant::add_document_pages(req.calibration, documents, sizes.document_pages / 2, quant::PageSplit::Calibration);
+    quant::add_document_pages(req.validation, documents, sizes.document_pages, quant::PageSplit::Validation);
     const nlohmann::json reports = quant::build_int8_models(req);
     for (const auto& r : reports)
       std::fprintf(stderr, "hpocr: INT8 build: %s %s\n", r.value("model_name", std::string()).c_str(),

@@ -10,8 +10,10 @@ namespace hpocr {
 /// validation images (`hpocr quantize` has 8): on 8 images (77 boxes) one spurious box decides the detector's
 /// 99 % box criterion (docs/int8.md, "Where INT8 time goes"). The environment variables
 /// HPOCR_INT8_CALIB_IMAGES, HPOCR_INT8_VAL_IMAGES and HPOCR_INT8_GUARD_ROUNDS override them (tests use small sets).
+/// Real document pages join both sets (quant::add_document_pages): 12 for the guard, 6 for calibration;
+/// HPOCR_INT8_DOC_PAGES sets the guard's number (calibration gets half).
 struct Int8FirstUseSizes {
-  int calibration_images = 16, validation_images = 24, guard_rounds = 3;
+  int calibration_images = 16, validation_images = 24, guard_rounds = 3, document_pages = 12;
   static Int8FirstUseSizes from_environment();
 };
 

@@ -68,7 +68,7 @@ std::vector<LabelledImage> make_calibration_set(int count, uint32_t seed) {
     LabelledImage img;
     if (i % 4 != 3) {  // a page
       const int w = std::uniform_int_distribution<>(640, 960)(rng), h = std::uniform_int_distribution<>(640, 1100)(rng);
-      img = {"calib_page" + std::to_string(i), cv::Mat(h, w, CV_8UC3, paper), {}};
+      img = {"calib_page" + std::to_string(i), cv::Mat(h, w, CV_8UC3, paper), {}, {}};
       int y = 30;
       while (true) {
         const int px = std::uniform_int_distribution<>(14, 40)(rng);
@@ -84,7 +84,7 @@ std::vector<LabelledImage> make_calibration_set(int count, uint32_t seed) {
       const int px = std::uniform_int_distribution<>(20, 44)(rng);
       std::string line = random_line(rng, font.latin_only);
       cv::Size s = font.renderer->measure(line, px);
-      img = {"calib_line" + std::to_string(i), cv::Mat(s.height + px, s.width + px, CV_8UC3, paper), {line}};
+      img = {"calib_line" + std::to_string(i), cv::Mat(s.height + px, s.width + px, CV_8UC3, paper), {line}, {}};
       font.renderer->draw(img.image, line, {px / 2, px / 2}, px, ink);
     }
     out.push_back(std::move(img));

@@ -19,6 +19,7 @@
 #include "models/text_detector.h"
 #include "models/text_recognizer.h"
 #include "models/textline_classifier.h"
+#include "quant/guard.h"
 #include "quant/onnx_graph.h"
 #include "quant/quantizer.h"
 
@@ -93,25 +94,6 @@ OcrOptions pipeline_options(const RoleDirs& dirs, int threads) {
   return o;
 }
 
-double quad_iou(const Quad& a, const Quad& b) {
-  std::vector<cv::Point2f> pa(a.begin(), a.end()), pb(b.begin(), b.end()), inter;
-  const double aa = cv::contourArea(pa), ab = cv::contourArea(pb);
-  if (aa <= 0 || ab <= 0) return 0;
-  const double i = cv::intersectConvexConvex(pa, pb, inter, true);
-  return i / (aa + ab - i);
-}
-
-/// Share of boxes in `from` that overlap some box of `to` with IoU >= min_iou.
-size_t matched(const std::vector<Quad>& from, const std::vector<Quad>& to, double min_iou) {
-  size_t n = 0;
-  for (const auto& q : from) {
-    double best = 0;
-    for (const auto& r : to) best = std::max(best, quad_iou(q, r));
-    n += best >= min_iou;
-  }
-  return n;
-}
-
 /// Seconds per pass over `samples` for the fp32 model and its INT8 version, run alternately on ONNX Runtime as
 /// HPI configures it (all graph optimisations, `threads` threads), best of three passes each so that a busy
 /// machine costs both sides alike. HPI picks INT8 by itself only where it pays: on a small model the
@@ -148,50 +130,197 @@ void write_json(const fs::path& file, const nlohmann::json& j) {
   if (!f) throw Error(ErrorCode::Io, "cannot write " + file.string());
 }
 
-}  // namespace
+/// What every model's quantisation shares: the request, the model directories and the fp32 pipeline's results.
+struct BuildContext {
+  const BuildRequest& req;
+  const PipelineRunner& run_pipeline;
+  const RoleDirs& dirs;
+  const std::vector<OcrResult>& reference;  ///< the fp32 pipeline on the validation images
+  int threads;
+};
 
-nlohmann::json GuardVerdict::to_json() const {
-  return {{"passed", passed},
-          {"cer_fp32", cer_fp32},
-          {"cer_int8", cer_int8},
-          {"cer_increase_points", 100.0 * (cer_int8 - cer_fp32)},
-          {"box_agreement", box_agreement},
-          {"boxes_fp32", boxes_fp32},
-          {"boxes_int8", boxes_int8},
-          {passed ? "summary" : "reason", reason}};
+/// Passes a progress line to the caller when it asked for them.
+void report_progress(const BuildRequest& req, const std::string& line) {
+  if (req.progress) req.progress(line);
 }
 
-GuardVerdict judge(const std::vector<LabelledImage>& set, const std::vector<OcrResult>& fp32, const std::vector<OcrResult>& int8,
-                   const GuardThresholds& t) {
-  GuardVerdict v;
-  size_t chars = 0, err32 = 0, err8 = 0, m32 = 0, m8 = 0;
-  for (size_t i = 0; i < set.size() && i < fp32.size() && i < int8.size(); ++i) {
-    std::string truth, a, b;
-    for (const auto& l : set[i].lines) truth += without_spaces(l);
-    for (const auto& l : fp32[i].rec_texts) a += without_spaces(l);
-    for (const auto& l : int8[i].rec_texts) b += without_spaces(l);
-    if (truth.empty()) truth = a;  // unlabelled image: fp32 is the reference
-    chars += char_count(truth);
-    err32 += edit_distance(a, truth);
-    err8 += edit_distance(b, truth);
-    v.boxes_fp32 += fp32[i].dt_polys.size();
-    v.boxes_int8 += int8[i].dt_polys.size();
-    m32 += matched(fp32[i].dt_polys, int8[i].dt_polys, t.min_iou);
-    m8 += matched(int8[i].dt_polys, fp32[i].dt_polys, t.min_iou);
+/// Where a model's quantisation ended: the guard's verdict, the layers it left in fp32 and what ORT runs.
+struct QuantOutcome {
+  GuardVerdict verdict;
+  std::vector<std::string> guard_excluded, quantized;
+  std::map<std::string, int> kernels;
+};
+
+/// Points `dirs` at the request's models (context models first, then those to quantise) and returns the roles
+/// to quantise: the given models' roles, or every role with an INT8 version when none is given.
+std::vector<ModelRole> apply_model_dirs(const BuildRequest& req, RoleDirs& dirs) {
+  for (const auto& [role, dir] : req.context_dirs) {
+    dirs[role] = dir;
   }
-  v.cer_fp32 = chars ? static_cast<double>(err32) / chars : 0;
-  v.cer_int8 = chars ? static_cast<double>(err8) / chars : 0;
-  const size_t most = std::max(v.boxes_fp32, v.boxes_int8);
-  v.box_agreement = most ? static_cast<double>(std::min(m32, m8)) / most : 1.0;
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "CER %.2f%% fp32 vs %.2f%% int8 (limit +%.2f points), boxes agree %.1f%% (limit %.1f%%, IoU >= %.2f)",
-                100 * v.cer_fp32, 100 * v.cer_int8, 100 * t.max_cer_increase, 100 * v.box_agreement, 100 * t.min_box_agreement,
-                t.min_iou);
-  const bool cer_ok = v.cer_int8 - v.cer_fp32 <= t.max_cer_increase + 1e-12, boxes_ok = v.box_agreement >= t.min_box_agreement;
-  v.passed = cer_ok && boxes_ok;
-  v.reason = buf;
-  return v;
+  std::vector<ModelRole> targets;
+  for (const auto& d : req.model_dirs) {
+    const ModelRole role = model_role(d);
+    dirs[role] = d;
+    if (std::find(targets.begin(), targets.end(), role) != targets.end())
+      throw Error(ErrorCode::InvalidArgument, "two --model_dir options name a " + std::string(role_label(role)) + " model; quantise them one at a time");
+    targets.push_back(role);
+  }
+  if (targets.empty())
+    std::copy_if(std::begin(kModelRoles), std::end(kModelRoles), std::back_inserter(targets), role_has_int8);
+  return targets;
 }
+
+/// The integer kernels ONNX Runtime's optimised graph of `model_file` runs (none: the model would run in fp32).
+std::map<std::string, int> optimized_integer_kernels(const fs::path& model_file, int threads) {
+  TempDirectory scratch("hpocr-int8-check");
+  write_optimized_graph(model_file, scratch.path() / "optimized.onnx", threads);
+  return integer_kernels(load_onnx(scratch.path() / "optimized.onnx"));
+}
+
+/// After guard round `round`, leaves the most sensitive layers in fp32: 1, 3, 6, ... of them (grows with each
+/// round). The sensitivity ranking is measured on the first round that needs it.
+void exclude_sensitive_layers(const BuildContext& ctx, const Calibration& calib, const std::vector<Tensor>& samples, int round,
+                              std::vector<std::pair<std::string, double>>& sensitivity, QuantOptions& options,
+                              std::vector<std::string>& guard_excluded) {
+  if (sensitivity.empty()) {
+    std::vector<Tensor> few(samples.begin(), samples.begin() + std::min<size_t>(samples.size(), 4));
+    sensitivity = layer_sensitivity(calib, ctx.req.options, few);
+  }
+  const size_t want = std::min(sensitivity.size(), static_cast<size_t>((round + 1) * (round + 2) / 2));
+  while (guard_excluded.size() < want) {
+    guard_excluded.push_back(sensitivity[guard_excluded.size()].first);
+    options.exclude.insert(guard_excluded.back());
+  }
+}
+
+/// Quantises the model into `staging`/inference.onnx and runs the accuracy guard, leaving more sensitive layers
+/// in fp32 each round until it passes or the rounds run out; appends each round to `rounds`.
+QuantOutcome quantize_with_guard(const BuildContext& ctx, ModelRole role, const std::string& model_name, const Calibration& calib,
+                                 const std::vector<Tensor>& samples, const fs::path& staging, nlohmann::json& rounds) {
+  const BuildRequest& req = ctx.req;
+  QuantOptions options = req.options;
+  std::vector<std::pair<std::string, double>> sensitivity;
+  QuantOutcome now;
+  // A refused model is still published (HPI reports why; int8_guard: false runs it): keep the round that
+  // came closest to the limits, since leaving more layers in fp32 does not always help.
+  struct Best {
+    double violation = 1e300;
+    std::string model;
+    QuantOutcome outcome;
+  } best;
+  for (int round = 0;; ++round) {
+    onnx::ModelProto q = quantize(calib, options, &now.quantized);
+    save_onnx(q, staging / "inference.onnx");
+    // A QDQ model that ORT runs in fp32 is a defect: the optimised graph must hold integer kernels.
+    now.kernels = optimized_integer_kernels(staging / "inference.onnx", ctx.threads);
+    if (now.kernels.empty()) {
+      now.verdict = {};
+      now.verdict.reason = "ONNX Runtime runs no integer kernels for the quantised model (it would run in fp32)";
+      rounds.push_back({{"excluded", now.guard_excluded.size()}, {"passed", false}, {"reason", now.verdict.reason}});
+      break;
+    }
+    RoleDirs candidate = ctx.dirs;
+    candidate[role] = staging;
+    now.verdict = judge(req.validation, ctx.reference, ctx.run_pipeline(pipeline_options(candidate, ctx.threads), req.validation), req.guard);
+    const GuardVerdict& verdict = now.verdict;
+    log::info("{}: guard round {} ({} layers left in fp32): {}", model_name, round, now.guard_excluded.size(), verdict.reason);
+    report_progress(req, model_name + ": guard round " + std::to_string(round) + " on " + std::to_string(req.validation.size()) +
+                             " images (" + std::to_string(now.guard_excluded.size()) + " layers in fp32): " +
+                             (verdict.passed ? "passed, " : "failed, ") + verdict.reason);
+    rounds.push_back({{"excluded", now.guard_excluded.size()}, {"passed", verdict.passed}, {"result", verdict.to_json()}});
+    if (const double v = guard_violation(verdict, req.guard); v < best.violation) best = {v, q.SerializeAsString(), now};
+    if (verdict.passed || round >= req.max_sensitivity_rounds) break;
+    exclude_sensitive_layers(ctx, calib, samples, round, sensitivity, options, now.guard_excluded);
+  }
+  if (!best.model.empty() && !now.verdict.passed) {
+    std::ofstream f(staging / "inference.onnx", std::ios::binary | std::ios::trunc);
+    f << best.model;
+    if (!f) throw Error(ErrorCode::Io, "cannot write " + (staging / "inference.onnx").string());
+    now = best.outcome;
+  }
+  return now;
+}
+
+/// guard.json: the verdict, the measured INT8 speed-up (when ORT runs integer kernels), every round, the
+/// thresholds and, for a refused model, why.
+nlohmann::json guard_json(const BuildContext& ctx, const ModelDir& source, const fs::path& staging, const std::vector<Tensor>& samples,
+                          const QuantOutcome& outcome, const nlohmann::json& rounds) {
+  const BuildRequest& req = ctx.req;
+  nlohmann::json guard = outcome.verdict.to_json();
+  if (!outcome.kernels.empty()) {
+    guard["speed"] = measure_speed(source, staging, samples, ctx.threads);
+    report_progress(req, fmt::format("{}: INT8 runs {:.2f}x as fast as fp32 on {} calibration inputs", source.model_name,
+                                     guard["speed"]["speedup"].get<double>(), guard["speed"]["inputs"].get<size_t>()));
+  }
+  guard["rounds"] = rounds;
+  guard["excluded_layers"] = outcome.guard_excluded;
+  guard["thresholds"] = {{"max_cer_increase_points", 100 * req.guard.max_cer_increase},
+                         {"max_det_hmean_drop_points", 100 * req.guard.max_hmean_drop},
+                         {"min_box_agreement", req.guard.min_box_agreement},
+                         {"min_iou", req.guard.min_iou}};
+  guard["validation_images"] = req.validation.size();
+  if (!outcome.verdict.passed) guard["reason"] = outcome.verdict.reason + "; INT8 is refused for this model, fp32 is used";
+  return guard;
+}
+
+/// quant.json: how the model was quantised (source, method, options, layers left in fp32, kernels, calibration).
+nlohmann::json quant_json(const BuildRequest& req, const ModelDir& source, const std::vector<Tensor>& samples, const QuantOutcome& outcome) {
+  return {{"source_model", source.model_file.string()},
+          {"source_fingerprint", file_fingerprint(source.model_file)},
+          {"format", "QDQ, opset 13, uint8 asymmetric activations, int8 symmetric weights"},
+          {"method", to_string(req.options.method)},
+          {"per_channel", req.options.per_channel},
+          {"reduce_range", req.options.reduce_range},
+          {"cpu_isa", cpu_isa()},
+          {"user_excluded", std::vector<std::string>(req.options.exclude.begin(), req.options.exclude.end())},
+          {"guard_excluded", outcome.guard_excluded},
+          {"quantized_nodes", outcome.quantized.size()},
+          {"integer_kernels", outcome.kernels},
+          {"calibration_images", req.calibration.size()},
+          {"calibration_inputs", samples.size()}};
+}
+
+/// Replaces the model's INT8 cache entry with the staging directory (the model files and its reports) and
+/// returns the entry's path.
+fs::path publish_entry(const ModelDir& source, const fs::path& staging) {
+  const fs::path entry = hpi::int8_entry_dir(source);
+  std::error_code ec;
+  fs::remove_all(entry, ec);  // a new quantisation replaces the previous one
+  if (!publish_directory(entry, [&](const fs::path& tmp) { copy_files(staging, tmp), fs::copy_file(staging / "inference.onnx", tmp / "inference.onnx"); }))
+    throw Error(ErrorCode::Io, "cannot write the INT8 cache entry " + entry.string());
+  return entry;
+}
+
+/// Calibrates, quantises, guards and publishes the model of `role` on its calibration `samples`; its report.
+nlohmann::json quantize_model(const BuildContext& ctx, ModelRole role, const std::vector<Tensor>& samples) {
+  const ModelDir source = open_model_dir(ctx.dirs.at(role), role_label(role));
+  nlohmann::json report = {{"model_name", source.model_name}, {"role", role_name(role)}, {"model_dir", source.dir.string()}};
+  if (samples.empty())
+    throw Error(ErrorCode::InvalidInput, source.model_name + ": the calibration images gave it no input (no text was detected in any)");
+  report_progress(ctx.req, source.model_name + ": activation ranges on " + std::to_string(samples.size()) + " inputs");
+  Calibration calib = calibrate(source.model_file, samples, ctx.req.options);
+  TempDirectory staging("hpocr-int8");
+  copy_files(source.dir, staging.path());
+
+  nlohmann::json rounds = nlohmann::json::array();
+  const QuantOutcome outcome = quantize_with_guard(ctx, role, source.model_name, calib, samples, staging.path(), rounds);
+  const nlohmann::json guard = guard_json(ctx, source, staging.path(), samples, outcome, rounds);
+  const nlohmann::json quant = quant_json(ctx.req, source, samples, outcome);
+  write_json(staging.path() / "guard.json", guard);
+  write_json(staging.path() / "quant.json", quant);
+  report["entry"] = publish_entry(source, staging.path()).string();
+  report["passed"] = outcome.verdict.passed;
+  report["guard"] = outcome.verdict.to_json();
+  if (guard.contains("speed")) report["speed"] = guard["speed"];
+  const hpi::Int8Status published = hpi::int8_status(source);  // HPI's own reading of the entry just written
+  report["hpi_uses_it"] = published.usable && published.pays;
+  report["excluded_layers"] = outcome.guard_excluded;
+  report["quantized_nodes"] = outcome.quantized.size();
+  report["integer_kernels"] = outcome.kernels;
+  return report;
+}
+
+}  // namespace
 
 std::vector<LabelledImage> load_image_dir(const fs::path& dir, int64_t max_image_pixels) {
   std::error_code ec;
@@ -206,7 +335,7 @@ std::vector<LabelledImage> load_image_dir(const fs::path& dir, int64_t max_image
   for (const auto& f : files) {
     try {
       auto bytes = read_file(f);
-      out.push_back({f.filename().string(), decode_image(bytes, max_image_pixels, f.string()), {}});
+      out.push_back({f.filename().string(), decode_image(bytes, max_image_pixels, f.string()), {}, {}});
     } catch (const Error& e) {
       log::warn("calibration: skipping {}", e.what());
       if (skipped.size() < 400) skipped += "\n  " + std::string(e.what());
@@ -233,147 +362,19 @@ nlohmann::json build_int8_models(const BuildRequest& req, const PipelineRunner& 
   if (req.calibration.empty()) throw Error(ErrorCode::InvalidInput, "no calibration images");
   if (req.validation.empty()) throw Error(ErrorCode::InvalidInput, "no validation images for the accuracy guard");
   RoleDirs dirs = default_dirs();
-  for (const auto& [role, dir] : req.context_dirs) {
-    dirs[role] = dir;
-  }
-  auto progress = [&](const std::string& line) {
-    if (req.progress) req.progress(line);
-  };
-  std::vector<ModelRole> targets;
-  for (const auto& d : req.model_dirs) {
-    const ModelRole role = model_role(d);
-    dirs[role] = d;
-    if (std::find(targets.begin(), targets.end(), role) != targets.end())
-      throw Error(ErrorCode::InvalidArgument, "two --model_dir options name a " + std::string(role_label(role)) + " model; quantise them one at a time");
-    targets.push_back(role);
-  }
-  if (targets.empty())
-    std::copy_if(std::begin(kModelRoles), std::end(kModelRoles), std::back_inserter(targets), role_has_int8);
+  const std::vector<ModelRole> targets = apply_model_dirs(req, dirs);
   const int threads = req.options.cpu_threads;
 
   Timer timer;
   log::info("calibration: running the fp32 models on {} images", req.calibration.size());
-  progress("calibration: running the fp32 models on " + std::to_string(req.calibration.size()) + " images");
+  report_progress(req, "calibration: running the fp32 models on " + std::to_string(req.calibration.size()) + " images");
   auto inputs = collect_inputs(dirs, req.calibration, threads);
   log::info("validation: running the fp32 pipeline on {} images", req.validation.size());
   const auto reference = run_pipeline(pipeline_options(dirs, threads), req.validation);
 
+  const BuildContext ctx{req, run_pipeline, dirs, reference, threads};
   nlohmann::json reports = nlohmann::json::array();
-  for (const ModelRole role : targets) {
-    const ModelDir source = open_model_dir(dirs.at(role), role_label(role));
-    nlohmann::json report = {{"model_name", source.model_name}, {"role", role_name(role)}, {"model_dir", source.dir.string()}};
-    const auto& samples = inputs[role];
-    if (samples.empty())
-      throw Error(ErrorCode::InvalidInput, source.model_name + ": the calibration images gave it no input (no text was detected in any)");
-    progress(source.model_name + ": activation ranges on " + std::to_string(samples.size()) + " inputs");
-    Calibration calib = calibrate(source.model_file, samples, req.options);
-    TempDirectory staging("hpocr-int8");
-    copy_files(source.dir, staging.path());
-
-    QuantOptions options = req.options;
-    std::vector<std::pair<std::string, double>> sensitivity;
-    std::vector<std::string> guard_excluded, quantized;
-    nlohmann::json rounds = nlohmann::json::array();
-    GuardVerdict verdict;
-    std::map<std::string, int> kernels;
-    // A refused model is still published (HPI reports why; int8_guard: false runs it): keep the round that
-    // came closest to the limits, since leaving more layers in fp32 does not always help.
-    struct Best {
-      double violation = 1e300;
-      std::string model;
-      GuardVerdict verdict;
-      std::vector<std::string> excluded, quantized;
-      std::map<std::string, int> kernels;
-    } best;
-    auto violation = [&](const GuardVerdict& v) {
-      return std::max(0.0, v.cer_int8 - v.cer_fp32 - req.guard.max_cer_increase) / std::max(req.guard.max_cer_increase, 1e-9) +
-             std::max(0.0, req.guard.min_box_agreement - v.box_agreement) / std::max(1 - req.guard.min_box_agreement, 1e-9);
-    };
-    for (int round = 0;; ++round) {
-      onnx::ModelProto q = quantize(calib, options, &quantized);
-      save_onnx(q, staging.path() / "inference.onnx");
-      // A QDQ model that ORT runs in fp32 is a defect: the optimised graph must hold integer kernels.
-      TempDirectory scratch("hpocr-int8-check");
-      write_optimized_graph(staging.path() / "inference.onnx", scratch.path() / "optimized.onnx", threads);
-      kernels = integer_kernels(load_onnx(scratch.path() / "optimized.onnx"));
-      if (kernels.empty()) {
-        verdict = {};
-        verdict.reason = "ONNX Runtime runs no integer kernels for the quantised model (it would run in fp32)";
-        rounds.push_back({{"excluded", guard_excluded.size()}, {"passed", false}, {"reason", verdict.reason}});
-        break;
-      }
-      RoleDirs candidate = dirs;
-      candidate[role] = staging.path();
-      verdict = judge(req.validation, reference, run_pipeline(pipeline_options(candidate, threads), req.validation), req.guard);
-      log::info("{}: guard round {} ({} layers left in fp32): {}", source.model_name, round, guard_excluded.size(), verdict.reason);
-      progress(source.model_name + ": guard round " + std::to_string(round) + " on " + std::to_string(req.validation.size()) +
-               " images (" + std::to_string(guard_excluded.size()) + " layers in fp32): " + (verdict.passed ? "passed, " : "failed, ") +
-               verdict.reason);
-      rounds.push_back({{"excluded", guard_excluded.size()}, {"passed", verdict.passed}, {"result", verdict.to_json()}});
-      if (const double v = violation(verdict); v < best.violation)
-        best = {v, q.SerializeAsString(), verdict, guard_excluded, quantized, kernels};
-      if (verdict.passed || round >= req.max_sensitivity_rounds) break;
-      // Leave the most sensitive layers in fp32: 1, 3, 6, ... of them (grows with each round).
-      if (sensitivity.empty()) {
-        std::vector<Tensor> few(samples.begin(), samples.begin() + std::min<size_t>(samples.size(), 4));
-        sensitivity = layer_sensitivity(calib, req.options, few);
-      }
-      const size_t want = std::min(sensitivity.size(), static_cast<size_t>((round + 1) * (round + 2) / 2));
-      while (guard_excluded.size() < want) {
-        guard_excluded.push_back(sensitivity[guard_excluded.size()].first);
-        options.exclude.insert(guard_excluded.back());
-      }
-    }
-    if (!best.model.empty() && !verdict.passed) {
-      std::ofstream f(staging.path() / "inference.onnx", std::ios::binary | std::ios::trunc);
-      f << best.model;
-      if (!f) throw Error(ErrorCode::Io, "cannot write " + (staging.path() / "inference.onnx").string());
-      verdict = best.verdict, guard_excluded = best.excluded, quantized = best.quantized, kernels = best.kernels;
-    }
-    nlohmann::json guard = verdict.to_json();
-    if (!kernels.empty()) {
-      guard["speed"] = measure_speed(source, staging.path(), samples, threads);
-      progress(fmt::format("{}: INT8 runs {:.2f}x as fast as fp32 on {} calibration inputs", source.model_name,
-                           guard["speed"]["speedup"].get<double>(), guard["speed"]["inputs"].get<size_t>()));
-    }
-    guard["rounds"] = rounds;
-    guard["excluded_layers"] = guard_excluded;
-    guard["thresholds"] = {{"max_cer_increase_points", 100 * req.guard.max_cer_increase},
-                           {"min_box_agreement", req.guard.min_box_agreement},
-                           {"min_iou", req.guard.min_iou}};
-    guard["validation_images"] = req.validation.size();
-    if (!verdict.passed) guard["reason"] = verdict.reason + "; INT8 is refused for this model, fp32 is used";
-    nlohmann::json quant = {{"source_model", source.model_file.string()},
-                            {"source_fingerprint", file_fingerprint(source.model_file)},
-                            {"format", "QDQ, opset 13, uint8 asymmetric activations, int8 symmetric weights"},
-                            {"method", to_string(req.options.method)},
-                            {"per_channel", req.options.per_channel},
-                            {"reduce_range", req.options.reduce_range},
-                            {"cpu_isa", cpu_isa()},
-                            {"user_excluded", std::vector<std::string>(req.options.exclude.begin(), req.options.exclude.end())},
-                            {"guard_excluded", guard_excluded},
-                            {"quantized_nodes", quantized.size()},
-                            {"integer_kernels", kernels},
-                            {"calibration_images", req.calibration.size()},
-                            {"calibration_inputs", samples.size()}};
-    write_json(staging.path() / "guard.json", guard);
-    write_json(staging.path() / "quant.json", quant);
-    const fs::path entry = hpi::int8_entry_dir(source);
-    std::error_code ec;
-    fs::remove_all(entry, ec);  // a new quantisation replaces the previous one
-    if (!publish_directory(entry, [&](const fs::path& tmp) { copy_files(staging.path(), tmp), fs::copy_file(staging.path() / "inference.onnx", tmp / "inference.onnx"); }))
-      throw Error(ErrorCode::Io, "cannot write the INT8 cache entry " + entry.string());
-    report["entry"] = entry.string();
-    report["passed"] = verdict.passed;
-    report["guard"] = verdict.to_json();
-    if (guard.contains("speed")) report["speed"] = guard["speed"];
-    const hpi::Int8Status published = hpi::int8_status(source);  // HPI's own reading of the entry just written
-    report["hpi_uses_it"] = published.usable && published.pays;
-    report["excluded_layers"] = guard_excluded;
-    report["quantized_nodes"] = quantized.size();
-    report["integer_kernels"] = kernels;
-    reports.push_back(report);
-  }
+  for (const ModelRole role : targets) reports.push_back(quantize_model(ctx, role, inputs[role]));
   log::info("quantisation done in {:.1f} s", timer.lap() / 1000);
   return reports;
 }

@@ -14,10 +14,6 @@
 
 namespace hpocr::quant {
 
-/// Compares the fp32 and INT8 pipelines' results on a labelled set.
-GuardVerdict judge(const std::vector<LabelledImage>& set, const std::vector<OcrResult>& fp32, const std::vector<OcrResult>& int8,
-                   const GuardThresholds& thresholds);
-
 /// The role of the model in `model_dir`, from inference.yml's PostProcess.name
 /// (DBPostProcess, ClsPostProcess, CTCLabelDecode). Error(ModelFormat) otherwise.
 ModelRole model_role(const std::filesystem::path& model_dir);

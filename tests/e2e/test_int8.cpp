@@ -21,13 +21,14 @@ namespace {
 
 class Int8 : public PipelineTest {
  protected:
-  /// A private copy of the classifier, quantised once with 4 calibration and 3 validation images.
+  /// A private copy of the classifier, quantised once with 4 generated calibration and 3 validation images plus
+  /// 2 document pages (1 for calibration) where scripts/fetch_documents.sh has put the PDFs.
   static const fs::path& quantised_cls() {
     static const fs::path dir = [] {
       fs::path d = temp_dir("int8-cls");
       for (const auto& e : fs::directory_iterator(hpocr_home() / "models" / "ch_ppocr_mobile_v2.0_cls"))
         if (e.is_regular_file()) fs::copy_file(e.path(), d / e.path().filename());
-      quantize_output() = run_cli("quantize --model_dir " + d.string() + " --calib_images 4 --val_images 3 --json " +
+      quantize_output() = run_cli("quantize --model_dir " + d.string() + " --calib_images 4 --val_images 3 --doc_pages 2 --json " +
                                   (d / "report.json").string());
       return d;
     }();
@@ -60,6 +61,13 @@ TEST_F(Int8, QuantizeWritesAGuardedEntryThatHpiRunsOnKnownText) {
   nlohmann::json guard = nlohmann::json::parse(g);
   EXPECT_EQ(guard["passed"], r["passed"]);
   EXPECT_LE(guard["cer_increase_points"].get<double>(), 0.5);
+  // Judged on real document pages too, where setup has fetched the PDFs: detection Hmean against their labels.
+  if (!quant::make_document_page_set(quant::default_document_dir(), 1, quant::PageSplit::Validation).empty()) {
+    ASSERT_TRUE(guard.contains("det_hmean_drop_points")) << guard.dump(2);
+    EXPECT_GT(guard["labelled_boxes"].get<int>(), 5);
+    EXPECT_GT(guard["det_hmean_fp32"].get<double>(), 0.5);  // the fp32 detector finds most labelled lines
+    EXPECT_NEAR(guard["det_hmean_drop_points"].get<double>(), 0.0, 0.5);  // only the classifier was quantised
+  }
   // And the speed measured against fp32 on the same inputs, which decides whether HPI picks it by itself.
   ASSERT_TRUE(guard.contains("speed")) << guard.dump(2);
   EXPECT_GT(guard["speed"]["fp32_s"].get<double>(), 0);
@@ -242,7 +250,8 @@ TEST_F(Int8, PrecisionInt8BuildsTheMissingInt8ModelOnFirstUse) {
     if (e.is_regular_file()) fs::copy_file(e.path(), dir / e.path().filename());
   const ModelDir model = open_model_dir(dir, "cls");
   ASSERT_FALSE(hpi::int8_status(model).present);
-  ScopedEnv calib("HPOCR_INT8_CALIB_IMAGES", "3"), val("HPOCR_INT8_VAL_IMAGES", "2"), rounds("HPOCR_INT8_GUARD_ROUNDS", "0");
+  ScopedEnv calib("HPOCR_INT8_CALIB_IMAGES", "3"), val("HPOCR_INT8_VAL_IMAGES", "2"), rounds("HPOCR_INT8_GUARD_ROUNDS", "0"),
+      pages("HPOCR_INT8_DOC_PAGES", "1");
 
   OcrOptions o;
   o.textline_orientation_model_dir = dir;

@@ -248,6 +248,7 @@ def test_precision_reaches_every_engine(ocr, tmp_path, capfd, monkeypatch):
     monkeypatch.setenv("HPOCR_INT8_CALIB_IMAGES", "2")
     monkeypatch.setenv("HPOCR_INT8_VAL_IMAGES", "2")
     monkeypatch.setenv("HPOCR_INT8_GUARD_ROUNDS", "0")
+    monkeypatch.setenv("HPOCR_INT8_DOC_PAGES", "0")
     dirs = {}
     for key, name in (("text_detection_model_dir", "PP-OCRv4_mobile_det"),
                       ("text_recognition_model_dir", "PP-OCRv4_mobile_rec")):
