@@ -82,19 +82,34 @@ void prefer_int8_steps(const std::string& model_name, hpi::Plan& plan, const Loa
   int8.reset();
 }
 
+/// An integer entry of a schedule, within [lo, hi]; Error(ModelFormat) naming the entry otherwise.
+std::optional<int> schedule_int(const nlohmann::json& schedule, const char* key, int lo, int hi) {
+  if (!schedule.contains(key)) return std::nullopt;
+  const auto& v = schedule[key];
+  if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
+    throw Error(ErrorCode::ModelFormat, std::string("prior knowledge: schedule.") + key + " must be an integer in [" +
+                                            std::to_string(lo) + ", " + std::to_string(hi) + "], not " + v.dump());
+  return v.get<int>();
+}
+
 /// The step's schedule as the model class will run it. `parallel_runs: true` spends the thread budget on that
 /// many single-threaded runs side by side (the engine gets one thread), unless backend_config sets
 /// cpu_num_threads, which keeps one run with that many threads.
-nlohmann::json resolve_schedule(const hpi::PlanStep& step, EngineOptions& opts) {
-  nlohmann::json schedule = step.schedule;
-  if (!schedule.contains("parallel_runs")) return schedule;
-  int runs = 1;
-  if (schedule["parallel_runs"] == true && !step.config.contains("cpu_num_threads")) {
-    runs = opts.cpu_threads > 0 ? opts.cpu_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    opts.cpu_threads = 1;
+std::optional<RunSchedule> resolve_schedule(const hpi::PlanStep& step, EngineOptions& opts) {
+  if (step.schedule.empty()) return std::nullopt;
+  RunSchedule s;
+  s.batch_size = schedule_int(step.schedule, "batch_size", 1, 1024);
+  s.min_width = schedule_int(step.schedule, "min_width", 0, 1 << 16);
+  if (step.schedule.contains("parallel_runs")) {
+    const auto& runs = step.schedule["parallel_runs"];
+    if (runs == true && !step.config.contains("cpu_num_threads")) {
+      s.parallel_runs = opts.cpu_threads > 0 ? opts.cpu_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      opts.cpu_threads = 1;
+    } else if (!runs.is_boolean()) {
+      s.parallel_runs = schedule_int(step.schedule, "parallel_runs", 1, 256).value_or(1);
+    }
   }
-  schedule["parallel_runs"] = runs;
-  return schedule;
+  return s;
 }
 
 }  // namespace
@@ -108,6 +123,13 @@ LoadRequest load_request(const OcrOptions& o, ModelRole role) {
   r.hpi = it != o.module_hpi_config.end() ? it->second : o.hpi_config;
   r.expected_model_name = given_model_name(o, role);
   return r;
+}
+
+nlohmann::json RunSchedule::to_json() const {
+  nlohmann::json j = {{"parallel_runs", parallel_runs}};
+  if (batch_size) j["batch_size"] = *batch_size;
+  if (min_width) j["min_width"] = *min_width;
+  return j;
 }
 
 LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
@@ -130,7 +152,7 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
     opts.cpu_threads = request.cpu_threads;
     opts.backend_config = step.config;
     opts.sample_input_shape = request.sample_input_shape;
-    const nlohmann::json schedule = resolve_schedule(step, opts);
+    const std::optional<RunSchedule> schedule = resolve_schedule(step, opts);
     Timer timer;
     try {
       if (step.convert && !converted) {
@@ -159,11 +181,11 @@ LoadedEngine load_engine(const ModelDir& model, const LoadRequest& request) {
           precision_reason = std::string("fp32: the INT8 model does not load: ") + e.what();
         }
       if (!engine) engine = backend->load(target, opts);
-      LoadedEngine out{std::move(engine), nullptr};
+      LoadedEngine out{std::move(engine), nullptr, schedule};
       out.selection = {{"backend", step.backend}, {"reason", step.reason},     {"failed", failed},
                        {"load_ms", timer.lap()},  {param_names::kPrecision, precision}, {"precision_reason", precision_reason}};
       if (step.convert) out.selection["converted_model"] = target.model_file.string();
-      if (!schedule.empty()) out.selection["schedule"] = schedule;
+      if (schedule) out.selection["schedule"] = schedule->to_json();
       log::info("{}: running on {} ({}), loaded in {:.1f} ms {}", model.model_name, step.backend, step.reason,
                 out.selection["load_ms"].get<double>(), out.engine->settings().dump());
       return out;

@@ -4,6 +4,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -30,9 +31,20 @@ struct LoadRequest {
 /// given, else the pipeline's (the deepest level wins, as in PaddleX). Error(InvalidArgument) for a bad device.
 LoadRequest load_request(const OcrOptions& options, ModelRole role);
 
+/// How a model class feeds the engine HPI chose (the prior knowledge's `schedule:`, resolved for this engine).
+/// Only recognisers have one today (models/text_recognizer.h, RecSchedule holds the defaults).
+struct RunSchedule {
+  std::optional<int> batch_size;  ///< inputs per run
+  std::optional<int> min_width;   ///< batches narrower than this are padded to it (0: no padding beyond the widest)
+  int parallel_runs = 1;          ///< runs side by side, each engine run single-threaded when > 1
+  /// {"batch_size", "min_width", "parallel_runs"}, as far as set: for the selection record and `hpi-info`.
+  nlohmann::json to_json() const;
+};
+
 struct LoadedEngine {
   std::unique_ptr<Engine> engine;
-  nlohmann::json selection;  ///< {"backend", "reason", "failed": [{backend, error}...]}
+  nlohmann::json selection;               ///< {"backend", "reason", "failed": [{backend, error}...]}: the record
+  std::optional<RunSchedule> schedule;    ///< the chosen step's schedule, if the prior knowledge gives one
 };
 
 /// Walks the plan: the first backend that loads wins; each failure is logged and the next one tried.

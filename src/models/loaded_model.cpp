@@ -6,7 +6,7 @@ namespace hpocr {
 
 LoadedModel LoadedModel::open(const std::filesystem::path& path, ModelRole role, LoadRequest request,
                               std::vector<int64_t> sample_shape) {
-  LoadedModel m{open_model_dir(path, role_label(role)), nullptr, nullptr, request.input_observer};
+  LoadedModel m{open_model_dir(path, role_label(role)), nullptr, nullptr, std::nullopt, request.input_observer};
   // PaddleX refuses a model_name that is not the model in model_dir; a directory without inference.yml has no
   // name of its own to compare.
   if (const std::string& expected = request.expected_model_name;
@@ -18,6 +18,7 @@ LoadedModel LoadedModel::open(const std::filesystem::path& path, ModelRole role,
   LoadedEngine loaded = load_engine(m.dir, request);
   m.engine = std::move(loaded.engine);
   m.selection = std::move(loaded.selection);
+  m.schedule = loaded.schedule;
   const auto& sig = m.engine->signature();
   if (sig.inputs.size() != 1 || sig.outputs.empty() || sig.inputs[0].dtype != DataType::Float32 ||
       sig.inputs[0].shape.size() != 4)

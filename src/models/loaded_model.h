@@ -14,7 +14,8 @@ namespace hpocr {
 struct LoadedModel {
   ModelDir dir;
   std::unique_ptr<Engine> engine;
-  nlohmann::json selection;  ///< which backend was chosen and why (hpi/engine_loader.h)
+  nlohmann::json selection;  ///< which backend was chosen and why (hpi/engine_loader.h): the record, for reports
+  std::optional<RunSchedule> schedule;  ///< how to feed the engine, when HPI's prior knowledge says
   std::function<void(const Tensor&)> input_observer;  ///< LoadRequest::input_observer
 
   /// Opens the directory and loads the engine; errors name the role (role_label).

@@ -32,10 +32,10 @@ TextRecognizer::TextRecognizer(const std::filesystem::path& model_dir, const Loa
   const auto& sig = model_.engine->signature();
   if (int64_t h = sig.inputs[0].shape[2]; h > 0) height_ = static_cast<int>(h);
   schedule_.min_width = base_width_;
-  if (const auto it = model_.selection.find("schedule"); it != model_.selection.end()) {
-    schedule_.batch_size = std::clamp(it->value("batch_size", schedule_.batch_size), 1, 1024);
-    schedule_.min_width = std::clamp(it->value("min_width", schedule_.min_width), 0, kMaxWidth);
-    schedule_.parallel_runs = std::clamp(it->value("parallel_runs", schedule_.parallel_runs), 1, 256);
+  if (const auto& s = model_.schedule) {
+    schedule_.batch_size = s->batch_size.value_or(schedule_.batch_size);
+    schedule_.min_width = std::min(s->min_width.value_or(schedule_.min_width), kMaxWidth);
+    schedule_.parallel_runs = s->parallel_runs;
   }
   const auto& out = sig.outputs[0].shape;
   if (!out.empty() && out.size() != 3)  // some backends only know output shapes after a run
