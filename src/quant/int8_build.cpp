@@ -14,6 +14,7 @@
 #include "hpocr/error.h"
 #include "hpocr/image_decode.h"
 #include "hpocr/logging.h"
+#include "hpocr/model_catalog.h"
 #include "hpocr/text_metrics.h"
 #include "models/geometry.h"
 #include "models/text_detector.h"
@@ -353,6 +354,8 @@ ModelRole model_role(const fs::path& dir) {
   const std::string post = name && name.IsScalar() ? name.as<std::string>() : "";
   if (post == "DBPostProcess") return ModelRole::TextDetection;
   if (post == "ClsPostProcess") return ModelRole::TextLineOrientation;
+  // PaddleX's classifiers (PP-LCNet textline orientation) write `PostProcess: {Topk: ...}`: their name says the role.
+  if (const CatalogModel* known = find_catalog_model(m.model_name); known && role_has_int8(known->role)) return known->role;
   if (post == "CTCLabelDecode") return ModelRole::TextRecognition;
   throw Error(ErrorCode::ModelFormat, dir.string() + ": cannot tell which PP-OCR model this is (inference.yml PostProcess.name is '" +
                                           post + "'; expected DBPostProcess, ClsPostProcess or CTCLabelDecode)");

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "quant/guard.h"
+#include "quant/int8_build.h"
+#include "unit_helpers.h"
 
 namespace hpocr::quant {
 namespace {
@@ -132,3 +134,20 @@ TEST(Int8Guard, LabelledBoxesReplaceAgreementWithFp32) {
 
 }  // namespace
 }  // namespace hpocr::quant
+
+namespace hpocr::test {
+namespace {
+
+// `hpocr quantize --model_dir` tells the role from inference.yml: PaddleOCR's post-processing names, and for
+// PaddleX's classifiers (PostProcess: {Topk}) the catalog's role of the model's name.
+TEST(Int8Roles, FromThePostProcessOrTheCatalogName) {
+  EXPECT_EQ(quant::model_role(fake_model_dir("PostProcess:\n  name: DBPostProcess\n")), ModelRole::TextDetection);
+  EXPECT_EQ(quant::model_role(fake_model_dir("PostProcess:\n  name: CTCLabelDecode\n")), ModelRole::TextRecognition);
+  EXPECT_EQ(quant::model_role(fake_model_dir("Global:\n  model_name: PP-LCNet_x1_0_textline_ori\nPostProcess:\n  Topk:\n    topk: 1\n")),
+            ModelRole::TextLineOrientation);
+  EXPECT_TRUE(throws_error([] { quant::model_role(fake_model_dir("Global:\n  model_name: mystery\nPostProcess:\n  Topk:\n    topk: 1\n")); },
+                           ErrorCode::ModelFormat, "cannot tell which PP-OCR model"));
+}
+
+}  // namespace
+}  // namespace hpocr::test
