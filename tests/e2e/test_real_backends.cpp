@@ -37,11 +37,13 @@ class RealBackend : public ::testing::TestWithParam<std::string> {
     o.ocr_version = "PP-OCRv4";
     return o;
   }
-  /// HPI with every model forced onto `backend`.
+  /// HPI with every model forced onto `backend`, in fp32: an INT8 entry that `hpocr quantize` left in the model
+  /// cache would otherwise replace ONNX Runtime's reference model.
   static OcrOptions forced(const std::string& backend) {
     OcrOptions o = paddle_family();
     o.enable_hpi = true;
     o.hpi_config.backend = backend;
+    o.hpi_config.set_precision("fp32");
     return o;
   }
   static const OcrPipeline& onnxruntime_pipeline() {
@@ -93,6 +95,7 @@ TEST_P(RealBackend, ModelOutputsAgreeWithOnnxRuntime) {
     for (size_t i = 0; i < v.size(); ++i) v[i] = resized.data[i % plane] / 127.5f - 1.f;
     LoadRequest req;
     req.enable_hpi = true;
+    req.hpi.set_precision("fp32");  // the fp32 model on both sides, whatever INT8 entries the cache holds
     req.hpi.backend = GetParam();
     LoadedEngine engine = load_engine(model, req);
     req.hpi.backend = "onnxruntime";
