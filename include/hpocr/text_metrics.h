@@ -12,4 +12,8 @@ size_t char_count(const std::string& s);
 /// often drops spaces between Latin words, so accuracy is also reported on this form.
 std::string without_spaces(const std::string& s);
 
+/// The text without control characters (C0, DEL, C1) and private-use code points (U+E000-U+F8FF): nothing a
+/// recogniser can read back (PDF fonts map bullets and dingbats there), so labels drop them.
+std::string printable(const std::string& s);
+
 }  // namespace hpocr

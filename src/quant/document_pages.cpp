@@ -3,8 +3,6 @@
 // third photographed (docs/int8.md#document-pages).
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <random>
@@ -13,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "hpocr/error.h"
+#include "hpocr/image_decode.h"
 #include "hpocr/int8.h"
 #include "hpocr/logging.h"
 #include "hpocr/pdf_document.h"
@@ -114,22 +113,6 @@ void make_photographed(LabelledImage& page, std::mt19937& rng) {
   page.image = jpeg_round_trip(page.image, static_cast<int>(uniform(rng, 70, 85)));
 }
 
-/// `text` without control characters and private-use code points: PDF fonts map bullets and dingbats there,
-/// and no recogniser can read them back.
-std::string printable(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (size_t k = 1; k < len && i + k < text.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    const bool control = cp < 0x20 || (cp >= 0x7F && cp < 0xA0), private_use = cp >= 0xE000 && cp < 0xF900;
-    if (!control && !private_use) out += text.substr(i, len);
-    i += len;
-  }
-  return out;
-}
-
 /// The page rendered and labelled, or nothing when it is not a text page (too little text, rotated text).
 std::optional<LabelledImage> read_page(const PdfDocument& doc, const std::string& stem, int index) {
   bool upright = true;
@@ -144,11 +127,6 @@ std::optional<LabelledImage> read_page(const PdfDocument& doc, const std::string
     page.boxes.push_back(quad_of(l.box));
   }
   return page;
-}
-
-std::vector<unsigned char> read_bytes(const fs::path& file) {
-  std::ifstream f(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
@@ -168,8 +146,8 @@ std::vector<LabelledImage> make_document_page_set(const fs::path& dir, int count
   std::vector<std::vector<unsigned char>> bytes(files.size());  // read in place by poppler: kept alive
   std::mt19937 rng(4242);
   for (size_t d = 0; d < files.size(); ++d) {
-    bytes[d] = read_bytes(files[d]);
     try {
+      bytes[d] = read_file(files[d]);
       docs.push_back(std::make_unique<PdfDocument>(std::span<const unsigned char>(bytes[d]), files[d].filename().string()));
     } catch (const Error& e) {
       log::warn("document pages: {} skipped: {}", files[d].string(), e.what());
